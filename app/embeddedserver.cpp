@@ -1,0 +1,122 @@
+#include "embeddedserver.h"
+
+#include "roomserver.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QEventLoop>
+#include <QtCore/QFileInfo>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QThread>
+#include <QtCore/QTimer>
+
+Q_LOGGING_CATEGORY(lcEmbedded, "hearth.app.server")
+
+// Lives in the worker thread; owns the RoomServer there.
+class EmbeddedServerWorker : public QObject
+{
+    Q_OBJECT
+public:
+    void start(const ServerConfig &config)
+    {
+        m_server = new RoomServer(config, this);
+        connect(m_server, &RoomServer::stopped, this, [this] {
+            delete m_server; // flushes whatever is left, on the thread that owns the database
+            m_server = nullptr;
+            Q_EMIT stopped();
+        });
+        if (!m_server->start()) {
+            const QString message = m_server->errorString();
+            delete m_server;
+            m_server = nullptr;
+            Q_EMIT failed(message);
+            return;
+        }
+        Q_EMIT started(m_server->port());
+    }
+
+    void stop()
+    {
+        if (!m_server) {
+            Q_EMIT stopped();
+            return;
+        }
+        m_server->stop();
+    }
+
+Q_SIGNALS:
+    void started(quint16 port);
+    void failed(const QString &message);
+    void stopped();
+
+private:
+    RoomServer *m_server = nullptr;
+};
+
+EmbeddedServer::EmbeddedServer(QObject *parent)
+    : QObject(parent)
+    , m_thread(new QThread(this))
+    , m_worker(new EmbeddedServerWorker)
+{
+    m_thread->setObjectName(QStringLiteral("hearth-server"));
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // Queued across the thread boundary: these arrive in this object's thread.
+    connect(m_worker, &EmbeddedServerWorker::started, this, [this](quint16 port) {
+        m_running = true;
+        m_port = port;
+        qCInfo(lcEmbedded) << "embedded server listening on port" << port;
+        Q_EMIT started(port);
+    });
+    connect(m_worker, &EmbeddedServerWorker::failed, this, [this](const QString &message) {
+        qCWarning(lcEmbedded) << "embedded server failed to start:" << message;
+        Q_EMIT failed(message);
+    });
+    connect(m_worker, &EmbeddedServerWorker::stopped, this, [this] {
+        m_running = false;
+        m_stopping = false;
+        qCInfo(lcEmbedded) << "embedded server stopped";
+        Q_EMIT stopped();
+    });
+    m_thread->start();
+}
+
+EmbeddedServer::~EmbeddedServer()
+{
+    if (m_running) {
+        // Last resort (normally the app stops the server first): give it a moment to close
+        // connections and make the last writes durable.
+        QEventLoop loop;
+        connect(this, &EmbeddedServer::stopped, &loop, &QEventLoop::quit);
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+        stop();
+        if (m_running)
+            loop.exec();
+    }
+    m_thread->quit();
+    m_thread->wait();
+}
+
+void EmbeddedServer::start(const ServerConfig &config)
+{
+    if (!config.database.isEmpty() && !config.database.contains(QLatin1String("://")))
+        QDir().mkpath(QFileInfo(config.database).absolutePath());
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker, config] { worker->start(config); }, Qt::QueuedConnection);
+}
+
+void EmbeddedServer::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    QMetaObject::invokeMethod(
+        m_worker, [worker = m_worker] { worker->stop(); }, Qt::QueuedConnection);
+}
+
+QString EmbeddedServer::defaultDatabasePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/host.sqlite");
+}
+
+#include "embeddedserver.moc"

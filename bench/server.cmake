@@ -1,0 +1,28 @@
+# hearth-bench-server: the room server benchmark (docs/benchmarks.md). A plain POSIX (epoll)
+# load generator, no Qt: it shares a 2-core machine with the server it measures, so every
+# cycle it spends is one the server does not get.
+if(NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR NOT TARGET hearth)
+    return()
+endif()
+
+find_package(Threads REQUIRED)
+
+add_executable(hearth-bench-server
+    server/main.cpp
+    server/phases.h server/phases.cpp
+    server/loadworker.h server/loadworker.cpp
+    server/serverprocess.h server/serverprocess.cpp
+    server/jsonscan.h
+)
+target_link_libraries(hearth-bench-server PRIVATE Threads::Threads hearth_warnings)
+target_compile_definitions(hearth-bench-server PRIVATE
+    HEARTH_BENCH_HEARTH_BINARY="$<TARGET_FILE:hearth>")
+# The benchmark starts the server it measures; build them together.
+add_dependencies(hearth-bench-server hearth)
+
+if(HEARTH_BUILD_TESTS)
+    # CI size: a few seconds. Fails on lost or duplicated messages or a phase that cannot run,
+    # never on speed.
+    add_test(NAME bench_server_tiny COMMAND hearth-bench-server --tiny)
+    set_tests_properties(bench_server_tiny PROPERTIES LABELS bench TIMEOUT 120)
+endif()

@@ -1,0 +1,939 @@
+#include "loadworker.h"
+
+#include "jsonscan.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <ctime>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace bench {
+
+using jsonscan::Span;
+
+std::int64_t nowNs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+namespace {
+
+constexpr std::size_t ScratchBytes = 256 * 1024;
+constexpr std::size_t MaxMessageBytes = 16 * 1024 * 1024;
+
+void appendNumber(std::string &s, std::uint64_t v)
+{
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    s.append(buf, r.ptr);
+}
+
+void appendNumber(std::string &s, std::int64_t v)
+{
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    s.append(buf, r.ptr);
+}
+
+std::string base64(const unsigned char *data, std::size_t size)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0; i < size; i += 3) {
+        const std::uint32_t b0 = data[i];
+        const std::uint32_t b1 = i + 1 < size ? data[i + 1] : 0;
+        const std::uint32_t b2 = i + 2 < size ? data[i + 2] : 0;
+        const std::uint32_t n = (b0 << 16) | (b1 << 8) | b2;
+        out += alphabet[(n >> 18) & 63];
+        out += alphabet[(n >> 12) & 63];
+        out += i + 1 < size ? alphabet[(n >> 6) & 63] : '=';
+        out += i + 2 < size ? alphabet[n & 63] : '=';
+    }
+    return out;
+}
+
+std::string str(Span s)
+{
+    return s.isNull() ? std::string() : std::string(s.b, s.size());
+}
+
+// "code" of a failed reply's error object, for messages.
+std::string errorCode(Span error)
+{
+    const Span code = jsonscan::stringContent(jsonscan::member(error, "code"));
+    return code.isNull() ? std::string("(no error code)") : str(code);
+}
+
+std::uint32_t toMicros(std::int64_t ns)
+{
+    if (ns < 0)
+        return 0;
+    const std::int64_t us = ns / 1000;
+    return us > static_cast<std::int64_t>(UINT32_MAX) ? UINT32_MAX : static_cast<std::uint32_t>(us);
+}
+
+// Reads a decimal number at p, advancing p; false when there is none.
+bool readNumber(const char *&p, const char *e, std::int64_t &out)
+{
+    const auto r = std::from_chars(p, e, out);
+    if (r.ec != std::errc())
+        return false;
+    p = r.ptr;
+    return true;
+}
+
+} // namespace
+
+Worker::Worker(int id, const ClientConfig &config, std::vector<RoomSlot> &rooms)
+    : id_(id)
+    , config_(config)
+    , rooms_(rooms)
+    , scratch_(ScratchBytes)
+    , rng_(0x9E3779B97F4A7C15ULL ^ (static_cast<std::uint64_t>(nowNs()) + static_cast<std::uint64_t>(id)))
+{
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.ptr = nullptr; // the wake-up fd; clients carry their Client*
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_, &ev);
+    thread_ = std::thread([this] { run(); });
+}
+
+Worker::~Worker()
+{
+    post([this] {
+        closeAll();
+        stop_ = true;
+    });
+    thread_.join();
+    close(wake_);
+    close(epoll_);
+}
+
+void Worker::post(std::function<void()> task)
+{
+    {
+        std::lock_guard<std::mutex> lock(tasksMutex_);
+        tasks_.push_back(std::move(task));
+    }
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = write(wake_, &one, sizeof one);
+}
+
+void Worker::drainTasks()
+{
+    std::uint64_t value = 0;
+    [[maybe_unused]] const auto n = read(wake_, &value, sizeof value);
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard<std::mutex> lock(tasksMutex_);
+        tasks.swap(tasks_);
+    }
+    for (auto &task : tasks)
+        task();
+}
+
+std::uint64_t Worker::random()
+{
+    // xorshift64*: masks and phases only need to be unpredictable enough, not secure.
+    rng_ ^= rng_ >> 12;
+    rng_ ^= rng_ << 25;
+    rng_ ^= rng_ >> 27;
+    return rng_ * 0x2545F4914F6CDD1DULL;
+}
+
+void Worker::run()
+{
+    epoll_event events[512];
+    while (!stop_) {
+        // Sleep until the next scheduled chat, with sub-millisecond precision where available:
+        // a millisecond timer would bunch sends into bursts.
+        int timeoutMs = 1000;
+        timespec timeout{1, 0};
+        if (sending_ && !schedule_.empty()) {
+            const std::int64_t wait = std::max<std::int64_t>(
+                0, schedule_[cursor_]->nextSend - nowNs());
+            timeout.tv_sec = static_cast<time_t>(wait / 1000000000);
+            timeout.tv_nsec = static_cast<long>(wait % 1000000000);
+            timeoutMs = static_cast<int>((wait + 999999) / 1000000);
+        }
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+        int n = epoll_pwait2(epoll_, events, 512, &timeout, nullptr);
+        if (n < 0 && errno == ENOSYS)
+            n = epoll_wait(epoll_, events, 512, timeoutMs);
+#else
+        int n = epoll_wait(epoll_, events, 512, timeoutMs);
+#endif
+        if (n < 0 && errno != EINTR)
+            break;
+        const std::int64_t now = nowNs();
+        for (int i = 0; i < n; ++i) {
+            Client *c = static_cast<Client *>(events[i].data.ptr);
+            if (!c) {
+                drainTasks();
+                continue;
+            }
+            if (c->state == Client::State::Closed)
+                continue;
+            const auto ev = events[i].events;
+            if (ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+                onWritable(c);
+            if (c->state != Client::State::Closed && (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+                onReadable(c, now);
+        }
+        if (sending_)
+            runSendSchedule();
+    }
+}
+
+// ---------------------------------------------------------------- connecting
+
+void Worker::connect(std::vector<Client *> clients, int maxInFlight)
+{
+    maxInFlight_ = maxInFlight;
+    for (Client *c : clients) {
+        clients_.push_back(c);
+        pendingConnects_.push_back(c);
+    }
+    pumpConnects();
+}
+
+void Worker::pumpConnects()
+{
+    while (!pendingConnects_.empty() && (maxInFlight_ <= 0 || inFlight_ < maxInFlight_)) {
+        Client *c = pendingConnects_.front();
+        pendingConnects_.pop_front();
+        ++inFlight_;
+        startConnect(c);
+    }
+}
+
+void Worker::startConnect(Client *c)
+{
+    c->tStart = nowNs();
+    c->state = Client::State::Connecting;
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (c->fd < 0) {
+        fail(c, std::string("socket: ") + std::strerror(errno));
+        return;
+    }
+    const int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(config_.port));
+    inet_pton(AF_INET, config_.host.c_str(), &addr.sin_addr);
+    epoll_event ev{};
+    ev.events = EPOLLOUT;
+    ev.data.ptr = c;
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, c->fd, &ev);
+    c->pollingOut = true;
+    if (::connect(c->fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) < 0 &&
+        errno != EINPROGRESS) {
+        fail(c, std::string("connect: ") + std::strerror(errno));
+        return;
+    }
+    // Writability (or an error) is reported by epoll either way.
+}
+
+void Worker::onWritable(Client *c)
+{
+    if (c->state == Client::State::Connecting) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        if (err != 0) {
+            fail(c, std::string("connect: ") + std::strerror(err));
+            return;
+        }
+        unsigned char key[16];
+        for (auto &b : key)
+            b = static_cast<unsigned char>(random());
+        std::string request = "GET / HTTP/1.1\r\nHost: " + config_.host + ":" +
+                              std::to_string(config_.port) +
+                              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Key: " +
+                              base64(key, sizeof key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        c->state = Client::State::Upgrading;
+        // From now on the socket is watched for reading, and for writing only while bytes wait.
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.ptr = c;
+        epoll_ctl(epoll_, EPOLL_CTL_MOD, c->fd, &ev);
+        c->pollingOut = false;
+        writeRaw(c, request.data(), request.size());
+        return;
+    }
+    flushOut(c);
+}
+
+// ---------------------------------------------------------------- reading
+
+void Worker::onReadable(Client *c, std::int64_t now)
+{
+    const ssize_t n = read(c->fd, scratch_.data(), scratch_.size());
+    if (n == 0) {
+        fail(c, "the server closed the TCP connection");
+        return;
+    }
+    if (n < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            fail(c, std::string("read: ") + std::strerror(errno));
+        return;
+    }
+    processBytes(c, scratch_.data(), static_cast<std::size_t>(n), now);
+}
+
+void Worker::processBytes(Client *c, const char *data, std::size_t size, std::int64_t now)
+{
+    if (c->state == Client::State::Upgrading) {
+        c->in.append(data, size);
+        const std::size_t end = c->in.find("\r\n\r\n");
+        if (end == std::string::npos) {
+            if (c->in.size() > 16384)
+                fail(c, "no end to the HTTP response headers");
+            return;
+        }
+        if (c->in.compare(0, 13, "HTTP/1.1 101 ") != 0) {
+            fail(c, "upgrade refused: " + c->in.substr(0, c->in.find("\r\n")));
+            return;
+        }
+        c->tOpen = now;
+        std::string rest = c->in.substr(end + 4);
+        c->in.clear();
+        c->state = Client::State::Hello;
+        // Only now, after the 101, may the first frame go out.
+        std::string &t = textBuf_;
+        t.clear();
+        t += "{\"id\":";
+        appendNumber(t, c->nextId++);
+        t += ",\"type\":\"hello\",\"version\":1,\"client\":\"hearth-bench/1\",\"identity\":{"
+             "\"id\":\"bench-";
+        t += config_.runId;
+        t += '-';
+        appendNumber(t, static_cast<std::uint64_t>(c->index));
+        t += "\",\"secret\":\"s3cr3t-";
+        t += config_.runId;
+        t += "-0123456789abcdefghijklmnopqrstuvwxyz\"}}";
+        sendText(c, t);
+        if (!rest.empty())
+            processBytes(c, rest.data(), rest.size(), now);
+        return;
+    }
+
+    std::size_t used = 0;
+    if (c->in.empty()) {
+        // The common case: parse straight from the read buffer, keep only a partial tail.
+        used = parseFrames(c, data, size, now);
+        if (c->state != Client::State::Closed && used < size)
+            c->in.assign(data + used, size - used);
+    } else {
+        c->in.append(data, size);
+        used = parseFrames(c, c->in.data(), c->in.size(), now);
+        if (c->state != Client::State::Closed)
+            c->in.erase(0, used);
+    }
+    if (c->state == Client::State::Closed)
+        c->in.clear();
+}
+
+std::size_t Worker::parseFrames(Client *c, const char *data, std::size_t size, std::int64_t now)
+{
+    std::size_t off = 0;
+    while (c->state != Client::State::Closed && size - off >= 2) {
+        const auto *h = reinterpret_cast<const unsigned char *>(data + off);
+        const bool fin = (h[0] & 0x80) != 0;
+        const int opcode = h[0] & 0x0f;
+        const bool masked = (h[1] & 0x80) != 0;
+        std::uint64_t len = h[1] & 0x7f;
+        std::size_t header = 2;
+        if (len == 126) {
+            if (size - off < 4)
+                break;
+            len = (static_cast<std::uint64_t>(h[2]) << 8) | h[3];
+            header = 4;
+        } else if (len == 127) {
+            if (size - off < 10)
+                break;
+            len = 0;
+            for (int i = 0; i < 8; ++i)
+                len = (len << 8) | h[2 + i];
+            header = 10;
+        }
+        if (len > MaxMessageBytes) {
+            fail(c, "a frame of " + std::to_string(len) + " bytes");
+            break;
+        }
+        if (masked) {
+            // RFC 6455: a server must not mask; say so rather than guess.
+            fail(c, "the server sent a masked frame");
+            break;
+        }
+        if (size - off < header + len)
+            break;
+        const char *payload = data + off + header;
+        const auto plen = static_cast<std::size_t>(len);
+        off += header + plen;
+        switch (opcode) {
+        case 0x1: // text
+            if (c->inFragment) {
+                fail(c, "a new text frame inside a fragmented message");
+                break;
+            }
+            if (fin) {
+                onMessage(c, payload, plen, now);
+            } else {
+                c->inFragment = true;
+                c->fragment.assign(payload, plen);
+            }
+            break;
+        case 0x0: // continuation
+            if (!c->inFragment) {
+                fail(c, "a continuation frame without a message");
+                break;
+            }
+            c->fragment.append(payload, plen);
+            if (fin) {
+                c->inFragment = false;
+                std::string whole;
+                whole.swap(c->fragment);
+                onMessage(c, whole.data(), whole.size(), now);
+            }
+            break;
+        case 0x8: { // close
+            int code = 1005;
+            if (plen >= 2)
+                code = (static_cast<unsigned char>(payload[0]) << 8) |
+                       static_cast<unsigned char>(payload[1]);
+            c->closeCode = code;
+            sendFrame(c, 0x8, payload, std::min<std::size_t>(plen, 2));
+            std::string reason = plen > 2 ? std::string(payload + 2, plen - 2) : std::string();
+            fail(c, "the server closed the WebSocket with " + std::to_string(code) +
+                        (reason.empty() ? std::string() : " (" + reason + ")"));
+            break;
+        }
+        case 0x9: // ping: the server's heartbeat; an unanswered one gets us dropped
+            sendFrame(c, 0xA, payload, plen);
+            break;
+        case 0xA: // pong
+            break;
+        default:
+            fail(c, "an unexpected frame opcode " + std::to_string(opcode));
+            break;
+        }
+    }
+    return off;
+}
+
+// ---------------------------------------------------------------- protocol
+
+void Worker::onMessage(Client *c, const char *p, std::size_t n, std::int64_t now)
+{
+    // Classify by "type" without a full parse; the three kinds need different fields.
+    const Span type = jsonscan::stringContent(jsonscan::member(Span{p, p + n}, "type"));
+    if (type.is("event"))
+        onEvent(c, p, n, now);
+    else if (type.is("reply"))
+        onReply(c, p, n, now);
+    else if (!type.is("notice"))
+        fail(c, "a frame that is not a JSON object with a type: " + std::string(p, std::min<std::size_t>(n, 200)));
+}
+
+void Worker::trackSeq(Client *c, std::int64_t seq)
+{
+    if (c->lastSeq < 0) {
+        c->early.push_back(seq);
+        return;
+    }
+    if (seq == c->lastSeq + 1) {
+        c->lastSeq = seq;
+    } else if (seq <= c->lastSeq) {
+        ++c->seqDups;
+    } else {
+        ++c->seqGaps;
+        c->lastSeq = seq;
+    }
+}
+
+void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
+{
+    Span seqV, roomV, eventV, dataV;
+    const bool wellFormed = jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
+        if (key.is("seq"))
+            seqV = value;
+        else if (key.is("room"))
+            roomV = value;
+        else if (key.is("event"))
+            eventV = value;
+        else if (key.is("data"))
+            dataV = value;
+        return true;
+    });
+    std::int64_t seq = 0;
+    if (!wellFormed || !jsonscan::toInt(seqV, seq)) {
+        fail(c, "an event without a seq: " + std::string(p, std::min<std::size_t>(n, 200)));
+        return;
+    }
+    if (c->room < rooms_.size() && !rooms_[c->room].code.empty()) {
+        // (A creator learns its code from the reply; events before it cannot be checked.)
+        const std::string &code = rooms_[c->room].code;
+        const Span room = jsonscan::stringContent(roomV);
+        if (room.isNull() || room.size() != code.size() ||
+            std::memcmp(room.b, code.data(), code.size()) != 0) {
+            // Isolation: nothing of one room may reach a member of another.
+            ++c->foreignEvents;
+            return;
+        }
+    }
+    trackSeq(c, seq);
+
+    if (!jsonscan::stringContent(eventV).is("chat"))
+        return;
+    const Span text = jsonscan::stringContent(jsonscan::member(dataV, "text"));
+    // Our texts are "bench <send ns> <sender slot> <k> <padding>".
+    if (text.size() < 6 || std::memcmp(text.b, "bench ", 6) != 0)
+        return;
+    const char *q = text.b + 6;
+    std::int64_t sentAt = 0, slot = 0, k = 0;
+    if (!readNumber(q, text.e, sentAt) || q >= text.e || *q++ != ' ' ||
+        !readNumber(q, text.e, slot) || q >= text.e || *q++ != ' ' ||
+        !readNumber(q, text.e, k)) {
+        fail(c, "a chat text that is not ours: " + str(text));
+        return;
+    }
+    if (!measuring_) {
+        ++c->chatOutsideWindow;
+        return;
+    }
+    fanoutUs_.push_back(toMicros(now - sentAt));
+    if (slot >= 0 && static_cast<std::size_t>(slot) < c->recvFrom.size()) {
+        const auto s = static_cast<std::size_t>(slot);
+        ++c->recvFrom[s];
+        if (k <= c->lastK[s])
+            ++c->orderErrors; // a repeat or a reordering of one sender's messages
+        c->lastK[s] = k;
+    }
+    counters.delivered.fetch_add(1, std::memory_order_relaxed);
+    counters.lastDelivery.store(now, std::memory_order_relaxed);
+}
+
+void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
+{
+    Span idV, okV, resultV, errorV;
+    jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
+        if (key.is("id"))
+            idV = value;
+        else if (key.is("ok"))
+            okV = value;
+        else if (key.is("result"))
+            resultV = value;
+        else if (key.is("error"))
+            errorV = value;
+        return true;
+    });
+    std::int64_t id = -1;
+    jsonscan::toInt(idV, id);
+    const bool ok = okV.is("true");
+
+    switch (c->state) {
+    case Client::State::Hello:
+        if (!ok) {
+            fail(c, "hello refused: " + errorCode(errorV));
+            return;
+        }
+        c->tHello = now;
+        if (c->role == Role::HelloOnly) {
+            becomeReady(c, now);
+            return;
+        }
+        {
+            std::string &t = textBuf_;
+            t.clear();
+            t += "{\"id\":";
+            appendNumber(t, c->nextId++);
+            if (c->role == Role::Create) {
+                t += ",\"type\":\"create_room\",\"name\":\"bench room ";
+                appendNumber(t, static_cast<std::uint64_t>(c->room));
+                t += "\",\"displayName\":\"b";
+                appendNumber(t, static_cast<std::uint64_t>(c->index));
+                t += "\",\"capacity\":";
+                appendNumber(t, static_cast<std::uint64_t>(config_.capacity));
+                t += '}';
+            } else {
+                t += ",\"type\":\"join_room\",\"code\":\"";
+                t += rooms_[c->room].code;
+                t += "\",\"displayName\":\"b";
+                appendNumber(t, static_cast<std::uint64_t>(c->index));
+                t += "\",\"role\":\"member\"}";
+            }
+            c->state = Client::State::Joining;
+            sendText(c, t);
+        }
+        return;
+    case Client::State::Joining: {
+        if (!ok) {
+            fail(c, std::string(c->role == Role::Create ? "create_room" : "join_room") +
+                        " refused: " + errorCode(errorV));
+            return;
+        }
+        const Span room = jsonscan::member(resultV, "room");
+        const Span code = jsonscan::stringContent(jsonscan::member(room, "code"));
+        std::int64_t lastSeq = 0;
+        if (code.isNull() || !jsonscan::toInt(jsonscan::member(room, "lastSeq"), lastSeq)) {
+            fail(c, "a join reply without room.code and room.lastSeq");
+            return;
+        }
+        if (c->role == Role::Create)
+            rooms_[c->room].code = str(code);
+        // Events pushed before the reply: those up to the snapshot are in it, later ones must
+        // follow on without a gap.
+        c->lastSeq = lastSeq;
+        std::sort(c->early.begin(), c->early.end());
+        for (const std::int64_t s : c->early) {
+            if (s > lastSeq)
+                trackSeq(c, s);
+        }
+        c->early.clear();
+        c->early.shrink_to_fit();
+        becomeReady(c, now);
+        return;
+    }
+    case Client::State::Ready: {
+        auto it = std::find_if(c->inflight.begin(), c->inflight.end(),
+                               [id](const auto &e) { return static_cast<std::int64_t>(e.first) == id; });
+        if (it == c->inflight.end()) {
+            ++c->ackErrors;
+            if (c->error.empty())
+                c->error = "a reply to no request of ours (id " + std::to_string(id) + ")";
+            return;
+        }
+        const std::int64_t sentAt = it->second;
+        c->inflight.erase(it);
+        counters.answered.fetch_add(1, std::memory_order_relaxed);
+        if (ok) {
+            ++c->acked;
+            counters.acked.fetch_add(1, std::memory_order_relaxed);
+            rooms_[c->room].acked.fetch_add(1, std::memory_order_relaxed);
+            if (measuring_)
+                ackUs_.push_back(toMicros(now - sentAt));
+        } else {
+            const std::string code = errorCode(errorV);
+            if (code == "rate_limited") {
+                ++c->refused;
+                counters.refused.fetch_add(1, std::memory_order_relaxed);
+            } else {
+                ++c->ackErrors;
+                if (c->error.empty())
+                    c->error = "send_chat refused: " + code;
+            }
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+void Worker::becomeReady(Client *c, std::int64_t now)
+{
+    c->tJoined = now;
+    c->state = Client::State::Ready;
+    --inFlight_;
+    counters.ready.fetch_add(1); // releases rooms_[].code to the controller
+    pumpConnects();
+}
+
+void Worker::fail(Client *c, const std::string &why)
+{
+    if (c->state == Client::State::Closed)
+        return;
+    if (c->error.empty())
+        c->error = why;
+    const bool wasReady = c->state == Client::State::Ready;
+    closeFd(c);
+    if (wasReady) {
+        counters.dropped.fetch_add(1);
+    } else {
+        c->failedBeforeReady = true;
+        --inFlight_;
+        counters.failed.fetch_add(1);
+        pumpConnects();
+    }
+}
+
+void Worker::closeFd(Client *c)
+{
+    if (c->fd >= 0)
+        close(c->fd); // also leaves the epoll set
+    c->fd = -1;
+    c->state = Client::State::Closed;
+    c->out.clear();
+    c->outOff = 0;
+    c->fragment.clear();
+}
+
+// ---------------------------------------------------------------- writing
+
+void Worker::sendFrame(Client *c, int opcode, const char *payload, std::size_t size)
+{
+    std::string &f = frameBuf_;
+    f.clear();
+    f += static_cast<char>(0x80 | opcode);
+    if (size < 126) {
+        f += static_cast<char>(0x80 | size);
+    } else if (size < 65536) {
+        f += static_cast<char>(0x80 | 126);
+        f += static_cast<char>((size >> 8) & 0xff);
+        f += static_cast<char>(size & 0xff);
+    } else {
+        f += static_cast<char>(0x80 | 127);
+        for (int i = 7; i >= 0; --i)
+            f += static_cast<char>((static_cast<std::uint64_t>(size) >> (8 * i)) & 0xff);
+    }
+    // Clients must mask (RFC 6455 5.3); a fresh key per frame as the RFC asks.
+    const std::uint64_t r = random();
+    char mask[4];
+    for (int i = 0; i < 4; ++i)
+        mask[i] = static_cast<char>((r >> (8 * i)) & 0xff);
+    f.append(mask, 4);
+    const std::size_t start = f.size();
+    f.append(payload, size);
+    for (std::size_t i = 0; i < size; ++i)
+        f[start + i] = static_cast<char>(f[start + i] ^ mask[i & 3]);
+    writeRaw(c, f.data(), f.size());
+}
+
+void Worker::writeRaw(Client *c, const char *data, std::size_t size)
+{
+    if (c->state == Client::State::Closed)
+        return;
+    if (c->out.size() == c->outOff) {
+        c->out.clear();
+        c->outOff = 0;
+        const ssize_t n = send(c->fd, data, size, MSG_NOSIGNAL);
+        if (n == static_cast<ssize_t>(size))
+            return;
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                fail(c, std::string("write: ") + std::strerror(errno));
+                return;
+            }
+        } else {
+            data += n;
+            size -= static_cast<std::size_t>(n);
+        }
+    }
+    c->out.append(data, size);
+    updatePoll(c);
+}
+
+void Worker::flushOut(Client *c)
+{
+    while (c->outOff < c->out.size()) {
+        const ssize_t n =
+            send(c->fd, c->out.data() + c->outOff, c->out.size() - c->outOff, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            fail(c, std::string("write: ") + std::strerror(errno));
+            return;
+        }
+        c->outOff += static_cast<std::size_t>(n);
+    }
+    if (c->outOff == c->out.size()) {
+        c->out.clear();
+        c->outOff = 0;
+    }
+    updatePoll(c);
+}
+
+void Worker::updatePoll(Client *c)
+{
+    if (c->state == Client::State::Closed || c->state == Client::State::Connecting)
+        return;
+    const bool want = c->outOff < c->out.size();
+    if (want == c->pollingOut)
+        return;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
+    ev.data.ptr = c;
+    epoll_ctl(epoll_, EPOLL_CTL_MOD, c->fd, &ev);
+    c->pollingOut = want;
+}
+
+// ---------------------------------------------------------------- chat load
+
+void Worker::resetWindow()
+{
+    measuring_ = false;
+    sending_ = false;
+    counters.sending = false;
+    for (Client *c : clients_) {
+        c->sent = c->acked = c->refused = c->ackErrors = 0;
+        c->seqGaps = c->seqDups = c->orderErrors = c->foreignEvents = 0;
+        c->chatOutsideWindow = 0;
+        if (c->room < rooms_.size()) {
+            const std::size_t size = rooms_[c->room].members.size();
+            c->recvFrom.assign(size, 0);
+            if (c->lastK.size() != size)
+                c->lastK.assign(size, -1);
+        }
+    }
+    fanoutUs_.clear();
+    ackUs_.clear();
+    counters.sent = 0;
+    counters.answered = 0;
+    counters.acked = 0;
+    counters.refused = 0;
+    counters.delivered = 0;
+    counters.lastDelivery = 0;
+}
+
+void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint64_t seed)
+{
+    rng_ ^= seed;
+    measuring_ = true;
+    interval_ = static_cast<std::int64_t>(1e9 / rate);
+    sendEnd_ = t1;
+    schedule_.clear();
+    for (Client *c : clients_) {
+        if (c->state != Client::State::Ready || c->room >= rooms_.size())
+            continue;
+        c->nextSend = t0 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(interval_));
+        schedule_.push_back(c);
+    }
+    std::sort(schedule_.begin(), schedule_.end(),
+              [](const Client *a, const Client *b) { return a->nextSend < b->nextSend; });
+    cursor_ = 0;
+    sending_ = !schedule_.empty();
+    counters.sending = sending_;
+}
+
+void Worker::runSendSchedule()
+{
+    // Every client has the same interval, so the one at the cursor is always the next due and
+    // the order never changes: a ring instead of a priority queue.
+    const std::int64_t now = nowNs();
+    while (sending_) {
+        Client *c = schedule_[cursor_];
+        if (c->nextSend > now)
+            break;
+        if (c->nextSend >= sendEnd_) {
+            sending_ = false;
+            counters.sending = false;
+            break;
+        }
+        if (c->state == Client::State::Ready)
+            sendChat(c);
+        c->nextSend += interval_;
+        cursor_ = (cursor_ + 1) % schedule_.size();
+    }
+}
+
+void Worker::sendChat(Client *c)
+{
+    const std::uint32_t k = c->nextK++;
+    const std::uint64_t id = c->nextId++;
+    std::string &t = textBuf_;
+    t.clear();
+    t += "{\"id\":";
+    appendNumber(t, id);
+    t += ",\"type\":\"send_chat\",\"room\":\"";
+    t += rooms_[c->room].code;
+    t += "\",\"text\":\"bench ";
+    const std::size_t textStart = t.size() - 6;
+    const std::int64_t sentAt = nowNs();
+    appendNumber(t, sentAt);
+    t += ' ';
+    appendNumber(t, static_cast<std::uint64_t>(c->slot));
+    t += ' ';
+    appendNumber(t, static_cast<std::uint64_t>(k));
+    t += ' ';
+    // Pad to the configured size, like a typical line of chat.
+    const std::size_t textLen = t.size() - textStart;
+    if (textLen < static_cast<std::size_t>(config_.chatBytes))
+        t.append(static_cast<std::size_t>(config_.chatBytes) - textLen, 'x');
+    t += '"';
+    if (config_.clientMsgId) {
+        t += ",\"clientMsgId\":\"k";
+        appendNumber(t, static_cast<std::uint64_t>(k));
+        t += '"';
+    }
+    t += '}';
+    c->inflight.emplace_back(id, sentAt);
+    ++c->sent;
+    counters.sent.fetch_add(1, std::memory_order_relaxed);
+    sendText(c, t);
+}
+
+// ---------------------------------------------------------------- reports
+
+std::vector<ClientReport> Worker::report() const
+{
+    std::vector<ClientReport> out;
+    out.reserve(clients_.size());
+    for (const Client *c : clients_) {
+        ClientReport r;
+        r.index = c->index;
+        r.room = c->room;
+        r.slot = c->slot;
+        r.alive = c->state == Client::State::Ready;
+        r.sent = c->sent;
+        r.acked = c->acked;
+        r.refused = c->refused;
+        r.ackErrors = c->ackErrors;
+        r.seqGaps = c->seqGaps;
+        r.seqDups = c->seqDups;
+        r.orderErrors = c->orderErrors;
+        r.foreignEvents = c->foreignEvents;
+        r.inflight = c->inflight.size();
+        r.recvFrom = c->recvFrom;
+        r.error = c->error;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<std::uint32_t> Worker::takeFanoutSamples()
+{
+    std::vector<std::uint32_t> v;
+    v.swap(fanoutUs_);
+    return v;
+}
+
+std::vector<std::uint32_t> Worker::takeAckSamples()
+{
+    std::vector<std::uint32_t> v;
+    v.swap(ackUs_);
+    return v;
+}
+
+void Worker::closeAll()
+{
+    sending_ = false;
+    measuring_ = false;
+    counters.sending = false;
+    for (Client *c : clients_) {
+        if (c->state != Client::State::Closed)
+            closeFd(c);
+    }
+    clients_.clear();
+    pendingConnects_.clear();
+    schedule_.clear();
+    inFlight_ = 0;
+}
+
+} // namespace bench

@@ -1,0 +1,433 @@
+// hearth-bench-server: a load generator for `hearth serve` (docs/benchmarks.md).
+//
+// It starts the server as a child process on a loopback port with a fresh SQLite database for each
+// phase (or uses one given with --url), drives it with thousands of protocol clients from one or
+// two threads, and prints join latency, fan-out throughput and latency, the saturation knee and
+// memory per idle connection. It exits non-zero when a message is lost or duplicated or a phase
+// cannot run, never because a figure misses its target.
+
+#include "phases.h"
+#include "serverprocess.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifndef HEARTH_BENCH_HEARTH_BINARY
+#define HEARTH_BENCH_HEARTH_BINARY ""
+#endif
+
+using namespace bench;
+
+namespace {
+
+const char usage[] = R"(Usage: hearth-bench-server [options]
+
+Measures `hearth serve` over loopback: join latency, chat fan-out, the saturation knee and memory
+per idle connection. Exits 1 if any message is lost or duplicated or a phase cannot run.
+
+Server:
+  --hearth PATH            the hearth binary to start (default: the one built with this program)
+  --url ws://127.0.0.1:PORT/   use a running server instead (loopback only)
+  --server-pid PID         its process id, for CPU and memory figures (with --url)
+  --server-arg ARG         pass ARG to `hearth serve` (repeatable), e.g. a relaxed-limits option
+  --server-nofile N        soft open-file limit to start the server with (default: this
+                           program's own limit at start, as a shell would give it)
+  --same-server            one server for all phases (default: a fresh server and database each)
+  --keep-temp              keep the temporary directory (databases, server logs)
+
+Phases (default: all):
+  --phases LIST            comma-separated: join,fanout,knee,memory
+  --threads N              load generator threads (default 2)
+  --tiny                   a CI-sized run of every phase, a few seconds in all
+
+  --clients N              join: clients (default 1000)
+  --rooms M                join: rooms (default 100)
+  --concurrency K          connects in flight at a time, 0 = all at once (default 0)
+
+  --fanout-rooms R         fan-out and knee: rooms (default 20)
+  --room-size C            fan-out and knee: clients per room, at most 50 (default 50)
+  --rate R                 fan-out: chats per second per client (default 1)
+  --seconds D              fan-out: duration (default 10)
+  --chat-bytes B           length of each chat text (default 64)
+  --no-client-msg-id       send chats without a clientMsgId
+
+  --knee-rates LIST        per-client rates to try in order (default 1,2,3,4,5,6,8,10,12,16)
+  --knee-seconds S         duration of each rate (default 5)
+  --knee-refine N          extra steps between the last pass and the first fail (default 2)
+  --knee-p99 MS            latency bound of the knee (default 100)
+
+  --memory-clients LIST    idle connections to measure, each on a fresh server (default
+                           1000,10000; sizes the open-file limits do not allow are skipped)
+  --memory-join            the idle clients also join rooms of 50 (default: hello only)
+  --memory-settle MS       wait before reading the server's RSS (default 2000)
+
+  --timeout S              give up (exit 3) after S seconds in all (default 1800; --tiny 110)
+)";
+
+[[noreturn]] void die(const std::string &message)
+{
+    std::fprintf(stderr, "hearth-bench-server: %s\n", message.c_str());
+    std::exit(2);
+}
+
+std::vector<std::string> split(const std::string &s)
+{
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, ','))
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
+double number(const std::string &option, const std::string &value)
+{
+    char *end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || v < 0)
+        die(option + " wants a non-negative number, not '" + value + "'");
+    return v;
+}
+
+int integer(const std::string &option, const std::string &value)
+{
+    const double v = number(option, value);
+    if (v != static_cast<double>(static_cast<int>(v)))
+        die(option + " wants a whole number, not '" + value + "'");
+    return static_cast<int>(v);
+}
+
+// Only loopback: this program floods whatever it is pointed at.
+int portFromUrl(const std::string &url)
+{
+    const std::string prefixes[] = {"ws://127.0.0.1:", "ws://localhost:"};
+    for (const auto &prefix : prefixes) {
+        if (url.compare(0, prefix.size(), prefix) == 0) {
+            const int port = std::atoi(url.c_str() + prefix.size());
+            if (port > 0 && port < 65536)
+                return port;
+        }
+    }
+    die("--url must be ws://127.0.0.1:PORT/ (loopback only), not '" + url + "'");
+}
+
+Options parse(int argc, char **argv)
+{
+    Options o;
+    o.hearth = HEARTH_BENCH_HEARTH_BINARY;
+    std::vector<std::string> args(argv + 1, argv + argc);
+    // --tiny first, so that explicit sizes given with it still win.
+    if (std::find(args.begin(), args.end(), "--tiny") != args.end()) {
+        o.tiny = true;
+        o.joinClients = 40;
+        o.joinRooms = 4;
+        o.fanRooms = 2;
+        o.roomSize = 5;
+        o.rate = 2;
+        o.seconds = 2;
+        o.kneeRates = {1, 2, 4};
+        o.kneeSeconds = 1;
+        o.kneeRefine = 0;
+        o.memoryClients = {200};
+        o.memorySettleMs = 500;
+        o.timeoutSeconds = 110;
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string &a = args[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= args.size())
+                die(a + " needs a value");
+            return args[++i];
+        };
+        if (a == "--help" || a == "-h") {
+            std::fputs(usage, stdout);
+            std::exit(0);
+        } else if (a == "--tiny") {
+        } else if (a == "--hearth") {
+            o.hearth = value();
+        } else if (a == "--url") {
+            o.url = value();
+            o.port = portFromUrl(o.url);
+        } else if (a == "--server-pid") {
+            o.serverPid = integer(a, value());
+        } else if (a == "--server-arg") {
+            o.serverArgs.push_back(value());
+        } else if (a == "--server-nofile") {
+            o.serverNofile = integer(a, value());
+        } else if (a == "--same-server") {
+            o.freshServer = false;
+        } else if (a == "--keep-temp") {
+            o.keepTemp = true;
+        } else if (a == "--phases") {
+            o.join = o.fanout = o.knee = o.memory = false;
+            for (const auto &p : split(value())) {
+                if (p == "join")
+                    o.join = true;
+                else if (p == "fanout" || p == "fan-out")
+                    o.fanout = true;
+                else if (p == "knee")
+                    o.knee = true;
+                else if (p == "memory")
+                    o.memory = true;
+                else
+                    die("unknown phase '" + p + "'");
+            }
+        } else if (a == "--threads") {
+            o.threads = std::max(1, integer(a, value()));
+        } else if (a == "--clients") {
+            o.joinClients = integer(a, value());
+        } else if (a == "--rooms") {
+            o.joinRooms = integer(a, value());
+        } else if (a == "--concurrency") {
+            o.joinConcurrency = integer(a, value());
+        } else if (a == "--fanout-rooms") {
+            o.fanRooms = integer(a, value());
+        } else if (a == "--room-size") {
+            o.roomSize = integer(a, value());
+        } else if (a == "--rate") {
+            o.rate = number(a, value());
+        } else if (a == "--seconds") {
+            o.seconds = number(a, value());
+        } else if (a == "--chat-bytes") {
+            o.chatBytes = std::clamp(integer(a, value()), 1, 2000);
+        } else if (a == "--no-client-msg-id") {
+            o.clientMsgId = false;
+        } else if (a == "--knee-rates") {
+            o.kneeRates.clear();
+            for (const auto &r : split(value()))
+                o.kneeRates.push_back(number(a, r));
+        } else if (a == "--knee-seconds") {
+            o.kneeSeconds = number(a, value());
+        } else if (a == "--knee-refine") {
+            o.kneeRefine = integer(a, value());
+        } else if (a == "--knee-p99") {
+            o.kneeP99Ms = number(a, value());
+        } else if (a == "--memory-clients") {
+            o.memoryClients.clear();
+            for (const auto &n : split(value()))
+                o.memoryClients.push_back(integer(a, n));
+        } else if (a == "--memory-join") {
+            o.memoryJoin = true;
+        } else if (a == "--memory-settle") {
+            o.memorySettleMs = integer(a, value());
+        } else if (a == "--timeout") {
+            o.timeoutSeconds = integer(a, value());
+        } else {
+            die("unknown option '" + a + "' (see --help)");
+        }
+    }
+    if (o.rate <= 0 || o.seconds <= 0 || o.kneeSeconds <= 0 || o.kneeRates.empty())
+        die("rates and durations must be positive");
+    if (std::any_of(o.kneeRates.begin(), o.kneeRates.end(), [](double r) { return r <= 0; }))
+        die("--knee-rates must be positive");
+    if (o.url.empty() && o.hearth.empty())
+        die("no hearth binary: give --hearth PATH or --url");
+    return o;
+}
+
+// Raises this process's soft open-file limit to the hard one: 10,000 clients need 10,000 fds.
+// Returns the soft limit it had before, which is what a shell would start the server with.
+long raiseOwnFileLimit()
+{
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    const long before = static_cast<long>(rl.rlim_cur);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    return before;
+}
+
+std::string machine()
+{
+    std::string cpu;
+    if (FILE *f = std::fopen("/proc/cpuinfo", "r")) {
+        char line[512];
+        while (std::fgets(line, sizeof line, f)) {
+            if (std::strncmp(line, "model name", 10) == 0) {
+                const char *colon = std::strchr(line, ':');
+                cpu = colon ? colon + 2 : line;
+                cpu.erase(cpu.find_last_not_of("\n ") + 1);
+                break;
+            }
+        }
+        std::fclose(f);
+    }
+    utsname u{};
+    uname(&u);
+    return std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " × " + cpu + ", Linux " + u.release;
+}
+
+void removeTree(const std::string &dir)
+{
+    // Only what this program wrote there: databases (with WAL files) and server logs.
+    const std::string cmd = "rm -rf -- '" + dir + "'";
+    if (dir.rfind("/tmp/hearth-bench-", 0) == 0)
+        [[maybe_unused]] const int rc = std::system(cmd.c_str());
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    Options o = parse(argc, argv);
+    const long shellNofile = raiseOwnFileLimit();
+    if (o.serverNofile <= 0)
+        o.serverNofile = shellNofile;
+
+    // Everything is bounded in time: a hung server must not hang CI.
+    std::thread([seconds = o.timeoutSeconds] {
+        std::this_thread::sleep_for(std::chrono::seconds(seconds));
+        std::fprintf(stderr, "hearth-bench-server: timed out after %d s\n", seconds);
+        std::fflush(stdout);
+        std::_Exit(3); // the server child gets SIGTERM through PR_SET_PDEATHSIG
+    }).detach();
+
+    char tmpl[] = "/tmp/hearth-bench-XXXXXX";
+    if (!mkdtemp(tmpl))
+        die(std::string("mkdtemp: ") + std::strerror(errno));
+    o.tempDir = tmpl;
+
+    std::printf("hearth-bench-server: %s\n", machine().c_str());
+    std::printf("  load generator: %d thread(s); server: %s\n", o.threads,
+                o.url.empty() ? (o.hearth + " serve").c_str() : o.url.c_str());
+    if (!o.serverArgs.empty()) {
+        std::string joined;
+        for (const auto &a : o.serverArgs)
+            joined += " " + a;
+        std::printf("  server options:%s\n", joined.c_str());
+    }
+    std::fflush(stdout);
+
+    std::vector<PhaseResult> results;
+    ServerProcess server;
+    int serverCount = 0;
+    bool nofileWarned = false;
+
+    // Gives the target of the next phase: the --url server, the shared one, or a fresh one.
+    auto target = [&](const std::string &phase, Target &t, std::string &error) -> bool {
+        if (!o.url.empty()) {
+            t.port = o.port;
+            t.pid = o.serverPid;
+            return true;
+        }
+        if (server.running() && !o.freshServer) {
+            t.port = server.port();
+            t.pid = server.pid();
+            return true;
+        }
+        {
+            const std::string how = server.stop();
+            if (how != "exited with status 0" && how != "was not running")
+                std::printf("  (the previous server %s)\n", how.c_str());
+        }
+        ++serverCount;
+        const std::string base = o.tempDir + "/" + std::to_string(serverCount) + "-" + phase;
+        if (!server.start(o.hearth, base + ".sqlite", o.serverArgs, base + ".log", o.serverNofile,
+                          15000, error))
+            return false;
+        t.port = server.port();
+        t.pid = server.pid();
+        const long limit = readNofileSoft(t.pid);
+        std::printf("  [server pid %d on port %d, open-file limit %ld]\n", static_cast<int>(t.pid),
+                    t.port, limit);
+        if (!nofileWarned && limit > 0 && limit < 20000 && limit <= o.serverNofile) {
+            nofileWarned = true;
+            std::printf("  note: hearth serve keeps the soft open-file limit it was started with "
+                        "(%ld); it should raise it to the hard limit for thousands of clients\n",
+                        limit);
+        }
+        std::fflush(stdout);
+        return true;
+    };
+
+    auto run = [&](const std::string &phase, const std::function<PhaseResult(const Target &)> &f) {
+        Target t;
+        std::string error;
+        if (!target(phase, t, error)) {
+            PhaseResult r;
+            r.name = phase;
+            r.ok = false;
+            r.problems.push_back("could not start the server: " + error);
+            results.push_back(r);
+            std::printf("  %s\n", r.problems.back().c_str());
+            return;
+        }
+        PhaseResult r = f(t);
+        if (o.url.empty() && !server.running()) {
+            r.ok = false;
+            r.problems.push_back("the server died during the phase; its log:\n" +
+                                 tailFile(server.logPath(), 30));
+        }
+        for (const auto &p : r.problems)
+            std::printf("  %s: %s\n", r.ok ? "note" : "PROBLEM", p.c_str());
+        std::fflush(stdout);
+        results.push_back(std::move(r));
+    };
+
+    if (o.join)
+        run("join", [&](const Target &t) { return runJoinPhase(o, t); });
+    if (o.fanout)
+        run("fanout", [&](const Target &t) { return runFanoutPhase(o, t); });
+    if (o.knee)
+        run("knee", [&](const Target &t) { return runKneePhase(o, t); });
+    if (o.memory) {
+        int measured = 0;
+        for (const int k : o.memoryClients) {
+            run("memory", [&](const Target &t) { return runMemoryPhase(o, t, k, o.memoryJoin); });
+            if (results.back().ran)
+                ++measured;
+        }
+        if (measured == 0 && !results.empty()) {
+            results.back().ok = false;
+            results.back().problems.push_back("no memory measurement could run");
+        }
+    }
+    {
+        const std::string how = server.stop();
+        if (how != "exited with status 0" && how != "was not running")
+            std::printf("  (the server %s)\n", how.c_str());
+    }
+
+    // The summary, as a Markdown table for docs/benchmarks.md.
+    bool ok = true;
+    std::printf("\n## Summary\n\n| figure | measured | target | |\n|---|---|---|---|\n");
+    for (const auto &r : results) {
+        ok = ok && r.ok;
+        for (const auto &f : r.figures)
+            std::printf("| %s | %s | %s | %s |\n", f.name.c_str(), f.value.c_str(),
+                        f.target.c_str(), f.verdict.c_str());
+    }
+    std::printf("\n");
+    for (const auto &r : results) {
+        if (!r.ok) {
+            std::printf("FAILED: %s:", r.name.c_str());
+            for (const auto &p : r.problems)
+                std::printf(" %s;", p.c_str());
+            std::printf("\n");
+        }
+    }
+    std::printf("%s\n", ok ? "result: OK (no loss, no duplicates, every phase ran)"
+                           : "result: FAILED");
+    std::fflush(stdout);
+
+    if (o.keepTemp || !ok)
+        std::printf("temporary files kept in %s\n", o.tempDir.c_str());
+    else
+        removeTree(o.tempDir);
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,5 @@
+# The room client: one WebSocket connection to a room server, speaking protocol v1.
+target_sources(hearth_core PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR}/roomtypes.h ${CMAKE_CURRENT_LIST_DIR}/roomtypes.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/roomclient.h ${CMAKE_CURRENT_LIST_DIR}/roomclient.cpp
+)

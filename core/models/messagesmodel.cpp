@@ -1,0 +1,269 @@
+#include "messagesmodel.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QLocale>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Consecutive messages of one author closer than this are shown as one group.
+constexpr qint64 GroupWindowMs = 5 * 60 * 1000;
+} // namespace
+
+MessagesModel::MessagesModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+int MessagesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+bool MessagesModel::startsGroup(int row) const
+{
+    const Row &r = m_rows.at(row);
+    if (r.kind != Kind::Chat || row == 0)
+        return true;
+    const Row &prev = m_rows.at(row - 1);
+    return prev.kind != Kind::Chat || prev.authorId != r.authorId
+        || r.ts - prev.ts > GroupWindowMs;
+}
+
+QVariant MessagesModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &r = m_rows.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case TextRole:
+        return r.text;
+    case SeqRole:
+        return r.seq;
+    case KindRole:
+        return r.kind == Kind::Chat ? u"chat"_s : u"system"_s;
+    case AuthorIdRole:
+        return r.authorId;
+    case AuthorNameRole:
+        return r.authorName;
+    case TimestampRole:
+        return QDateTime::fromMSecsSinceEpoch(r.ts);
+    case TimeTextRole:
+        return QLocale().toString(QDateTime::fromMSecsSinceEpoch(r.ts).time(),
+                                  QLocale::ShortFormat);
+    case IsOwnRole:
+        return r.kind == Kind::Chat && r.authorId == m_selfId;
+    case ShowHeaderRole:
+        return startsGroup(index.row());
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MessagesModel::roleNames() const
+{
+    return {
+        {SeqRole, "seq"},
+        {KindRole, "kind"},
+        {AuthorIdRole, "authorId"},
+        {AuthorNameRole, "authorName"},
+        {TextRole, "text"},
+        {TimestampRole, "timestamp"},
+        {TimeTextRole, "timeText"},
+        {IsOwnRole, "isOwn"},
+        {ShowHeaderRole, "showHeader"},
+    };
+}
+
+void MessagesModel::setNameLookup(std::function<QString(const QString &)> lookup)
+{
+    m_lookup = std::move(lookup);
+}
+
+void MessagesModel::learnNames(const RoomEvent &event)
+{
+    if (event.kind == RoomEvent::Kind::ParticipantJoined) {
+        const QJsonObject p = event.data.value("participant"_L1).toObject();
+        m_names.insert(p.value("id"_L1).toString(), p.value("name"_L1).toString());
+    } else if (event.kind == RoomEvent::Kind::Chat) {
+        m_names.insert(event.data.value("author"_L1).toString(),
+                       event.data.value("name"_L1).toString());
+    }
+}
+
+QString MessagesModel::nameFor(const QString &id) const
+{
+    if (m_lookup) {
+        const QString name = m_lookup(id);
+        if (!name.isEmpty())
+            return name;
+    }
+    const QString name = m_names.value(id);
+    return name.isEmpty() ? tr("Someone") : name;
+}
+
+QString MessagesModel::describeRoomUpdate(const RoomInfo *before, const RoomInfo &after) const
+{
+    if (before) {
+        if (before->state != after.state) {
+            switch (after.state) {
+            case RoomState::Active:
+                return tr("The session started.");
+            case RoomState::Finished:
+                return tr("The session finished.");
+            case RoomState::Waiting:
+                break;
+            }
+        }
+        QStringList parts;
+        if (before->name != after.name)
+            parts << tr("The room is now called “%1”.").arg(after.name);
+        if (before->capacity != after.capacity)
+            parts << tr("The room now has %n seat(s).", nullptr, after.capacity);
+        if (before->settings.locked != after.settings.locked)
+            parts << (after.settings.locked ? tr("The room is locked.")
+                                            : tr("The room is open again."));
+        if (before->settings.approval != after.settings.approval)
+            parts << (after.settings.approval ? tr("New people need the host's approval.")
+                                              : tr("New people join without approval."));
+        if (before->settings.spectators != after.settings.spectators)
+            parts << (after.settings.spectators ? tr("Spectators are welcome.")
+                                                : tr("Spectators are no longer allowed."));
+        if (before->settings.password != after.settings.password)
+            parts << (after.settings.password ? tr("The room now has a password.")
+                                              : tr("The room no longer has a password."));
+        if (!parts.isEmpty())
+            return parts.join(u' ');
+    }
+    return tr("The host changed the room's settings.");
+}
+
+std::optional<MessagesModel::Row> MessagesModel::rowFor(const RoomEvent &event,
+                                                        const RoomInfo *roomBefore)
+{
+    Row row;
+    row.seq = event.seq;
+    row.ts = event.ts;
+    const QJsonObject &d = event.data;
+    switch (event.kind) {
+    case RoomEvent::Kind::Chat:
+        row.kind = Kind::Chat;
+        // Thousands of rows share a handful of authors: share the strings too.
+        row.authorId = *m_interned.insert(d.value("author"_L1).toString());
+        row.authorName = *m_interned.insert(d.value("name"_L1).toString());
+        row.text = d.value("text"_L1).toString();
+        return row;
+    case RoomEvent::Kind::ParticipantJoined: {
+        const QJsonObject p = d.value("participant"_L1).toObject();
+        const QString name = p.value("name"_L1).toString();
+        row.text = p.value("role"_L1).toString() == "spectator"_L1
+            ? tr("%1 joined as a spectator.").arg(name)
+            : tr("%1 joined.").arg(name);
+        return row;
+    }
+    case RoomEvent::Kind::ParticipantLeft: {
+        const QString name = nameFor(d.value("participant"_L1).toString());
+        const QString by = nameFor(d.value("by"_L1).toString());
+        const QString reason = d.value("reason"_L1).toString();
+        if (reason == "kicked"_L1)
+            row.text = tr("%1 was removed by %2.").arg(name, by);
+        else if (reason == "banned"_L1)
+            row.text = tr("%1 was banned by %2.").arg(name, by);
+        else if (reason == "timed_out"_L1)
+            row.text = tr("%1 lost the connection and left.").arg(name);
+        else
+            row.text = tr("%1 left.").arg(name);
+        return row;
+    }
+    case RoomEvent::Kind::HostChanged: {
+        const QString to = nameFor(d.value("to"_L1).toString());
+        if (d.value("reason"_L1).toString() == "transferred"_L1)
+            row.text = tr("%1 made %2 the host.").arg(nameFor(d.value("from"_L1).toString()), to);
+        else
+            row.text = tr("%1 is now the host.").arg(to);
+        return row;
+    }
+    case RoomEvent::Kind::RoomUpdated: {
+        const auto after = RoomInfo::fromJson(d.value("room"_L1).toObject());
+        if (!after)
+            return std::nullopt;
+        row.text = describeRoomUpdate(roomBefore, *after);
+        return row;
+    }
+    case RoomEvent::Kind::RoomClosed:
+        row.text = d.value("reason"_L1).toString() == "expired"_L1
+            ? tr("The room expired.")
+            : tr("The host closed the room.");
+        return row;
+    case RoomEvent::Kind::ParticipantUpdated:
+    case RoomEvent::Kind::Presence:
+    case RoomEvent::Kind::Unknown:
+        break;
+    }
+    return std::nullopt;
+}
+
+bool MessagesModel::appendEvent(const RoomEvent &event)
+{
+    if (!m_rows.isEmpty() && event.seq <= m_rows.last().seq)
+        return false;
+    learnNames(event);
+    const std::optional<Row> row = rowFor(event, &m_liveRoom);
+    if (event.kind == RoomEvent::Kind::RoomUpdated) {
+        if (const auto room = RoomInfo::fromJson(event.data.value("room"_L1).toObject()))
+            m_liveRoom = *room;
+    }
+    if (!row)
+        return false;
+    const int at = int(m_rows.size());
+    beginInsertRows({}, at, at);
+    m_rows.append(*row);
+    endInsertRows();
+    Q_EMIT countChanged();
+    return true;
+}
+
+int MessagesModel::prependPage(const QList<RoomEvent> &events)
+{
+    const qint64 limit = m_rows.isEmpty() ? std::numeric_limits<qint64>::max() : firstSeq();
+    // First every name the page mentions, so that a "left" can name someone whose join is on
+    // the same page.
+    for (const RoomEvent &event : events)
+        learnNames(event);
+    QList<Row> rows;
+    rows.reserve(events.size());
+    std::optional<RoomInfo> roomBefore;
+    for (const RoomEvent &event : events) {
+        if (event.seq >= limit)
+            break;
+        if (!rows.isEmpty() && event.seq <= rows.last().seq)
+            continue; // not ascending: drop rather than disorder the list
+        if (auto row = rowFor(event, roomBefore ? &*roomBefore : nullptr))
+            rows.append(*row);
+        if (event.kind == RoomEvent::Kind::RoomUpdated)
+            roomBefore = RoomInfo::fromJson(event.data.value("room"_L1).toObject());
+    }
+    if (rows.isEmpty())
+        return 0;
+    const int n = int(rows.size());
+    beginInsertRows({}, 0, n - 1);
+    rows.append(std::move(m_rows));
+    m_rows = std::move(rows);
+    endInsertRows();
+    // The former first row may now continue a group begun on this page.
+    if (m_rows.size() > n) {
+        const QModelIndex i = index(n);
+        Q_EMIT dataChanged(i, i, {ShowHeaderRole});
+    }
+    Q_EMIT countChanged();
+    return n;
+}
+
+qint64 MessagesModel::approximateBytes() const
+{
+    qint64 bytes = qint64(m_rows.capacity()) * qint64(sizeof(Row));
+    for (const Row &r : m_rows)
+        bytes += (r.authorId.capacity() + r.authorName.capacity() + r.text.capacity()) * 2;
+    return bytes;
+}

@@ -1,0 +1,92 @@
+#pragma once
+
+#include "client/roomtypes.h"
+
+#include <QtCore/QAbstractListModel>
+#include <QtCore/QHash>
+#include <QtCore/QSet>
+
+#include <functional>
+
+// The chat of one room: chat messages and system messages (joined, left, host changed, ...),
+// in seq order, oldest first. Live events are appended one row at a time; older history is
+// paged in at the top with one beginInsertRows per page. Nothing ever resets the model.
+//
+// Rows hold plain values computed once when the event arrives (the system text, the author's
+// name at the time), so that data() is a lookup and delegates stay light at 10,000 rows.
+class MessagesModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+
+public:
+    enum Roles {
+        SeqRole = Qt::UserRole + 1, // "seq": the room event's sequence number
+        KindRole,                   // "kind": "chat" or "system"
+        AuthorIdRole,               // "authorId": participant id (chat only)
+        AuthorNameRole,             // "authorName": display name when it was sent (chat only)
+        TextRole,                   // "text": the message (plain text, never markup)
+        TimestampRole,              // "timestamp": QDateTime, server time
+        TimeTextRole,               // "timeText": the time as the locale shows it briefly
+        IsOwnRole,                  // "isOwn": you wrote it
+        // "showHeader": the first of consecutive chat messages by one author (within five
+        // minutes): views show name and time on it and fold the rest under it.
+        ShowHeaderRole,
+    };
+    Q_ENUM(Roles)
+
+    enum class Kind : quint8 { Chat, System };
+
+    explicit MessagesModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    // Who you are (for isOwn) and the room as it was when the view started (to describe
+    // what a room_updated changed).
+    void setSelf(const QString &participantId) { m_selfId = participantId; }
+    void setRoom(const RoomInfo &room) { m_liveRoom = room; }
+    // Where names of participants still present are looked up (the participants list).
+    void setNameLookup(std::function<QString(const QString &)> lookup);
+
+    // A live event, newer than every row. Returns false when it makes no row (presence,
+    // status changes) or is not newer than the last row.
+    bool appendEvent(const RoomEvent &event);
+    // An older page (ascending seq), all older than the first row: inserted at the top.
+    // Returns the number of rows inserted.
+    int prependPage(const QList<RoomEvent> &events);
+
+    qint64 firstSeq() const { return m_rows.isEmpty() ? 0 : m_rows.first().seq; }
+    qint64 lastSeq() const { return m_rows.isEmpty() ? 0 : m_rows.last().seq; }
+
+    // Bytes held by the rows' strings, for the memory figure in bench/.
+    qint64 approximateBytes() const;
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    struct Row {
+        qint64 seq = 0;
+        qint64 ts = 0;
+        Kind kind = Kind::System;
+        QString authorId;
+        QString authorName;
+        QString text;
+    };
+
+    std::optional<Row> rowFor(const RoomEvent &event, const RoomInfo *roomBefore);
+    void learnNames(const RoomEvent &event);
+    QString nameFor(const QString &id) const;
+    QString describeRoomUpdate(const RoomInfo *before, const RoomInfo &after) const;
+    bool startsGroup(int row) const;
+
+    QList<Row> m_rows;
+    QString m_selfId;
+    RoomInfo m_liveRoom;
+    // Names of participants seen in events, for system messages about those who left.
+    QHash<QString, QString> m_names;
+    std::function<QString(const QString &)> m_lookup;
+    QSet<QString> m_interned;
+};

@@ -1,0 +1,386 @@
+#include "roomsession.h"
+
+#include "protocol/textrules.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// participant_updated carries only the flags that changed. Unknown flags (a newer server) are
+// skipped rather than failing the whole update.
+StatusFlags::Update statusUpdateFrom(const QJsonObject &status)
+{
+    StatusFlags::Update update;
+    for (int i = 0; i < StatusFlags::Count; ++i) {
+        const QJsonValue value = status.value(QLatin1String(StatusFlags::name(i)));
+        if (!value.isBool())
+            continue;
+        update.mask |= quint8(1 << i);
+        if (value.toBool())
+            update.values |= quint8(1 << i);
+    }
+    return update;
+}
+
+Role roleOf(const QList<ParticipantInfo> &participants, const QString &id)
+{
+    for (const ParticipantInfo &p : participants) {
+        if (p.id == id)
+            return p.role;
+    }
+    return Role::Member;
+}
+
+} // namespace
+
+RoomSession::RoomSession(RoomClient *client, const RoomSnapshot &snapshot, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_code(snapshot.room.code)
+    , m_limits(client->limits())
+    , m_room(new RoomObject(snapshot.room, snapshot.self,
+                            roleOf(snapshot.participants, snapshot.self), this))
+    , m_participants(new ParticipantsModel(this))
+    , m_messages(new MessagesModel(this))
+    , m_joinRequests(new JoinRequestsModel(this))
+    , m_oldestLoadedSeq(snapshot.room.lastSeq + 1)
+{
+    m_participants->reset(snapshot.participants, snapshot.self);
+    m_messages->setSelf(snapshot.self);
+    m_messages->setRoom(snapshot.room);
+    m_messages->setNameLookup(
+        [participants = m_participants](const QString &id) { return participants->nameOf(id); });
+    syncCounts();
+
+    connect(client, &RoomClient::eventReceived, this, [this](const RoomEvent &event) {
+        if (event.room == m_code)
+            onEvent(event);
+    });
+    connect(client, &RoomClient::noticeReceived, this, &RoomSession::onNotice);
+    connect(client, &RoomClient::roomLeft, this, &RoomSession::onRoomLeft);
+    connect(client, &RoomClient::stateChanged, this, &RoomSession::connectedChanged);
+    connect(m_room, &RoomObject::changed, this, &RoomSession::connectedChanged);
+}
+
+RoomSession::~RoomSession() = default;
+
+void RoomSession::start(int firstPageSize)
+{
+    requestHistory(m_oldestLoadedSeq, firstPageSize);
+}
+
+bool RoomSession::isConnected() const
+{
+    return m_client && m_client->state() == RoomClient::State::Joined
+        && m_client->rooms().contains(m_code) && !m_room->hasEnded();
+}
+
+bool RoomSession::selfFlag(StatusFlags::Flag flag) const
+{
+    const ParticipantInfo *self = m_participants->find(m_room->selfId());
+    return self && self->status.test(flag);
+}
+
+void RoomSession::setError(const QString &text)
+{
+    if (m_errorText == text)
+        return;
+    m_errorText = text;
+    Q_EMIT errorTextChanged();
+}
+
+void RoomSession::syncCounts()
+{
+    m_room->setCounts(m_participants->seatCount(), m_participants->spectatorCount(),
+                      m_participants->onlineCount());
+    if (m_room->isHost())
+        m_room->setWaitingToJoin(m_joinRequests->rowCount());
+}
+
+void RoomSession::onEvent(const RoomEvent &event)
+{
+    const QJsonObject &d = event.data;
+    const QString selfId = m_room->selfId();
+    switch (event.kind) {
+    case RoomEvent::Kind::ParticipantJoined:
+        if (const auto p = ParticipantInfo::fromJson(d.value("participant"_L1).toObject())) {
+            m_participants->add(*p);
+            m_joinRequests->remove(p->id); // admitted
+        }
+        break;
+    case RoomEvent::Kind::ParticipantLeft: {
+        const QString id = d.value("participant"_L1).toString();
+        // The system message names the participant: write it before the row goes.
+        m_messages->appendEvent(event);
+        m_participants->remove(id);
+        if (id == selfId)
+            m_room->markEnded(d.value("reason"_L1).toString(u"left"_s));
+        break;
+    }
+    case RoomEvent::Kind::ParticipantUpdated: {
+        const QString id = d.value("participant"_L1).toString();
+        m_participants->updateStatus(id, statusUpdateFrom(d.value("status"_L1).toObject()));
+        if (id == selfId)
+            Q_EMIT selfStatusChanged();
+        break;
+    }
+    case RoomEvent::Kind::Presence:
+        m_participants->setPresence(d.value("participant"_L1).toString(),
+                                    d.value("online"_L1).toBool(),
+                                    qint64(d.value("lastSeen"_L1).toDouble()));
+        break;
+    case RoomEvent::Kind::RoomUpdated:
+        if (const auto info = RoomInfo::fromJson(d.value("room"_L1).toObject()))
+            m_room->setInfo(*info);
+        break;
+    case RoomEvent::Kind::HostChanged: {
+        const QString to = d.value("to"_L1).toString();
+        // Name the old and new host before the roles move.
+        m_messages->appendEvent(event);
+        m_participants->setHost(d.value("from"_L1).toString(), to);
+        const ParticipantInfo *self = m_participants->find(selfId);
+        m_room->setHost(to, self ? self->role : m_room->selfRole());
+        if (!m_room->isHost())
+            m_joinRequests->clear(); // the new host gets the waiting list instead
+        break;
+    }
+    case RoomEvent::Kind::RoomClosed:
+        m_room->markEnded(d.value("reason"_L1).toString(u"closed"_s));
+        break;
+    case RoomEvent::Kind::Chat:
+    case RoomEvent::Kind::Unknown:
+        break;
+    }
+    m_messages->appendEvent(event); // no-op for those already appended above
+    syncCounts();
+    Q_EMIT eventApplied(event);
+}
+
+void RoomSession::onNotice(const Notice &notice)
+{
+    if (notice.room != m_code)
+        return;
+    const QString id = notice.data.value("participant"_L1).toString();
+    switch (notice.kind) {
+    case Notice::Kind::JoinRequest:
+        m_joinRequests->add(id, notice.data.value("name"_L1).toString(),
+                            notice.data.value("role"_L1).toString(u"member"_s));
+        break;
+    case Notice::Kind::JoinRequestCancelled:
+        m_joinRequests->remove(id);
+        break;
+    case Notice::Kind::JoinPending:
+    case Notice::Kind::Unknown:
+        break;
+    }
+    syncCounts();
+}
+
+void RoomSession::onRoomLeft(const QString &room, const QString &reason)
+{
+    if (room == m_code)
+        m_room->markEnded(reason);
+}
+
+void RoomSession::requestHistory(qint64 before, int pageSize)
+{
+    if (!m_client || m_loadingHistory)
+        return;
+    m_loadingHistory = true;
+    Q_EMIT historyChanged();
+    m_client->history(
+        m_code, before, 0, pageSize, this, [this](const Result<HistoryPage> &result) {
+            m_loadingHistory = false;
+            if (!result.ok()) {
+                setError(result.error.text());
+                Q_EMIT historyChanged();
+                return;
+            }
+            const HistoryPage &page = *result.value;
+            m_messages->prependPage(page.events);
+            if (!page.events.isEmpty())
+                m_oldestLoadedSeq = page.events.first().seq;
+            m_hasMoreHistory = page.hasMore && !page.events.isEmpty();
+            if (!m_hasMoreHistory) {
+                // Whatever lies before the oldest stored event was trimmed by the server.
+                const qint64 oldest = page.events.isEmpty() ? page.firstSeq
+                                                            : page.events.first().seq;
+                m_missingHistory = int(qMax<qint64>(0, oldest - 1));
+            }
+            Q_EMIT historyChanged();
+        });
+}
+
+void RoomSession::loadOlder(int pageSize)
+{
+    if (!m_hasMoreHistory)
+        return;
+    requestHistory(m_oldestLoadedSeq, pageSize);
+}
+
+int RoomSession::chatLength(const QString &text) const
+{
+    return TextRules::codePointCount(text);
+}
+
+bool RoomSession::sendChat(const QString &text)
+{
+    if (!m_client || TextRules::checkChat(text, m_limits.maxChatLength) != TextRules::Verdict::Ok)
+        return false;
+    m_client->sendChat(m_code, text, this, [this, text](const Result<ChatAck> &result) {
+        if (result.ok()) {
+            setError({});
+            return;
+        }
+        const QString message = result.error.text();
+        setError(message);
+        Q_EMIT chatFailed(text, message);
+        Q_EMIT actionFailed(message);
+    });
+    return true;
+}
+
+RoomClient::Callback<Done> RoomSession::doneHandler()
+{
+    return [this](const Result<Done> &result) {
+        if (result.ok()) {
+            setError({});
+            return;
+        }
+        const QString message = result.error.text();
+        setError(message);
+        Q_EMIT actionFailed(message);
+    };
+}
+
+void RoomSession::setStatusFlag(const QString &flag, bool on)
+{
+    for (int i = 0; i < StatusFlags::Count; ++i) {
+        if (flag == QLatin1String(StatusFlags::name(i))) {
+            StatusFlags::Update update;
+            update.mask = quint8(1 << i);
+            update.values = on ? update.mask : quint8(0);
+            if (m_client)
+                m_client->setStatus(m_code, update, this, doneHandler());
+            return;
+        }
+    }
+    qWarning("RoomSession::setStatusFlag: unknown flag %s", qPrintable(flag));
+}
+
+void RoomSession::leave()
+{
+    if (!m_client || !isConnected()) {
+        Q_EMIT leaveFinished();
+        return;
+    }
+    m_client->leaveRoom(m_code, this, [this](const Result<Done> &) { Q_EMIT leaveFinished(); });
+}
+
+void RoomSession::updateSettings(const QVariantMap &changes)
+{
+    if (!m_client)
+        return;
+    SettingsChange change;
+    const auto boolOf = [&changes](const QString &key) -> std::optional<bool> {
+        if (!changes.contains(key))
+            return std::nullopt;
+        return changes.value(key).toBool();
+    };
+    if (changes.contains(u"name"_s))
+        change.name = changes.value(u"name"_s).toString().trimmed();
+    if (changes.contains(u"capacity"_s))
+        change.capacity = changes.value(u"capacity"_s).toInt();
+    change.spectators = boolOf(u"spectators"_s);
+    change.approval = boolOf(u"approval"_s);
+    change.locked = boolOf(u"locked"_s);
+    change.isPublic = boolOf(u"isPublic"_s);
+    if (changes.contains(u"password"_s))
+        change.password = changes.value(u"password"_s).toString();
+    m_client->updateSettings(m_code, change, this, doneHandler());
+}
+
+void RoomSession::startSession()
+{
+    if (m_client)
+        m_client->setRoomState(m_code, RoomState::Active, this, doneHandler());
+}
+
+void RoomSession::finishSession()
+{
+    if (m_client)
+        m_client->setRoomState(m_code, RoomState::Finished, this, doneHandler());
+}
+
+void RoomSession::hostAction(HostAction action, const QString &participantId)
+{
+    if (m_client)
+        m_client->hostAction(m_code, action, participantId, this, doneHandler());
+}
+
+void RoomSession::admit(const QString &participantId)
+{
+    hostAction(HostAction::Admit, participantId);
+}
+
+void RoomSession::deny(const QString &participantId)
+{
+    // The server sends no event for a denial: the row goes once the host's request is answered.
+    if (!m_client)
+        return;
+    m_client->hostAction(m_code, HostAction::Deny, participantId, this,
+                         [this, participantId, handler = doneHandler()](const Result<Done> &r) {
+                             if (r.ok() || r.error.code() == ErrorCode::ParticipantNotFound) {
+                                 m_joinRequests->remove(participantId);
+                                 syncCounts();
+                             }
+                             handler(r);
+                         });
+}
+
+void RoomSession::kick(const QString &participantId)
+{
+    hostAction(HostAction::Kick, participantId);
+}
+
+void RoomSession::ban(const QString &participantId)
+{
+    hostAction(HostAction::Ban, participantId);
+}
+
+void RoomSession::makeHost(const QString &participantId)
+{
+    hostAction(HostAction::TransferHost, participantId);
+}
+
+void RoomSession::refreshStats()
+{
+    if (!m_client)
+        return;
+    m_client->roomInfo(m_code, this, [this](const Result<RoomInfoResult> &result) {
+        if (!result.ok()) {
+            setError(result.error.text());
+            return;
+        }
+        if (result.value->stats) {
+            const RoomStats &s = *result.value->stats;
+            m_stats = QVariantMap{{u"messages"_s, s.messages}, {u"events"_s, s.events},
+                                  {u"joins"_s, s.joins},       {u"peakSeats"_s, s.peakSeats},
+                                  {u"kicks"_s, s.kicks},       {u"bans"_s, s.bans}};
+            Q_EMIT statsChanged();
+        }
+    });
+}
+
+void RoomSession::closeRoom()
+{
+    if (!m_client || !isConnected()) {
+        Q_EMIT leaveFinished();
+        return;
+    }
+    m_client->closeRoom(m_code, this, [this](const Result<Done> &result) {
+        if (!result.ok())
+            setError(result.error.text());
+        Q_EMIT leaveFinished();
+    });
+}

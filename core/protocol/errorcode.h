@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QtCore/QLatin1String>
+#include <QtCore/QString>
+
+// The stable error codes of protocol v1. Codes are only ever added, never renamed: clients
+// switch on them. The wire form is the snake_case string returned by errorCodeName().
+enum class ErrorCode {
+    BadJson,
+    BadRequest,
+    UnknownType,
+    HelloRequired,
+    UnsupportedVersion,
+    IdentityRejected,
+    RoomNotFound,
+    WrongPassword,
+    RoomFull,
+    RoomLocked,
+    Banned,
+    SpectatorsNotAllowed,
+    JoinDenied,
+    RoomClosed,
+    NotMember,
+    NotHost,
+    ParticipantNotFound,
+    InvalidTransition,
+    TooManyRooms,
+    TooLarge,
+    RateLimited,
+    StorageError,
+    ShuttingDown,
+    InternalError,
+};
+
+QLatin1String errorCodeName(ErrorCode code);
+
+// Parses a wire name back; unknown names (a newer server) map to InternalError.
+ErrorCode errorCodeFromName(QStringView name);
+
+// An error as carried in a reply: the stable code plus English text for people.
+struct ProtocolError {
+    ErrorCode code = ErrorCode::InternalError;
+    QString message;
+    qint64 retryAfterMs = -1; // with RateLimited only
+};

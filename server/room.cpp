@@ -1,0 +1,307 @@
+#include "room.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonArray>
+#include <QtCore/QRandomGenerator>
+#include <QtNetwork/QPasswordDigestor>
+
+namespace {
+constexpr std::size_t clientMessageMemory = 1024; // per room
+constexpr int passwordIterations = 20000;
+
+QString messageKey(const QString &authorId, const QString &clientMsgId)
+{
+    return authorId + QChar(0x1f) + clientMsgId;
+}
+} // namespace
+
+QLatin1String roleName(Role role)
+{
+    switch (role) {
+    case Role::Host:
+        return QLatin1String("host");
+    case Role::Member:
+        return QLatin1String("member");
+    case Role::Spectator:
+        break;
+    }
+    return QLatin1String("spectator");
+}
+
+std::optional<Role> roleFromName(QStringView name)
+{
+    if (name == QLatin1String("host"))
+        return Role::Host;
+    if (name == QLatin1String("member"))
+        return Role::Member;
+    if (name == QLatin1String("spectator"))
+        return Role::Spectator;
+    return std::nullopt;
+}
+
+QLatin1String roomStateName(RoomState state)
+{
+    switch (state) {
+    case RoomState::Waiting:
+        return QLatin1String("waiting");
+    case RoomState::Active:
+        return QLatin1String("active");
+    case RoomState::Finished:
+        break;
+    }
+    return QLatin1String("finished");
+}
+
+std::optional<RoomState> roomStateFromName(QStringView name)
+{
+    if (name == QLatin1String("waiting"))
+        return RoomState::Waiting;
+    if (name == QLatin1String("active"))
+        return RoomState::Active;
+    if (name == QLatin1String("finished"))
+        return RoomState::Finished;
+    return std::nullopt;
+}
+
+QJsonObject Participant::toJson() const
+{
+    return QJsonObject{
+        {QLatin1String("id"), id},
+        {QLatin1String("name"), name},
+        {QLatin1String("role"), roleName(role)},
+        {QLatin1String("online"), online},
+        {QLatin1String("lastSeen"), lastSeen},
+        {QLatin1String("joinedSeq"), joinedSeq},
+        {QLatin1String("status"), status.toJson()},
+    };
+}
+
+StoredParticipant Participant::toStored() const
+{
+    return StoredParticipant{id, name, roleName(role), status.bits, joinedSeq, joinedAt, lastSeen};
+}
+
+Participant *Room::find(const QString &participantId) const
+{
+    return m_byId.value(participantId);
+}
+
+Participant *Room::add(std::unique_ptr<Participant> participant)
+{
+    Participant *raw = participant.get();
+    m_byId.insert(raw->id, raw);
+    m_list.push_back(std::move(participant));
+    emptySinceMs = 0;
+    stats.peakSeats = std::max(stats.peakSeats, seatsTaken());
+    return raw;
+}
+
+std::unique_ptr<Participant> Room::remove(const QString &participantId)
+{
+    for (auto it = m_list.begin(); it != m_list.end(); ++it) {
+        if ((*it)->id == participantId) {
+            std::unique_ptr<Participant> out = std::move(*it);
+            m_list.erase(it);
+            m_byId.remove(participantId);
+            return out;
+        }
+    }
+    return nullptr;
+}
+
+int Room::seatsTaken() const
+{
+    int n = 0;
+    for (const auto &p : m_list)
+        n += p->takesSeat();
+    return n;
+}
+
+int Room::spectatorCount() const
+{
+    return int(m_list.size()) - seatsTaken();
+}
+
+int Room::onlineCount() const
+{
+    int n = 0;
+    for (const auto &p : m_list)
+        n += p->online;
+    return n;
+}
+
+Participant *Room::nextHost(const QString &excludingId) const
+{
+    Participant *offlineMember = nullptr;
+    Participant *spectator = nullptr;
+    // m_list is in joinedSeq order, so the first match is the longest present.
+    for (const auto &p : m_list) {
+        if (p->id == excludingId)
+            continue;
+        if (p->role == Role::Member) {
+            if (p->online)
+                return p.get();
+            if (!offlineMember)
+                offlineMember = p.get();
+        } else if (p->role == Role::Spectator && !spectator) {
+            spectator = p.get();
+        }
+    }
+    return offlineMember ? offlineMember : spectator;
+}
+
+std::optional<qint64> Room::sentMessage(const QString &authorId, const QString &clientMsgId) const
+{
+    const auto it = m_clientMessages.constFind(messageKey(authorId, clientMsgId));
+    if (it == m_clientMessages.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+void Room::rememberMessage(const QString &authorId, const QString &clientMsgId, qint64 seq)
+{
+    const QString key = messageKey(authorId, clientMsgId);
+    if (m_clientMessageOrder.size() < clientMessageMemory) {
+        m_clientMessageOrder.push_back(key);
+    } else {
+        QString &slot = m_clientMessageOrder[m_clientMessageNext];
+        m_clientMessages.remove(slot);
+        slot = key;
+        m_clientMessageNext = (m_clientMessageNext + 1) % clientMessageMemory;
+    }
+    m_clientMessages.insert(key, seq);
+}
+
+QString Room::hashPassword(const QString &password)
+{
+    QByteArray salt(16, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(salt.begin(), salt.end());
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(
+        QCryptographicHash::Sha256, password.toUtf8(), salt, passwordIterations, 32);
+    return QString::fromLatin1(salt.toHex() + '$' + key.toHex());
+}
+
+bool Room::passwordMatches(const QString &password) const
+{
+    const qsizetype dollar = settings.passwordHash.indexOf(u'$');
+    if (dollar < 0)
+        return false;
+    const QByteArray salt = QByteArray::fromHex(settings.passwordHash.left(dollar).toLatin1());
+    const QByteArray expected = settings.passwordHash.mid(dollar + 1).toLatin1();
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(
+                               QCryptographicHash::Sha256, password.toUtf8(), salt,
+                               passwordIterations, 32)
+                               .toHex();
+    // Constant-time comparison.
+    if (key.size() != expected.size())
+        return false;
+    int diff = 0;
+    for (qsizetype i = 0; i < key.size(); ++i)
+        diff |= key[i] ^ expected[i];
+    return diff == 0;
+}
+
+QJsonObject Room::toJson() const
+{
+    return QJsonObject{
+        {QLatin1String("code"), code},
+        {QLatin1String("name"), name},
+        {QLatin1String("capacity"), capacity},
+        {QLatin1String("state"), roomStateName(state)},
+        {QLatin1String("host"), hostId.isEmpty() ? QJsonValue() : QJsonValue(hostId)},
+        {QLatin1String("seats"), seatsTaken()},
+        {QLatin1String("spectators"), spectatorCount()},
+        {QLatin1String("online"), onlineCount()},
+        {QLatin1String("waitingToJoin"), int(waiting.size())},
+        {QLatin1String("lastSeq"), lastSeq},
+        {QLatin1String("createdAt"), createdAt},
+        {QLatin1String("settings"),
+         QJsonObject{
+             {QLatin1String("spectators"), settings.allowSpectators},
+             {QLatin1String("approval"), settings.approvalRequired},
+             {QLatin1String("locked"), settings.locked},
+             {QLatin1String("password"), hasPassword()},
+             {QLatin1String("public"), settings.isPublic},
+         }},
+    };
+}
+
+QJsonObject Room::statsJson() const
+{
+    return QJsonObject{
+        {QLatin1String("messages"), stats.messages},
+        {QLatin1String("events"), lastSeq},
+        {QLatin1String("joins"), stats.joins},
+        {QLatin1String("peakSeats"), stats.peakSeats},
+        {QLatin1String("kicks"), stats.kicks},
+        {QLatin1String("bans"), stats.bans},
+    };
+}
+
+QJsonArray Room::participantsJson() const
+{
+    QJsonArray array;
+    for (const auto &p : m_list)
+        array.append(p->toJson());
+    return array;
+}
+
+StoredRoom Room::toStored() const
+{
+    StoredRoom r;
+    r.id = id;
+    r.code = code;
+    r.name = name;
+    r.capacity = capacity;
+    r.state = roomStateName(state);
+    r.allowSpectators = settings.allowSpectators;
+    r.approvalRequired = settings.approvalRequired;
+    r.locked = settings.locked;
+    r.isPublic = settings.isPublic;
+    r.passwordHash = settings.passwordHash;
+    r.hostId = hostId;
+    r.creatorId = creatorId;
+    r.createdAt = createdAt;
+    r.closedAt = 0;
+    r.peakSeats = stats.peakSeats;
+    return r;
+}
+
+std::unique_ptr<Room> Room::fromLoaded(const LoadedRoom &loaded)
+{
+    auto room = std::make_unique<Room>();
+    const StoredRoom &r = loaded.room;
+    room->id = r.id;
+    room->code = r.code;
+    room->name = r.name;
+    room->capacity = r.capacity;
+    room->state = roomStateFromName(r.state).value_or(RoomState::Waiting);
+    room->settings = {r.allowSpectators, r.approvalRequired, r.locked, r.isPublic,
+                      r.passwordHash};
+    room->hostId = r.hostId;
+    room->creatorId = r.creatorId;
+    room->createdAt = r.createdAt;
+    room->lastSeq = loaded.lastSeq;
+    room->stats.messages = loaded.eventCounts.value(QStringLiteral("chat"));
+    room->stats.joins = loaded.eventCounts.value(QStringLiteral("participant_joined"));
+    room->stats.peakSeats = r.peakSeats;
+    for (const StoredBan &ban : loaded.bans)
+        room->bans.insert(ban.participantId);
+    room->stats.bans = loaded.bans.size();
+    for (const StoredParticipant &sp : loaded.participants) {
+        auto p = std::make_unique<Participant>();
+        p->id = sp.participantId;
+        p->name = sp.name;
+        p->role = roleFromName(sp.role).value_or(Role::Member);
+        p->status.bits = sp.status;
+        p->joinedSeq = sp.joinedSeq;
+        p->joinedAt = sp.joinedAt;
+        p->lastSeen = sp.lastSeen;
+        p->online = false; // nobody is connected right after a start
+        p->offlineSinceMs = QDateTime::currentMSecsSinceEpoch(); // grace counts from now
+        room->add(std::move(p));
+    }
+    for (const auto &m : loaded.recentClientMessages)
+        room->rememberMessage(m.authorId, m.clientMsgId, m.seq);
+    return room;
+}

@@ -1,0 +1,131 @@
+#pragma once
+
+#include "protocol/statusflags.h"
+#include "storage/storagetypes.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QPointer>
+#include <QtCore/QSet>
+#include <QtCore/QString>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class Session;
+
+enum class Role : quint8 { Host, Member, Spectator };
+enum class RoomState : quint8 { Waiting, Active, Finished };
+
+QLatin1String roleName(Role role);
+std::optional<Role> roleFromName(QStringView name);
+QLatin1String roomStateName(RoomState state);
+std::optional<RoomState> roomStateFromName(QStringView name);
+
+// Somebody holding a place in a room (a seat, or a spectator's place).
+struct Participant {
+    QString id; // the public participant id
+    QString name;
+    Role role = Role::Member;
+    StatusFlags status;
+    qint64 joinedSeq = 0;
+    qint64 joinedAt = 0;
+    qint64 lastSeen = 0;
+    bool online = false;
+    qint64 offlineSinceMs = 0; // when it went offline (or the server started): the grace clock
+    // The connection events go to; null while offline.
+    Session *session = nullptr;
+    // Only events with a higher seq are pushed to this participant's connection: what it had
+    // before is in the snapshot its join reply carried.
+    qint64 deliverAfter = 0;
+
+    bool takesSeat() const { return role != Role::Spectator; }
+    QJsonObject toJson() const;
+    StoredParticipant toStored() const;
+};
+
+struct RoomSettings {
+    bool allowSpectators = true;
+    bool approvalRequired = false;
+    bool locked = false;
+    bool isPublic = false;
+    QString passwordHash; // "salt$key" (PBKDF2-SHA256), empty: none
+};
+
+// A joiner waiting for the host's approval. The reply to its join_room is held until then.
+struct PendingJoin {
+    QString participantId;
+    QString name;
+    Role role = Role::Member;
+    QPointer<Session> session;
+    qint64 requestId = 0;
+    qint64 deadlineMs = 0;
+};
+
+struct RoomStats {
+    qint64 messages = 0;
+    qint64 joins = 0;
+    qint64 kicks = 0;
+    qint64 bans = 0;
+    int peakSeats = 0;
+};
+
+// One room: its settings, participants, bans, waiting list and sequence counter. Pure state
+// and rules; the RoomServer turns changes into events, storage writes and replies.
+class Room
+{
+public:
+    qint64 id = 0;
+    QString code;
+    QString name;
+    int capacity = 10;
+    RoomState state = RoomState::Waiting;
+    RoomSettings settings;
+    QString hostId;
+    QString creatorId;
+    qint64 createdAt = 0;
+    qint64 lastSeq = 0;
+    qint64 emptySinceMs = 0; // when the last participant left; 0 while someone is in
+    bool closed = false;
+    RoomStats stats;
+    QList<PendingJoin> waiting;
+    QSet<QString> bans;
+
+    Participant *find(const QString &participantId) const;
+    // Adds in joinedSeq order (callers add with increasing seqs).
+    Participant *add(std::unique_ptr<Participant> participant);
+    std::unique_ptr<Participant> remove(const QString &participantId);
+    const std::vector<std::unique_ptr<Participant>> &participants() const { return m_list; }
+    bool isEmpty() const { return m_list.empty(); }
+
+    int seatsTaken() const;
+    int spectatorCount() const;
+    int onlineCount() const;
+
+    // Who becomes host when the host goes: the online member with the lowest joinedSeq, else
+    // the offline one, else the longest-present spectator. Null when nobody is left.
+    Participant *nextHost(const QString &excludingId) const;
+
+    // The clientMsgId index that makes chat resends idempotent (bounded per room).
+    std::optional<qint64> sentMessage(const QString &authorId, const QString &clientMsgId) const;
+    void rememberMessage(const QString &authorId, const QString &clientMsgId, qint64 seq);
+
+    bool hasPassword() const { return !settings.passwordHash.isEmpty(); }
+    bool passwordMatches(const QString &password) const;
+    static QString hashPassword(const QString &password);
+
+    QJsonObject toJson() const;
+    QJsonObject statsJson() const;
+    QJsonArray participantsJson() const;
+    StoredRoom toStored() const;
+    static std::unique_ptr<Room> fromLoaded(const LoadedRoom &loaded);
+
+private:
+    std::vector<std::unique_ptr<Participant>> m_list;
+    QHash<QString, Participant *> m_byId;
+    QHash<QString, qint64> m_clientMessages;
+    std::vector<QString> m_clientMessageOrder; // ring for eviction
+    std::size_t m_clientMessageNext = 0;
+};

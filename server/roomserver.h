@@ -1,0 +1,47 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QUrl>
+
+#include <memory>
+
+class RoomServerPrivate;
+
+// The room server: accepts WebSocket connections, speaks protocol v1 (docs/protocol.md), keeps
+// rooms and their rules, and persists through a Storage on its own thread.
+//
+// Lives on the thread that creates it (the main thread for `hearth serve`, a worker thread in
+// the desktop app's host mode). Not thread-safe: call it from that thread only.
+class RoomServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RoomServer(ServerConfig config, QObject *parent = nullptr);
+    ~RoomServer() override;
+
+    // Opens the database (creating or migrating the schema), loads live rooms and starts
+    // listening. False on failure, with errorString() saying why.
+    bool start();
+
+    // Stops accepting, closes every connection with 1001 (going away) and flushes pending
+    // writes. stopped() is emitted when the last write is durable.
+    void stop();
+
+    bool isListening() const;
+    quint16 port() const;
+    QUrl url() const; // ws://address:port/ as reachable from this machine
+    QString errorString() const;
+    const ServerConfig &config() const;
+
+    // Live figures, for logs and benchmarks.
+    int connectionCount() const;
+    int roomCount() const;
+
+Q_SIGNALS:
+    void stopped();
+
+private:
+    std::unique_ptr<RoomServerPrivate> d;
+};

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "protocol/limits.h"
+#include "protocol/protocol.h"
+
+#include <QtNetwork/QHostAddress>
+#include <QtCore/QString>
+
+// Everything a RoomServer can be told at start. `hearth serve` fills it from the command line;
+// the desktop app and the tests fill it directly.
+struct ServerConfig {
+    QHostAddress bindAddress = QHostAddress::Any;
+    quint16 port = Protocol::DefaultPort; // 0: any free port (see RoomServer::port())
+
+    // An SQLite file path, or a PostgreSQL URL (postgresql://user:pass@host:port/db).
+    QString database;
+
+    Limits limits;
+
+    int emptyRoomExpirySeconds = 600; // a room with nobody in it closes after this
+    int helloTimeoutSeconds = 10;     // a connection must say hello within this
+    int listenBacklog = 1024;         // Qt's default of 50 stalls bursts of connects
+    qint64 maxQueuedBytes = 1 << 20;  // a slow reader is dropped beyond this
+
+    // Failed joins (room_not_found, wrong_password) allowed per source address and overall.
+    int joinFailureBurst = 10;
+    int joinFailureRefillSeconds = 6;
+    int joinFailuresPerMinuteTotal = 200;
+
+    // Refused requests in a row after which a flooding connection is closed.
+    int maxConsecutiveRefusals = 50;
+
+    // SQLite durability: "full" fsyncs every group commit; "normal" survives a crash of the
+    // process (kill -9) but not of the machine.
+    bool syncFull = true;
+};
