@@ -1,5 +1,7 @@
 #include "identitystore.h"
 
+#include "settingspath.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -66,12 +68,12 @@ IdentityStore::Options IdentityStore::optionsForProfile(const QString &profile)
 
 bool IdentityStore::markerSet() const
 {
-    return QSettings().value(u"identity/"_s + m_options.key + u"/inKeychain"_s).toBool();
+    return QSettings(hearthSettingsPath(), QSettings::IniFormat).value(u"identity/"_s + m_options.key + u"/inKeychain"_s).toBool();
 }
 
 void IdentityStore::setMarker(bool on)
 {
-    QSettings settings;
+    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
     const QString key = u"identity/"_s + m_options.key + u"/inKeychain"_s;
     if (on)
         settings.setValue(key, true);

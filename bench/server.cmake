@@ -15,6 +15,7 @@ add_executable(hearth-bench-server
     server/jsonscan.h
 )
 target_link_libraries(hearth-bench-server PRIVATE Threads::Threads hearth_warnings)
+set_target_properties(hearth-bench-server PROPERTIES AUTOMOC OFF AUTOUIC OFF AUTORCC OFF)
 target_compile_definitions(hearth-bench-server PRIVATE
     HEARTH_BENCH_HEARTH_BINARY="$<TARGET_FILE:hearth>")
 # The benchmark starts the server it measures; build them together.

@@ -156,11 +156,17 @@ public:
     QHash<QString, QByteArray> identities; // participant id -> secret hash
     QHash<QString, Session *> sessionByParticipant;
     QSet<Session *> sessions;
+    // Sockets accepted but not yet upgraded, by peer "address port": QWebSocketServer does not
+    // say which QTcpSocket became which QWebSocket, and the peer endpoint is what both share.
     struct Handshake {
         QPointer<QTcpSocket> socket;
         qint64 acceptedMs;
     };
-    std::vector<Handshake> handshakes;
+    QHash<QString, Handshake> handshakes;
+    static QString endpointKey(const QHostAddress &address, quint16 port)
+    {
+        return address.toString() + u' ' + QString::number(port);
+    }
     JoinThrottle joinThrottle;
     QTimer sweepTimer;
     qint64 lastPruneMs = 0;
@@ -235,7 +241,8 @@ void RoomServerPrivate::acceptTcp()
             continue;
         }
         // handleConnection() arms no handshake timeout of its own: the sweep enforces ours.
-        handshakes.push_back({socket, nowMs()});
+        handshakes.insert(endpointKey(socket->peerAddress(), socket->peerPort()),
+                          {socket, nowMs()});
         ws.handleConnection(socket);
     }
 }
@@ -243,6 +250,7 @@ void RoomServerPrivate::acceptTcp()
 void RoomServerPrivate::acceptWebSocket()
 {
     while (QWebSocket *socket = ws.nextPendingConnection()) {
+        handshakes.remove(endpointKey(socket->peerAddress(), socket->peerPort()));
         auto *s = new Session(socket, config.maxQueuedBytes, this);
         socket->setMaxAllowedIncomingFrameSize(quint64(config.limits.maxMessageBytes));
         socket->setMaxAllowedIncomingMessageSize(quint64(config.limits.maxMessageBytes));
@@ -417,18 +425,19 @@ void RoomServerPrivate::sweep()
         s->socket()->abort();
     }
 
-    std::erase_if(handshakes, [&](const Handshake &h) {
-        if (!h.socket)
-            return true;
-        // An upgraded socket belongs to its QWebSocket now.
-        if (h.socket->parent() != &tcp)
-            return true;
-        if (now - h.acceptedMs > config.helloTimeoutSeconds * 1000LL) {
-            h.socket->abort();
-            return true;
+    QList<QPointer<QTcpSocket>> stalled;
+    for (auto it = handshakes.begin(); it != handshakes.end();) {
+        if (!it->socket || now - it->acceptedMs > config.helloTimeoutSeconds * 1000LL) {
+            stalled.append(it->socket);
+            it = handshakes.erase(it);
+        } else {
+            ++it;
         }
-        return false;
-    });
+    }
+    for (const QPointer<QTcpSocket> &socket : std::as_const(stalled)) {
+        if (socket)
+            socket->abort();
+    }
 
     const auto all = rooms.rooms().values();
     for (const std::shared_ptr<Room> &room : all) {
@@ -468,11 +477,12 @@ void RoomServerPrivate::stop()
     stopping = true;
     sweepTimer.stop();
     tcp.close();
-    for (const Handshake &h : handshakes) {
-        if (h.socket && h.socket->parent() == &tcp)
+    const auto pendingUpgrades = handshakes.values();
+    handshakes.clear();
+    for (const Handshake &h : pendingUpgrades) {
+        if (h.socket)
             h.socket->abort();
     }
-    handshakes.clear();
     for (const auto &room : rooms.rooms()) {
         for (PendingJoin &pending : room->waiting)
             answerWaiting(pending, Frames::error(pending.requestId, ErrorCode::ShuttingDown,

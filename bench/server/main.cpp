@@ -42,7 +42,9 @@ Server:
   --hearth PATH            the hearth binary to start (default: the one built with this program)
   --url ws://127.0.0.1:PORT/   use a running server instead (loopback only)
   --server-pid PID         its process id, for CPU and memory figures (with --url)
-  --server-arg ARG         pass ARG to `hearth serve` (repeatable), e.g. a relaxed-limits option
+  --server-arg ARG         pass ARG to `hearth serve` (repeatable)
+  --strict-limits          start the server without --relaxed-limits (which is passed by
+                           default: the knee goes beyond the per-connection chat limit)
   --server-nofile N        soft open-file limit to start the server with (default: this
                            program's own limit at start, as a shell would give it)
   --same-server            one server for all phases (default: a fresh server and database each)
@@ -168,6 +170,8 @@ Options parse(int argc, char **argv)
             o.serverArgs.push_back(value());
         } else if (a == "--server-nofile") {
             o.serverNofile = integer(a, value());
+        } else if (a == "--strict-limits") {
+            o.relaxedLimits = false;
         } else if (a == "--same-server") {
             o.freshServer = false;
         } else if (a == "--keep-temp") {
@@ -236,6 +240,8 @@ Options parse(int argc, char **argv)
         die("--knee-rates must be positive");
     if (o.url.empty() && o.hearth.empty())
         die("no hearth binary: give --hearth PATH or --url");
+    if (o.relaxedLimits && o.url.empty())
+        o.serverArgs.insert(o.serverArgs.begin(), "--relaxed-limits");
     return o;
 }
 
@@ -343,8 +349,8 @@ int main(int argc, char **argv)
         t.port = server.port();
         t.pid = server.pid();
         const long limit = readNofileSoft(t.pid);
-        std::printf("  [server pid %d on port %d, open-file limit %ld]\n", static_cast<int>(t.pid),
-                    t.port, limit);
+        std::printf("\n[%s: hearth serve pid %d on port %d, open-file limit %ld]\n", phase.c_str(),
+                    static_cast<int>(t.pid), t.port, limit);
         if (!nofileWarned && limit > 0 && limit < 20000 && limit <= o.serverNofile) {
             nofileWarned = true;
             std::printf("  note: hearth serve keeps the soft open-file limit it was started with "

@@ -22,6 +22,7 @@ struct Options {
     pid_t serverPid = -1;               // --server-pid, for memory figures with --url
     std::vector<std::string> serverArgs; // passed through to `hearth serve`
     long serverNofile = 0;              // child's soft RLIMIT_NOFILE (0: what we had at start)
+    bool relaxedLimits = true;          // pass --relaxed-limits to the server we start
     bool freshServer = true;            // a new server (and database) for each phase
     std::string tempDir;
     bool keepTemp = false;

@@ -1,0 +1,598 @@
+#include "appcontroller.h"
+
+#include "embeddedserver.h"
+#include "protocol/protocol.h"
+#include "protocol/roomcode.h"
+#include "protocol/textrules.h"
+#include "settingspath.h"
+
+#include <QtCore/QSettings>
+#include <QtCore/QTimer>
+#include <QtNetwork/QNetworkInterface>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcApp, "hearth.app")
+
+namespace {
+
+// Quitting must not hang on a host that does not answer.
+constexpr int ShutdownTimeoutMs = 4000;
+
+QString settingsPrefix(const QString &profile)
+{
+    return profile.isEmpty() ? u"desktop/"_s : u"profile-"_s + profile + u'/';
+}
+
+bool isPrivateIPv4(const QHostAddress &address)
+{
+    const quint32 ip = address.toIPv4Address();
+    return (ip >> 24) == 10 || (ip >> 20) == ((172u << 4) | 1u) || (ip >> 16) == ((192u << 8) | 168u);
+}
+
+} // namespace
+
+AppController::AppController(const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_client(new RoomClient(this))
+    , m_server(new EmbeddedServer(this))
+{
+    const QString prefix = settingsPrefix(m_options.profile);
+    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
+    m_displayName = settings.value(prefix + u"displayName"_s).toString();
+    m_lastHost = settings.value(prefix + u"lastHost"_s).toString();
+    m_lastRoomName = settings.value(prefix + u"lastRoomName"_s).toString();
+    m_lastCapacity = qBound(1, settings.value(prefix + u"lastCapacity"_s, 10).toInt(), 50);
+
+    IdentityStore::Options identityOptions = IdentityStore::optionsForProfile(m_options.profile);
+    if (!m_options.identityFile.isEmpty()) {
+        identityOptions.forceFile = true;
+        identityOptions.filePath = m_options.identityFile;
+    }
+    m_identity = new IdentityStore(identityOptions, this);
+    connect(m_identity, &IdentityStore::loaded, this, &AppController::onIdentityLoaded);
+    if (m_options.resetIdentity) {
+        connect(m_identity, &IdentityStore::forgotten, m_identity, &IdentityStore::load);
+        m_identity->forget();
+    } else {
+        m_identity->load();
+    }
+
+    connect(m_client, &RoomClient::ready, this, &AppController::onClientReady);
+    connect(m_client, &RoomClient::connectionFailed, this, &AppController::onConnectionFailed);
+    connect(m_client, &RoomClient::stateChanged, this, &AppController::connectionChanged);
+    connect(m_client, &RoomClient::noticeReceived, this, [this](const Notice &notice) {
+        if (notice.kind == Notice::Kind::JoinPending && m_phase == Phase::Connecting) {
+            setPhase(Phase::Connecting, tr("Waiting for the host to let you in…"));
+            Q_EMIT joinPending();
+        }
+    });
+
+    connect(m_server, &EmbeddedServer::started, this, [this](quint16 port) {
+        m_serverPort = port;
+        m_hosting = true;
+        Q_EMIT hostingChanged();
+        if (m_intent == Intent::Host && m_phase == Phase::Connecting)
+            openClient(QUrl(u"ws://127.0.0.1:%1/"_s.arg(port)));
+    });
+    connect(m_server, &EmbeddedServer::failed, this, [this](const QString &message) {
+        if (m_triedDefaultPort) {
+            // 47800 is taken (another Hearth, perhaps): any free port will do.
+            m_triedDefaultPort = false;
+            qCInfo(lcApp) << "default port busy; hosting on a free port instead";
+            m_options.hostPort = 0;
+            startServer();
+            return;
+        }
+        fail(tr("The room server could not start: %1").arg(message));
+    });
+}
+
+AppController::~AppController()
+{
+    // The session refers to the client; it goes first.
+    delete m_session;
+}
+
+void AppController::setPhase(Phase phase, const QString &busyText)
+{
+    const bool busyBefore = isBusy();
+    const QString textBefore = m_busyText;
+    m_busyText = busyText;
+    if (m_phase != phase) {
+        m_phase = phase;
+        Q_EMIT phaseChanged();
+    }
+    if (busyBefore != isBusy() || textBefore != m_busyText)
+        Q_EMIT busyChanged();
+}
+
+void AppController::setErrorText(const QString &text)
+{
+    if (m_errorText == text)
+        return;
+    m_errorText = text;
+    Q_EMIT errorTextChanged();
+}
+
+void AppController::fail(const QString &message)
+{
+    qCWarning(lcApp).noquote() << "failed:" << message;
+    ++m_attempt;
+    m_intent = Intent::None;
+    if (m_client->state() != RoomClient::State::Disconnected && !m_session)
+        m_client->close();
+    if (m_hosting && !m_session)
+        stopServer({});
+    setErrorText(message);
+    setPhase(Phase::Lobby);
+}
+
+void AppController::setDisplayName(const QString &name)
+{
+    if (m_displayName == name)
+        return;
+    m_displayName = name;
+    Q_EMIT settingsChanged();
+}
+
+void AppController::saveSettings()
+{
+    const QString prefix = settingsPrefix(m_options.profile);
+    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
+    settings.setValue(prefix + u"displayName"_s, m_displayName);
+    settings.setValue(prefix + u"lastHost"_s, m_lastHost);
+    settings.setValue(prefix + u"lastRoomName"_s, m_lastRoomName);
+    settings.setValue(prefix + u"lastCapacity"_s, m_lastCapacity);
+}
+
+QString AppController::identityWarning() const
+{
+    return m_identity->warning();
+}
+
+void AppController::onIdentityLoaded()
+{
+    m_client->setIdentity(m_identity->identity());
+    Q_EMIT identityChanged();
+    if (m_phase == Phase::Starting)
+        setPhase(Phase::Lobby);
+}
+
+QString AppController::serverAddress() const
+{
+    if (m_hosting)
+        return u"ws://%1:%2/"_s.arg(lanAddress()).arg(m_serverPort);
+    return m_client->url().toString();
+}
+
+bool AppController::isConnectionLost() const
+{
+    return m_phase == Phase::Room && m_session && !m_session->room()->hasEnded()
+        && m_client->state() != RoomClient::State::Joined;
+}
+
+QString AppController::connectionText() const
+{
+    if (!isConnectionLost())
+        return {};
+    if (m_client->state() == RoomClient::State::Connecting)
+        return tr("Reconnecting…");
+    const QString why = m_client->errorString();
+    return why.isEmpty() ? tr("Not connected to the host.")
+                         : tr("Not connected to the host: %1").arg(why);
+}
+
+QString AppController::inviteText() const
+{
+    if (!m_session)
+        return {};
+    return tr("Join my Hearth room “%1”: code %2 (host %3)")
+        .arg(m_session->room()->name(), m_session->code(), serverAddress());
+}
+
+QVariantMap AppController::checkCode(const QString &typed) const
+{
+    const RoomCode::Partial partial = RoomCode::normalizePartial(typed);
+    return {{u"code"_s, partial.canonical},
+            {u"valid"_s, partial.valid},
+            {u"complete"_s, partial.valid && partial.canonical.size() == RoomCode::Length}};
+}
+
+QString AppController::checkDisplayName(const QString &name) const
+{
+    switch (TextRules::checkName(name, m_client->limits().maxNameLength, nullptr)) {
+    case TextRules::Verdict::Ok:
+        return {};
+    case TextRules::Verdict::Empty:
+        return tr("Type the name others will see.");
+    case TextRules::Verdict::TooLong:
+        return tr("A name has at most %1 characters.").arg(m_client->limits().maxNameLength);
+    case TextRules::Verdict::ControlCharacters:
+        return tr("A name cannot contain control characters.");
+    }
+    return {};
+}
+
+QString AppController::checkRoomName(const QString &name) const
+{
+    switch (TextRules::checkName(name, m_client->limits().maxRoomNameLength, nullptr)) {
+    case TextRules::Verdict::Ok:
+        return {};
+    case TextRules::Verdict::Empty:
+        return tr("Give the room a name.");
+    case TextRules::Verdict::TooLong:
+        return tr("A room name has at most %1 characters.")
+            .arg(m_client->limits().maxRoomNameLength);
+    case TextRules::Verdict::ControlCharacters:
+        return tr("A room name cannot contain control characters.");
+    }
+    return {};
+}
+
+std::optional<QUrl> AppController::parseHostAddress(const QString &typed, QString *code)
+{
+    const QString text = typed.trimmed();
+    if (text.isEmpty())
+        return std::nullopt;
+    QUrl url;
+    if (text.startsWith("hearth://"_L1, Qt::CaseInsensitive)) {
+        const QUrl link(text, QUrl::StrictMode);
+        if (!link.isValid() || link.host().isEmpty())
+            return std::nullopt;
+        if (code) {
+            const QString path = link.path().mid(1);
+            if (const auto normalized = RoomCode::normalize(path))
+                *code = *normalized;
+        }
+        url.setScheme(u"ws"_s);
+        url.setHost(link.host());
+        url.setPort(link.port(Protocol::DefaultPort));
+    } else if (text.startsWith("ws://"_L1, Qt::CaseInsensitive)
+               || text.startsWith("wss://"_L1, Qt::CaseInsensitive)) {
+        url = QUrl(text, QUrl::StrictMode);
+        if (url.port() < 0)
+            url.setPort(Protocol::DefaultPort);
+    } else {
+        url = QUrl(u"ws://"_s + text, QUrl::StrictMode);
+        if (url.port() < 0)
+            url.setPort(Protocol::DefaultPort);
+        if (!url.path().isEmpty() && url.path() != "/"_L1)
+            return std::nullopt;
+    }
+    if (!url.isValid() || url.host().isEmpty())
+        return std::nullopt;
+    url.setPath(u"/"_s);
+    return url;
+}
+
+QString AppController::lanAddress()
+{
+    QString fallback;
+    const auto interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &iface : interfaces) {
+        const auto flags = iface.flags();
+        if (!flags.testFlag(QNetworkInterface::IsUp) || !flags.testFlag(QNetworkInterface::IsRunning)
+            || flags.testFlag(QNetworkInterface::IsLoopBack))
+            continue;
+        const auto entries = iface.addressEntries();
+        for (const QNetworkAddressEntry &entry : entries) {
+            const QHostAddress address = entry.ip();
+            if (address.protocol() != QAbstractSocket::IPv4Protocol || address.isLoopback())
+                continue;
+            if (isPrivateIPv4(address))
+                return address.toString();
+            if (fallback.isEmpty())
+                fallback = address.toString();
+        }
+    }
+    return fallback.isEmpty() ? u"127.0.0.1"_s : fallback;
+}
+
+void AppController::hostRoom(const QString &roomName, int capacity, const QVariantMap &options)
+{
+    if (m_phase != Phase::Lobby || !isIdentityReady())
+        return;
+    QString name;
+    QString displayName;
+    if (const QString problem = checkRoomName(roomName); !problem.isEmpty())
+        return setErrorText(problem);
+    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty())
+        return setErrorText(problem);
+    TextRules::checkName(roomName, m_client->limits().maxRoomNameLength, &name);
+    TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
+    setErrorText({});
+
+    m_createArgs = CreateRoomArgs{};
+    m_createArgs.name = name;
+    m_createArgs.displayName = displayName;
+    m_createArgs.capacity = qBound(1, capacity, m_client->limits().capacityMax);
+    m_createArgs.settings.spectators = options.value(u"spectators"_s, true).toBool();
+    m_createArgs.settings.approval = options.value(u"approval"_s, false).toBool();
+    m_createArgs.settings.locked = options.value(u"locked"_s, false).toBool();
+    m_createArgs.settings.isPublic = options.value(u"isPublic"_s, false).toBool();
+    m_createArgs.password = options.value(u"password"_s).toString();
+    m_lastRoomName = name;
+    m_lastCapacity = m_createArgs.capacity;
+    m_intent = Intent::Host;
+    ++m_attempt;
+
+    if (m_server->isRunning()) {
+        openClient(QUrl(u"ws://127.0.0.1:%1/"_s.arg(m_serverPort)));
+        return;
+    }
+    setPhase(Phase::Connecting, tr("Starting the room server…"));
+    startServer();
+}
+
+void AppController::startServer()
+{
+    ServerConfig config;
+    if (!m_options.bindAddress.isEmpty())
+        config.bindAddress = QHostAddress(m_options.bindAddress);
+    if (m_options.hostPort < 0) {
+        config.port = Protocol::DefaultPort;
+        m_triedDefaultPort = true;
+    } else {
+        config.port = quint16(m_options.hostPort);
+        m_triedDefaultPort = false;
+    }
+    config.database = m_options.database;
+    if (config.database.isEmpty()) {
+        config.database = EmbeddedServer::defaultDatabasePath();
+        if (!m_options.profile.isEmpty())
+            config.database.replace(".sqlite"_L1, u'-' + m_options.profile + u".sqlite"_s);
+    }
+    qCInfo(lcApp) << "starting the embedded server, database" << config.database;
+    m_server->start(config);
+}
+
+void AppController::joinRoom(const QString &host, const QString &code, bool spectator,
+                             const QString &password)
+{
+    if (m_phase != Phase::Lobby || !isIdentityReady())
+        return;
+    QString codeFromLink;
+    const auto url = parseHostAddress(host, &codeFromLink);
+    if (!url)
+        return setErrorText(host.trimmed().isEmpty()
+                                ? tr("Type the host's address (shown in the host's room view).")
+                                : tr("“%1” is not an address Hearth can use.").arg(host));
+    QString typedCode = code;
+    if (typedCode.trimmed().isEmpty())
+        typedCode = codeFromLink;
+    const auto normalized = RoomCode::normalize(typedCode);
+    if (!normalized)
+        return setErrorText(tr("A room code has 6 letters and digits, like XJ9K2M."));
+    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty())
+        return setErrorText(problem);
+    QString displayName;
+    TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
+    setErrorText({});
+
+    m_joinArgs = JoinRoomArgs{*normalized, displayName,
+                              spectator ? Role::Spectator : Role::Member, password};
+    m_joinHostText = host.trimmed();
+    m_joinUrl = *url;
+    m_intent = Intent::Join;
+    ++m_attempt;
+    openClient(*url);
+}
+
+void AppController::openClient(const QUrl &url)
+{
+    setPhase(Phase::Connecting, tr("Connecting to %1…").arg(url.host()));
+    const auto state = m_client->state();
+    if (m_client->url() == url
+        && (state == RoomClient::State::Connected || state == RoomClient::State::Joined)) {
+        onClientReady();
+        return;
+    }
+    m_client->setIdentity(m_identity->identity());
+    m_client->open(url);
+}
+
+void AppController::onClientReady()
+{
+    if (m_phase != Phase::Connecting)
+        return;
+    const quint64 attempt = m_attempt;
+    auto handle = [this, attempt](const Result<RoomSnapshot> &result) {
+        if (attempt != m_attempt) {
+            // Cancelled meanwhile; if the server seated us anyway, give the seat back.
+            if (result.ok() && !m_session)
+                m_client->leaveRoom(result.value->room.code, nullptr, {});
+            return;
+        }
+        onSnapshot(result);
+    };
+    if (m_intent == Intent::Host) {
+        setPhase(Phase::Connecting, tr("Creating the room…"));
+        m_client->createRoom(m_createArgs, this, handle);
+    } else if (m_intent == Intent::Join) {
+        setPhase(Phase::Connecting, tr("Joining room %1…").arg(m_joinArgs.code));
+        m_client->joinRoom(m_joinArgs, this, handle);
+    }
+}
+
+void AppController::onConnectionFailed(const QString &message)
+{
+    if (m_phase != Phase::Connecting)
+        return;
+    if (m_intent == Intent::Join)
+        fail(tr("Cannot reach the host at %1. Check the address, and that Hearth is hosting "
+                "there. (%2)")
+                 .arg(m_joinUrl.authority(), message));
+    else
+        fail(tr("Cannot connect to the room server: %1").arg(message));
+}
+
+void AppController::onSnapshot(const Result<RoomSnapshot> &result)
+{
+    if (!result.ok()) {
+        fail(result.error.text());
+        return;
+    }
+    const RoomSnapshot &snapshot = *result.value;
+    qCInfo(lcApp) << (m_intent == Intent::Host ? "created" : "joined") << "room"
+                  << snapshot.room.code << (snapshot.rejoined ? "(rejoined)" : "");
+    if (m_intent == Intent::Join)
+        m_lastHost = m_joinHostText;
+    m_intent = Intent::None;
+    saveSettings();
+    Q_EMIT settingsChanged();
+
+    auto *session = new RoomSession(m_client, snapshot, this);
+    setSession(session);
+    session->start();
+    setPhase(Phase::Room);
+    Q_EMIT connectionChanged();
+}
+
+void AppController::setSession(RoomSession *session)
+{
+    if (m_session == session)
+        return;
+    RoomSession *old = m_session;
+    m_session = session;
+    if (session) {
+        connect(session->room(), &RoomObject::changed, this, &AppController::connectionChanged);
+    }
+    Q_EMIT sessionChanged();
+    Q_EMIT connectionChanged();
+    if (old)
+        old->deleteLater(); // views may still hold it during this event
+}
+
+void AppController::cancel()
+{
+    if (m_phase != Phase::Connecting)
+        return;
+    qCInfo(lcApp) << "cancelled";
+    ++m_attempt;
+    const bool wasHosting = m_intent == Intent::Host;
+    m_intent = Intent::None;
+    // Closing the connection also withdraws a join that waits for approval.
+    m_client->close();
+    if (wasHosting)
+        stopServer({});
+    setPhase(Phase::Lobby);
+}
+
+void AppController::leaveRoom()
+{
+    if (!m_session)
+        return;
+    if (m_hosting) {
+        // The room lives in this app's server: the host's way out closes it for everyone.
+        closeRoom();
+        return;
+    }
+    RoomSession *session = m_session;
+    connect(session, &RoomSession::leaveFinished, this, [this] {
+        setSession(nullptr);
+        m_client->close();
+        setPhase(Phase::Lobby);
+    }, Qt::SingleShotConnection);
+    session->leave();
+}
+
+void AppController::closeRoom()
+{
+    if (!m_session)
+        return;
+    RoomSession *session = m_session;
+    connect(session, &RoomSession::leaveFinished, this, [this] {
+        setSession(nullptr);
+        m_client->close();
+        stopServer([this] { setPhase(Phase::Lobby); });
+    }, Qt::SingleShotConnection);
+    if (m_session->room()->isHost())
+        session->closeRoom();
+    else
+        session->leave();
+}
+
+void AppController::backToLobby()
+{
+    setSession(nullptr);
+    m_client->close();
+    if (m_hosting)
+        stopServer({});
+    setPhase(Phase::Lobby);
+}
+
+void AppController::reconnect()
+{
+    if (!m_session || m_client->state() != RoomClient::State::Disconnected)
+        return;
+    // Take back the seat: the same identity joining again within graceSeconds is "rejoined".
+    m_joinArgs = JoinRoomArgs{m_session->code(), m_displayName, m_session->room()->selfRole(),
+                              {}};
+    if (m_joinArgs.role == Role::Host)
+        m_joinArgs.role = Role::Member;
+    m_joinUrl = m_client->url();
+    m_joinHostText = m_lastHost;
+    m_intent = Intent::Join;
+    ++m_attempt;
+    setSession(nullptr);
+    setPhase(Phase::Lobby);
+    openClient(m_joinUrl);
+}
+
+void AppController::stopServer(std::function<void()> then)
+{
+    if (!m_server->isRunning()) {
+        if (m_hosting) {
+            m_hosting = false;
+            Q_EMIT hostingChanged();
+        }
+        if (then)
+            then();
+        return;
+    }
+    connect(m_server, &EmbeddedServer::stopped, this, [this, then] {
+        m_hosting = false;
+        m_serverPort = 0;
+        Q_EMIT hostingChanged();
+        if (then)
+            then();
+    }, Qt::SingleShotConnection);
+    m_server->stop();
+}
+
+void AppController::shutdown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    m_busyText = m_hosting ? tr("Closing the room…") : tr("Leaving…");
+    Q_EMIT busyChanged();
+    qCInfo(lcApp) << "shutting down" << (m_hosting ? "(closing the hosted room)" : "");
+    QTimer::singleShot(ShutdownTimeoutMs, this, [this] {
+        qCWarning(lcApp) << "shutdown took too long; quitting anyway";
+        finishShutdown();
+    });
+    auto afterRoom = [this] {
+        m_client->close();
+        stopServer([this] { finishShutdown(); });
+    };
+    if (m_session && m_session->isConnected()) {
+        connect(m_session, &RoomSession::leaveFinished, this, afterRoom, Qt::SingleShotConnection);
+        if (m_session->room()->isHost() && m_hosting)
+            m_session->closeRoom(); // joiners get room_closed before the server stops
+        else
+            m_session->leave();
+        return;
+    }
+    afterRoom();
+}
+
+void AppController::finishShutdown()
+{
+    if (m_shutdownDone)
+        return;
+    m_shutdownDone = true;
+    Q_EMIT shutdownFinished();
+}

@@ -1,0 +1,185 @@
+#pragma once
+
+#include "client/roomclient.h"
+#include "identitystore.h"
+#include "models/roomsession.h"
+
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QUrl>
+#include <QtCore/QVariantMap>
+
+#include <optional>
+
+class EmbeddedServer;
+
+Q_DECLARE_LOGGING_CATEGORY(lcApp)
+
+// The desktop program's state, shared by the window (QML) and the headless host: the lobby,
+// hosting (embedded server, then create_room over loopback), joining by code, the current
+// room session, and quitting cleanly. Errors and progress are properties, never dialogs.
+//
+// Both hosting and joining go through one RoomClient speaking the protocol: the host's own
+// window is a client of its embedded server exactly like a remote joiner's.
+class AppController : public QObject
+{
+    Q_OBJECT
+    // Where the person is: Starting (reading the identity) → Lobby → Connecting → Room.
+    Q_PROPERTY(Phase phase READ phase NOTIFY phaseChanged)
+    // A long operation is under way (busyText says which); the lobby shows progress.
+    Q_PROPERTY(bool busy READ isBusy NOTIFY busyChanged)
+    Q_PROPERTY(QString busyText READ busyText NOTIFY busyChanged)
+    // Why the last host/join attempt failed, in plain words; writable so the view can clear it.
+    Q_PROPERTY(QString errorText READ errorText WRITE setErrorText NOTIFY errorTextChanged)
+    // Remembered between runs (QSettings).
+    Q_PROPERTY(QString displayName READ displayName WRITE setDisplayName NOTIFY settingsChanged)
+    Q_PROPERTY(QString lastHost READ lastHost NOTIFY settingsChanged)
+    Q_PROPERTY(QString lastRoomName READ lastRoomName NOTIFY settingsChanged)
+    Q_PROPERTY(int lastCapacity READ lastCapacity NOTIFY settingsChanged)
+    // Set when the identity is not safely in the keychain (file fallback, temporary).
+    Q_PROPERTY(QString identityWarning READ identityWarning NOTIFY identityChanged)
+    Q_PROPERTY(bool identityReady READ isIdentityReady NOTIFY identityChanged)
+    // This app runs the room's server (host mode).
+    Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
+    // Where joiners reach the server: ws://<LAN address>:<port>/ while hosting, else the
+    // address this app joined.
+    Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY hostingChanged)
+    Q_PROPERTY(int serverPort READ serverPort NOTIFY hostingChanged)
+    // The room you are in, or null.
+    Q_PROPERTY(RoomSession *session READ session NOTIFY sessionChanged)
+    Q_PROPERTY(RoomClient *client READ client CONSTANT)
+    // True while the room view is shown but the connection is down (the view's banner).
+    Q_PROPERTY(bool connectionLost READ isConnectionLost NOTIFY connectionChanged)
+    Q_PROPERTY(QString connectionText READ connectionText NOTIFY connectionChanged)
+    // Text to hand to friends: the room's name, code and address.
+    Q_PROPERTY(QString inviteText READ inviteText NOTIFY sessionChanged)
+
+public:
+    enum class Phase { Starting, Lobby, Connecting, Room };
+    Q_ENUM(Phase)
+
+    struct Options {
+        QString profile;        // a second identity and settings set on one machine
+        int hostPort = -1;      // -1: 47800 if free, else any free port
+        QString database;       // empty: the data directory's host[-profile].sqlite
+        QString bindAddress;    // empty: all interfaces
+        QString identityFile;   // non-empty: keep the identity in this file (no keychain)
+        bool resetIdentity = false;
+    };
+
+    explicit AppController(const Options &options, QObject *parent = nullptr);
+    ~AppController() override;
+
+    Phase phase() const { return m_phase; }
+    bool isBusy() const { return m_phase == Phase::Connecting || m_shuttingDown; }
+    QString busyText() const { return m_busyText; }
+    QString errorText() const { return m_errorText; }
+    void setErrorText(const QString &text);
+    QString displayName() const { return m_displayName; }
+    void setDisplayName(const QString &name);
+    QString lastHost() const { return m_lastHost; }
+    QString lastRoomName() const { return m_lastRoomName; }
+    int lastCapacity() const { return m_lastCapacity; }
+    QString identityWarning() const;
+    bool isIdentityReady() const { return m_identity->isLoaded(); }
+    const Identity &identity() const { return m_identity->identity(); }
+    bool isHosting() const { return m_hosting; }
+    QString serverAddress() const;
+    int serverPort() const { return m_serverPort; }
+    RoomSession *session() const { return m_session; }
+    RoomClient *client() const { return m_client; }
+    bool isConnectionLost() const;
+    QString connectionText() const;
+    QString inviteText() const;
+
+    // Starts the embedded server, creates the room over loopback and joins it as host.
+    // Options: spectators, approval, locked, isPublic (bools), password (string).
+    Q_INVOKABLE void hostRoom(const QString &roomName, int capacity, const QVariantMap &options);
+    // Connects to `host` (an address, host:port, ws:// URL or hearth:// link) and joins.
+    Q_INVOKABLE void joinRoom(const QString &host, const QString &code, bool spectator,
+                              const QString &password);
+    // Gives up connecting/joining (also a join waiting for the host's approval).
+    Q_INVOKABLE void cancel();
+    // Leaves the room (joiners) or closes it (the host: it stops the embedded server).
+    Q_INVOKABLE void leaveRoom();
+    Q_INVOKABLE void closeRoom();
+    // From a room that ended (closed, kicked) back to the lobby.
+    Q_INVOKABLE void backToLobby();
+    // After a lost connection: connect again and take back the seat.
+    Q_INVOKABLE void reconnect();
+    // Quitting: the host closes the room (joiners are told) and stops the server; a joiner
+    // leaves. shutdownFinished() follows (within a few seconds at worst).
+    Q_INVOKABLE void shutdown();
+
+    // Live validation of a typed code: {"code": canonical prefix, "valid": bool,
+    // "complete": bool}.
+    Q_INVOKABLE QVariantMap checkCode(const QString &typed) const;
+    // Empty when acceptable, else what is wrong, in plain words.
+    Q_INVOKABLE QString checkDisplayName(const QString &name) const;
+    Q_INVOKABLE QString checkRoomName(const QString &name) const;
+
+    // "192.168.1.5", "host:47801", "ws://host:47801/", "hearth://host:47801/XJ9K2M".
+    // `code` receives the code a hearth:// link carries.
+    static std::optional<QUrl> parseHostAddress(const QString &typed, QString *code = nullptr);
+    // This machine's address on the LAN (the first private IPv4 of an interface that is up),
+    // or 127.0.0.1.
+    static QString lanAddress();
+
+Q_SIGNALS:
+    void phaseChanged();
+    void busyChanged();
+    void errorTextChanged();
+    void settingsChanged();
+    void identityChanged();
+    void hostingChanged();
+    void sessionChanged();
+    void connectionChanged();
+    // The join waits for the host's approval (busyText says so too).
+    void joinPending();
+    void shutdownFinished();
+
+private:
+    enum class Intent { None, Host, Join };
+
+    void setPhase(Phase phase, const QString &busyText = {});
+    void fail(const QString &message);
+    void onIdentityLoaded();
+    void startServer();
+    void openClient(const QUrl &url);
+    void onClientReady();
+    void onConnectionFailed(const QString &message);
+    void onSnapshot(const Result<RoomSnapshot> &result);
+    void setSession(RoomSession *session);
+    void stopServer(std::function<void()> then);
+    void finishShutdown();
+    void saveSettings();
+
+    Options m_options;
+    IdentityStore *m_identity = nullptr;
+    RoomClient *m_client = nullptr;
+    EmbeddedServer *m_server = nullptr;
+    QPointer<RoomSession> m_session;
+
+    Phase m_phase = Phase::Starting;
+    QString m_busyText;
+    QString m_errorText;
+    bool m_hosting = false;
+    int m_serverPort = 0;
+    bool m_triedDefaultPort = false;
+    bool m_shuttingDown = false;
+    bool m_shutdownDone = false;
+
+    // What the current Connecting phase is for.
+    Intent m_intent = Intent::None;
+    CreateRoomArgs m_createArgs;
+    JoinRoomArgs m_joinArgs;
+    QString m_joinHostText; // as typed, remembered as lastHost on success
+    QUrl m_joinUrl;
+    quint64 m_attempt = 0; // bumps on cancel: late answers of an old attempt are ignored
+
+    QString m_displayName;
+    QString m_lastHost;
+    QString m_lastRoomName;
+    int m_lastCapacity = 10;
+};

@@ -1,0 +1,37 @@
+# The desktop side of the `hearth` binary: host mode (the embedded server on a worker thread and
+# the ordinary client over loopback), joining, the headless host, the identity in the keychain,
+# and — when the GUI is built — the Qt Quick window with the `Hearth` QML module (qml/).
+find_package(Qt6Keychain REQUIRED)
+# Tests and benchmarks in other directories link it too.
+set_target_properties(qt6keychain PROPERTIES IMPORTED_GLOBAL TRUE)
+
+# Everything but the entry point, so that tests link exactly what ships.
+add_library(hearth_desktop STATIC
+    appcontroller.h appcontroller.cpp
+    embeddedserver.h embeddedserver.cpp
+    identitystore.h identitystore.cpp
+    settingspath.h settingspath.cpp
+    headlessrunner.h headlessrunner.cpp
+)
+target_include_directories(hearth_desktop PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(hearth_desktop
+    PUBLIC hearth_core hearth_server Qt6::Core Qt6::Network
+    PRIVATE Qt6Keychain::Qt6Keychain hearth_warnings)
+# The QML module registers AppController and the models as foreign types: it needs their
+# metatypes.
+qt_extract_metatypes(hearth_desktop)
+
+target_sources(hearth PRIVATE hostcommand.h hostcommand.cpp)
+target_compile_definitions(hearth PRIVATE HEARTH_HAVE_HOST)
+target_link_libraries(hearth PRIVATE hearth_desktop)
+
+if(HEARTH_BUILD_GUI)
+    add_subdirectory(${PROJECT_SOURCE_DIR}/qml ${PROJECT_BINARY_DIR}/qml)
+    target_sources(hearth PRIVATE
+        desktopwindow.h desktopwindow.cpp
+        screenshotdemo.h screenshotdemo.cpp
+    )
+    target_compile_definitions(hearth PRIVATE HEARTH_HAVE_GUI)
+    target_link_libraries(hearth PRIVATE hearth_uiplugin Qt6::Gui Qt6::Quick
+        Qt6::QuickControls2)
+endif()

@@ -1,0 +1,71 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// A question with two answers. Esc or "Cancel" rejects; Enter accepts.
+Dialog {
+    id: root
+
+    property string message
+    property string acceptText: qsTr("OK")
+    property string rejectText: qsTr("Cancel")
+    // The accepting action cannot be undone (close, kick, ban): shown in the danger colour.
+    property bool destructive: false
+
+    parent: Overlay.overlay
+    anchors.centerIn: parent
+    modal: true
+    focus: true
+    closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutside
+    width: Math.min(Math.round(Theme.unit * 26), parent ? parent.width - Theme.unit * 2 : 400)
+    padding: Theme.padding * 1.5
+
+    background: Rectangle {
+        color: Theme.surface
+        radius: Theme.radius * 2
+        border.color: Theme.border
+    }
+
+    header: Label {
+        text: root.title
+        font.pixelSize: Theme.metrics.font.pixelSize * 1.2
+        font.weight: Font.DemiBold
+        color: Theme.text
+        wrapMode: Text.Wrap
+        padding: Theme.padding * 1.5
+        bottomPadding: 0
+    }
+
+    contentItem: Label {
+        text: root.message
+        textFormat: Text.PlainText
+        wrapMode: Text.Wrap
+        color: Theme.text
+    }
+
+    footer: RowLayout {
+        spacing: Theme.spacing
+        Item {
+            Layout.fillWidth: true
+        }
+        Button {
+            text: root.rejectText
+            onClicked: root.reject()
+            Layout.bottomMargin: Theme.padding * 1.5
+        }
+        Button {
+            id: acceptButton
+            text: root.acceptText
+            highlighted: true
+            palette.highlight: root.destructive ? Theme.danger : Theme.accent
+            onClicked: root.accept()
+            Layout.rightMargin: Theme.padding * 1.5
+            Layout.bottomMargin: Theme.padding * 1.5
+        }
+    }
+
+    onOpened: acceptButton.forceActiveFocus()
+    Keys.onReturnPressed: root.accept()
+    Keys.onEnterPressed: root.accept()
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds with warnings as errors and runs every test (ctest), then
+# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the tests there too.
+# The benchmarks run at a tiny size as tests (label "bench") so they cannot rot.
+#
+#   scripts/test.sh            both configurations
+#   scripts/test.sh dev        only the plain one (faster while working)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+
+configs=("${@:-dev asan}")
+configs=(${configs[*]})
+
+# Formatting is part of the build: a diff fails it.
+if command -v clang-format >/dev/null; then
+  unformatted=$(git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run 2>&1 | grep -c warning || true)
+  if [ "$unformatted" -gt 0 ]; then
+    git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run 2>&1 | head -20
+    echo "clang-format: $unformatted places differ; run: git ls-files '*.cpp' '*.h' | xargs clang-format -i" >&2
+    exit 1
+  fi
+fi
+
+# The tests use the real keychain: a private session bus with an unlocked gnome-keyring, and a
+# virtual display for the tests that open real windows.
+run_ctest() {
+  local preset=$1
+  dbus-run-session -- sh -c '
+    echo -n hearth-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec xvfb-run -a -s "-screen 0 1280x800x24" ctest --preset "$0" --timeout 600 -j2
+  ' "$preset"
+}
+
+for preset in "${configs[@]}"; do
+  echo "=== $preset: configure and build" >&2
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  echo "=== $preset: tests" >&2
+  run_ctest "$preset"
+done

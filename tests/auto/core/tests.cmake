@@ -1,0 +1,3 @@
+# Unit tests of the protocol values shared by client and server (core/protocol).
+hearth_add_test(tst_roomcode SOURCES tst_roomcode.cpp TIMEOUT 60)
+hearth_add_test(tst_protocolvalues SOURCES tst_protocolvalues.cpp TIMEOUT 60)

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "roomserver.h"
+
+#include <QtCore/QTemporaryDir>
+
+#include <functional>
+#include <memory>
+
+// An in-process RoomServer on 127.0.0.1, any free port, with a fresh SQLite file in a
+// temporary directory. restart() stops it and starts a new one on the same database.
+class TestServer
+{
+public:
+    explicit TestServer(std::function<void(ServerConfig &)> adjust = {});
+    ~TestServer();
+
+    bool start();
+    bool restart();
+    void stop();
+    RoomServer *server() const { return m_server.get(); }
+    QUrl url() const { return m_server->url(); }
+    QString databasePath() const;
+    ServerConfig &config() { return m_config; }
+
+private:
+    QTemporaryDir m_dir;
+    ServerConfig m_config;
+    std::unique_ptr<RoomServer> m_server;
+};
