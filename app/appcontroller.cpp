@@ -11,6 +11,7 @@
 #include <QtNetwork/QNetworkInterface>
 
 using namespace Qt::StringLiterals;
+using namespace Client;
 
 Q_LOGGING_CATEGORY(lcApp, "hearth.app")
 
@@ -155,9 +156,9 @@ QString AppController::identityWarning() const
 void AppController::onIdentityLoaded()
 {
     m_client->setIdentity(m_identity->identity());
-    Q_EMIT identityChanged();
     if (m_phase == Phase::Starting)
-        setPhase(Phase::Lobby);
+        setPhase(Phase::Lobby); // first: listeners of identityChanged may host or join at once
+    Q_EMIT identityChanged();
 }
 
 QString AppController::serverAddress() const
@@ -318,11 +319,19 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
     m_intent = Intent::Host;
     ++m_attempt;
 
-    if (m_server->isRunning()) {
+    if (m_server->isRunning() && !m_server->isStopping()) {
         openClient(QUrl(u"ws://127.0.0.1:%1/"_s.arg(m_serverPort)));
         return;
     }
     setPhase(Phase::Connecting, tr("Starting the room server…"));
+    if (m_server->isStopping()) {
+        // The last room's server is still shutting down: start afresh once it has.
+        connect(m_server, &EmbeddedServer::stopped, this, [this] {
+            if (m_intent == Intent::Host && m_phase == Phase::Connecting)
+                startServer();
+        }, Qt::SingleShotConnection);
+        return;
+    }
     startServer();
 }
 
@@ -491,9 +500,10 @@ void AppController::leaveRoom()
     }
     RoomSession *session = m_session;
     connect(session, &RoomSession::leaveFinished, this, [this] {
+        // The view goes before the session it shows.
+        setPhase(Phase::Lobby);
         setSession(nullptr);
         m_client->close();
-        setPhase(Phase::Lobby);
     }, Qt::SingleShotConnection);
     session->leave();
 }
@@ -504,9 +514,10 @@ void AppController::closeRoom()
         return;
     RoomSession *session = m_session;
     connect(session, &RoomSession::leaveFinished, this, [this] {
+        setPhase(Phase::Lobby);
         setSession(nullptr);
         m_client->close();
-        stopServer([this] { setPhase(Phase::Lobby); });
+        stopServer({});
     }, Qt::SingleShotConnection);
     if (m_session->room()->isHost())
         session->closeRoom();
@@ -516,11 +527,11 @@ void AppController::closeRoom()
 
 void AppController::backToLobby()
 {
+    setPhase(Phase::Lobby);
     setSession(nullptr);
     m_client->close();
     if (m_hosting)
         stopServer({});
-    setPhase(Phase::Lobby);
 }
 
 void AppController::reconnect()
@@ -536,8 +547,8 @@ void AppController::reconnect()
     m_joinHostText = m_lastHost;
     m_intent = Intent::Join;
     ++m_attempt;
-    setSession(nullptr);
     setPhase(Phase::Lobby);
+    setSession(nullptr);
     openClient(m_joinUrl);
 }
 

@@ -149,7 +149,7 @@ private:
     void openClient(const QUrl &url);
     void onClientReady();
     void onConnectionFailed(const QString &message);
-    void onSnapshot(const Result<RoomSnapshot> &result);
+    void onSnapshot(const Client::Result<Client::RoomSnapshot> &result);
     void setSession(RoomSession *session);
     void stopServer(std::function<void()> then);
     void finishShutdown();
@@ -172,8 +172,8 @@ private:
 
     // What the current Connecting phase is for.
     Intent m_intent = Intent::None;
-    CreateRoomArgs m_createArgs;
-    JoinRoomArgs m_joinArgs;
+    Client::CreateRoomArgs m_createArgs;
+    Client::JoinRoomArgs m_joinArgs;
     QString m_joinHostText; // as typed, remembered as lastHost on success
     QUrl m_joinUrl;
     quint64 m_attempt = 0; // bumps on cancel: late answers of an old attempt are ignored

@@ -30,6 +30,7 @@ public:
     void stop();
 
     bool isRunning() const { return m_running; }
+    bool isStopping() const { return m_stopping; }
     quint16 port() const { return m_port; }
 
     // The database file the desktop app uses when hosting.

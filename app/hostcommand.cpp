@@ -110,6 +110,7 @@ int runHost(int argc, char **argv)
         u"print-startup"_s, u"Print when the lobby is first shown (benchmarks)."_s);
     const QCommandLineOption quitAfterStartupOption(
         u"quit-after-startup"_s, u"Quit once the lobby is shown (benchmarks)."_s);
+    const QCommandLineOption themeOption(u"theme"_s, u"auto, light or dark."_s, u"THEME"_s);
     const QCommandLineOption screenshotOption(
         u"screenshot-demo"_s,
         u"Host a demo room with a few participants and save lobby.png and room.png to DIR."_s,
@@ -117,7 +118,7 @@ int runHost(int argc, char **argv)
     parser.addOptions({headlessOption, nameOption, roomNameOption, capacityOption, portOption,
                        bindOption, dbOption, approvalOption, noSpectatorsOption, passwordOption,
                        spectatorOption, profileOption, identityFileOption, resetIdentityOption,
-                       printStartupOption, quitAfterStartupOption, screenshotOption});
+                       printStartupOption, quitAfterStartupOption, themeOption, screenshotOption});
     parser.process(*app);
 
     AppController::Options options;
@@ -182,6 +183,7 @@ int runHost(int argc, char **argv)
         windowOptions.printStartup = parser.isSet(printStartupOption);
         windowOptions.quitAfterStartup = parser.isSet(quitAfterStartupOption);
         windowOptions.screenshotDir = parser.value(screenshotOption);
+        windowOptions.theme = parser.value(themeOption);
         windowOptions.sinceStart = sinceStart;
         DesktopWindow window(&controller, windowOptions);
         if (!window.load())

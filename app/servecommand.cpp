@@ -62,9 +62,10 @@ int runServe(int argc, char **argv)
         QStringLiteral("PATH"));
     const QCommandLineOption syncOption(
         QStringLiteral("sync"),
-        QStringLiteral("SQLite durability: full (fsync each group commit, default) or normal "
-                       "(survives a crash of the process, not of the machine)."),
-        QStringLiteral("MODE"), QStringLiteral("full"));
+        QStringLiteral("SQLite durability: normal (default; every commit survives a crash "
+                       "of the process) or full (also fsync each group commit: survives a "
+                       "power cut, costs a disk sync per group)."),
+        QStringLiteral("MODE"), QStringLiteral("normal"));
     const QCommandLineOption graceOption(
         QStringLiteral("grace"),
         QStringLiteral("Seconds an offline participant keeps its seat (default 60)."),

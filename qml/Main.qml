@@ -10,6 +10,14 @@ ApplicationWindow {
     required property AppController app
     // Set once the person confirmed quitting; the next close goes through.
     property bool quitConfirmed: false
+    // "auto", "light" or "dark" (--theme or HEARTH_THEME).
+    property string themeMode: "auto"
+
+    Binding {
+        target: Theme
+        property: "mode"
+        value: root.themeMode
+    }
 
     width: Math.round(Theme.unit * 62)
     height: Math.round(Theme.unit * 40)

@@ -12,7 +12,7 @@
 #include "models/roomobject.h"
 #include "models/roomsession.h"
 
-#include <QtQml/qqmlregistration.h>
+#include <QtQml/qqml.h>
 
 struct AppControllerForeign {
     Q_GADGET

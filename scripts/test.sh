@@ -32,6 +32,11 @@ run_ctest() {
   ' "$preset"
 }
 
+# A throw-away PostgreSQL on 127.0.0.1 for the PostgreSQL variants of the storage tests.
+pgdir=$(mktemp -d)
+trap 'scripts/postgres-for-tests.sh stop "$pgdir"' EXIT
+eval "$(scripts/postgres-for-tests.sh start "$pgdir")"
+
 for preset in "${configs[@]}"; do
   echo "=== $preset: configure and build" >&2
   cmake --preset "$preset" >/dev/null

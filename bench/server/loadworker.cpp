@@ -470,10 +470,12 @@ void Worker::trackSeq(Client *c, std::int64_t seq)
 
 void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
 {
-    Span seqV, roomV, eventV, dataV;
+    Span seqV, roomV, eventV, dataV, tsV;
     const bool wellFormed = jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
         if (key.is("seq"))
             seqV = value;
+        else if (key.is("ts"))
+            tsV = value;
         else if (key.is("room"))
             roomV = value;
         else if (key.is("event"))
@@ -519,6 +521,16 @@ void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
         return;
     }
     fanoutUs_.push_back(toMicros(now - sentAt));
+    // The event's ts is the server's wall clock when it took the message in (before storing
+    // it): the time after it is the server's store-and-forward part of the latency.
+    std::int64_t serverTs = 0;
+    if (jsonscan::toInt(tsV, serverTs)) {
+        timespec wall{};
+        clock_gettime(CLOCK_REALTIME, &wall);
+        const std::int64_t wallUs =
+            static_cast<std::int64_t>(wall.tv_sec) * 1000000 + wall.tv_nsec / 1000;
+        sinceStampUs_.push_back(toMicros((wallUs - serverTs * 1000) * 1000));
+    }
     if (slot >= 0 && static_cast<std::size_t>(slot) < c->recvFrom.size()) {
         const auto s = static_cast<std::size_t>(slot);
         ++c->recvFrom[s];
@@ -794,6 +806,7 @@ void Worker::resetWindow()
     }
     fanoutUs_.clear();
     ackUs_.clear();
+    sinceStampUs_.clear();
     counters.sent = 0;
     counters.answered = 0;
     counters.acked = 0;
@@ -911,6 +924,13 @@ std::vector<std::uint32_t> Worker::takeFanoutSamples()
 {
     std::vector<std::uint32_t> v;
     v.swap(fanoutUs_);
+    return v;
+}
+
+std::vector<std::uint32_t> Worker::takeSinceStampSamples()
+{
+    std::vector<std::uint32_t> v;
+    v.swap(sinceStampUs_);
     return v;
 }
 

@@ -159,6 +159,8 @@ public:
     std::vector<ClientReport> report() const;
     std::vector<std::uint32_t> takeFanoutSamples(); // microseconds
     std::vector<std::uint32_t> takeAckSamples();    // microseconds
+    // Server event ts (wall clock, ms) to receipt, in microseconds.
+    std::vector<std::uint32_t> takeSinceStampSamples();
 
     // Closes every connection of this worker (not counted as failures).
     void closeAll();
@@ -213,6 +215,7 @@ private:
 
     std::vector<std::uint32_t> fanoutUs_;
     std::vector<std::uint32_t> ackUs_;
+    std::vector<std::uint32_t> sinceStampUs_;
     std::vector<char> scratch_;
     std::string frameBuf_;
     std::string textBuf_;

@@ -309,6 +309,13 @@ int main(int argc, char **argv)
     o.tempDir = tmpl;
 
     std::printf("hearth-bench-server: %s\n", machine().c_str());
+    if (FILE *f = std::fopen("/proc/loadavg", "r")) {
+        double one = 0;
+        if (std::fscanf(f, "%lf", &one) == 1)
+            std::printf("  load average at start: %.2f%s\n", one,
+                        one > 0.5 ? " (other programs are running: expect noisy figures)" : "");
+        std::fclose(f);
+    }
     std::printf("  load generator: %d thread(s); server: %s\n", o.threads,
                 o.url.empty() ? (o.hearth + " serve").c_str() : o.url.c_str());
     if (!o.serverArgs.empty()) {

@@ -274,9 +274,10 @@ struct Window {
     std::uint64_t foreign = 0, dropped = 0;
     double deliveredPerSecond = 0;
     double drainSeconds = 0;
-    Percentiles fanout, ack;
+    Percentiles fanout, ack, sinceStamp;
     double serverCpu = -1; // fraction of one core
     double generatorCpu = 0;
+    double otherCpu = -1; // other programs on the machine, fraction of one core
     std::string firstError;
 
     bool lossless() const
@@ -303,6 +304,7 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
 
     const double serverCpu0 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
     const double genCpu0 = processCpuSeconds();
+    const double machine0 = readMachineBusySeconds();
     const std::int64_t t0 = nowNs() + 100'000'000;
     const auto t1 = t0 + static_cast<std::int64_t>(seconds * 1e9);
     std::uint64_t seed = static_cast<std::uint64_t>(t0);
@@ -315,6 +317,7 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
         sleepMs(20);
     const double serverCpu1 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
     const double genCpu1 = processCpuSeconds();
+    const double machine1 = readMachineBusySeconds();
 
     // Wait for every reply and every delivery; give up after a quiet spell or a hard cap, which
     // then shows up as unanswered or missing messages.
@@ -345,7 +348,7 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
     }
     w.drainSeconds = static_cast<double>(nowNs() - drainStart) / 1e9;
 
-    std::vector<std::uint32_t> fanout, ack;
+    std::vector<std::uint32_t> fanout, ack, sinceStamp;
     std::vector<ClientReport> reports;
     std::int64_t lastDelivery = 0;
     for (auto &worker : s.workers) {
@@ -354,6 +357,8 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
             fanout.insert(fanout.end(), f.begin(), f.end());
             auto a = worker->takeAckSamples();
             ack.insert(ack.end(), a.begin(), a.end());
+            auto st = worker->takeSinceStampSamples();
+            sinceStamp.insert(sinceStamp.end(), st.begin(), st.end());
             auto r = worker->report();
             std::move(r.begin(), r.end(), std::back_inserter(reports));
         });
@@ -361,10 +366,13 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
     }
     w.fanout = percentiles(std::move(fanout));
     w.ack = percentiles(std::move(ack));
+    w.sinceStamp = percentiles(std::move(sinceStamp));
     w.dropped = s.sum(&WorkerCounters::dropped) - droppedBefore;
     if (serverCpu0 >= 0 && serverCpu1 >= 0)
         w.serverCpu = (serverCpu1 - serverCpu0) / seconds;
     w.generatorCpu = (genCpu1 - genCpu0) / seconds;
+    if (machine0 >= 0 && machine1 >= 0 && w.serverCpu >= 0)
+        w.otherCpu = std::max(0.0, (machine1 - machine0) / seconds - w.serverCpu - w.generatorCpu);
 
     // Exactly once, per room: every live member must have received every acknowledged chat of
     // every sender of its room (including its own), and nothing refused.
@@ -422,11 +430,18 @@ void printWindow(const Window &w)
     std::printf("    delivered %s msg/s; fan-out latency p50 %s p90 %s p99 %s max %s\n",
                 grouped(w.deliveredPerSecond).c_str(), ms(w.fanout.p50).c_str(),
                 ms(w.fanout.p90).c_str(), ms(w.fanout.p99).c_str(), ms(w.fanout.max).c_str());
+    if (w.sinceStamp.count > 0)
+        std::printf("      of which after the server stamped the event (ts, 1 ms resolution): "
+                    "p50 %s p99 %s\n",
+                    ms(w.sinceStamp.p50).c_str(), ms(w.sinceStamp.p99).c_str());
     std::printf("    ack latency p50 %s p99 %s max %s; drain %.2f s\n", ms(w.ack.p50).c_str(),
                 ms(w.ack.p99).c_str(), ms(w.ack.max).c_str(), w.drainSeconds);
     if (w.serverCpu >= 0)
-        std::printf("    CPU: server %.0f%% of a core, load generator %.0f%%\n", w.serverCpu * 100,
-                    w.generatorCpu * 100);
+        std::printf("    CPU: server %.0f%% of a core, load generator %.0f%%, everything else "
+                    "%.0f%%%s\n",
+                    w.serverCpu * 100, w.generatorCpu * 100, std::max(0.0, w.otherCpu) * 100,
+                    w.otherCpu > 0.15 ? " (the machine was not quiet: figures are pessimistic)"
+                                      : "");
     else
         std::printf("    CPU: load generator %.0f%% of a core\n", w.generatorCpu * 100);
     if (!w.firstError.empty())
@@ -684,14 +699,15 @@ PhaseResult runKneePhase(const Options &o, const Target &t)
         if (st.pass && (!best || st.w.deliveredPerSecond > best->w.deliveredPerSecond))
             best = &st;
     }
-    std::printf("  knee steps:\n    | msg/s/client | delivered/s | p50 | p99 | max | ack p99 | server CPU | result |\n");
+    std::printf("  knee steps:\n    | msg/s/client | delivered/s | p50 | p99 | max | ack p99 | "
+                "server CPU | other CPU | result |\n");
     for (const auto &st : steps)
-        std::printf("    | %.2f | %s | %s | %s | %s | %s | %s | %s |\n", st.w.rate,
+        std::printf("    | %.2f | %s | %s | %s | %s | %s | %s | %.0f%% | %s |\n", st.w.rate,
                     grouped(st.w.deliveredPerSecond).c_str(), ms(st.w.fanout.p50).c_str(),
                     ms(st.w.fanout.p99).c_str(), ms(st.w.fanout.max).c_str(),
                     ms(st.w.ack.p99).c_str(),
                     st.w.serverCpu >= 0 ? fmt("%.0f%%", st.w.serverCpu * 100).c_str() : "?",
-                    st.pass ? "pass" : st.why.c_str());
+                    std::max(0.0, st.w.otherCpu) * 100, st.pass ? "pass" : st.why.c_str());
     if (best) {
         std::printf("  knee: %s delivered msg/s at %.2f msg/s per client (p99 %s)\n",
                     grouped(best->w.deliveredPerSecond).c_str(), best->w.rate,

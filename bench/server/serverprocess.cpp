@@ -267,6 +267,19 @@ double readCpuSeconds(pid_t pid)
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+double readMachineBusySeconds()
+{
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
+                       softirq = 0, steal = 0;
+    if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
+        cpu != "cpu")
+        return -1;
+    return static_cast<double>(user + nice + system + irq + softirq) /
+           static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 long readNofileSoft(pid_t pid)
 {
     std::ifstream in("/proc/" + std::to_string(pid) + "/limits");

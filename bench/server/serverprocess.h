@@ -50,6 +50,10 @@ long readRssKb(pid_t pid);
 double readCpuSeconds(pid_t pid);
 // The process's soft "Max open files" limit, -1 if unknown or unlimited.
 long readNofileSoft(pid_t pid);
+// CPU seconds all processors spent busy since boot (from /proc/stat), -1 if unknown. The
+// difference to the server's and our own use over a window is what other programs took: a
+// benchmark on a shared machine has to say when it was not alone.
+double readMachineBusySeconds();
 // Number of threads of the process.
 long readThreads(pid_t pid);
 

@@ -9,6 +9,7 @@
 #include <QtWebSockets/QWebSocket>
 
 using namespace Qt::StringLiterals;
+using namespace Client;
 
 Q_LOGGING_CATEGORY(lcClient, "hearth.client")
 

@@ -19,6 +19,8 @@ class QWebSocket;
 
 Q_DECLARE_LOGGING_CATEGORY(lcClient)
 
+namespace Client {
+
 // Arguments of create_room.
 struct CreateRoomArgs {
     QString name;
@@ -50,10 +52,12 @@ struct SettingsChange {
 // The host operations that name one participant.
 enum class HostAction { Admit, Deny, Kick, Ban, TransferHost };
 
+} // namespace Client
+
 // A client of one room server over one WebSocket, speaking protocol v1 (docs/protocol.md).
 //
 // open() connects and says hello; every operation then takes a callback that runs exactly once
-// with a typed result or a RequestError (the server's code, or a lost connection, or a timeout).
+// with a typed result or a Client::RequestError (the server's code, or a lost connection, or a timeout).
 // Room events and notices come out as signals, in seq order per room, without duplicates.
 //
 // It keeps, per room, the last seq it delivered and gives chat messages a clientMsgId, so that
@@ -79,7 +83,7 @@ public:
     Q_ENUM(State)
 
     template <typename T>
-    using Callback = std::function<void(const Result<T> &)>;
+    using Callback = std::function<void(const Client::Result<T> &)>;
 
     explicit RoomClient(QObject *parent = nullptr);
     ~RoomClient() override;
@@ -88,7 +92,7 @@ public:
     void setIdentity(const Identity &identity);
     const Identity &identity() const { return m_identity; }
 
-    // How long to wait for a reply before failing it with RequestError::Kind::Timeout.
+    // How long to wait for a reply before failing it with Client::RequestError::Kind::Timeout.
     // join_room waits longer on its own: the host may take until graceSeconds to admit.
     void setRequestTimeout(int milliseconds) { m_requestTimeoutMs = milliseconds; }
 
@@ -114,30 +118,30 @@ public:
 
     // Operations. Each callback runs once on this object's thread, later (never inside the
     // call), unless `context` is destroyed first.
-    void createRoom(const CreateRoomArgs &args, QObject *context, Callback<RoomSnapshot> done);
-    void joinRoom(const JoinRoomArgs &args, QObject *context, Callback<RoomSnapshot> done);
-    void leaveRoom(const QString &room, QObject *context, Callback<Done> done);
+    void createRoom(const Client::CreateRoomArgs &args, QObject *context, Callback<Client::RoomSnapshot> done);
+    void joinRoom(const Client::JoinRoomArgs &args, QObject *context, Callback<Client::RoomSnapshot> done);
+    void leaveRoom(const QString &room, QObject *context, Callback<Client::Done> done);
     // Returns the clientMsgId used (a fresh one when `clientMsgId` is empty).
     QString sendChat(const QString &room, const QString &text, QObject *context,
-                     Callback<ChatAck> done, const QString &clientMsgId = {});
+                     Callback<Client::ChatAck> done, const QString &clientMsgId = {});
     // The newest page before `before` (0: the newest page of all), or the oldest after `after`.
     void history(const QString &room, qint64 before, qint64 after, int limit, QObject *context,
-                 Callback<HistoryPage> done);
+                 Callback<Client::HistoryPage> done);
     void setStatus(const QString &room, StatusFlags::Update update, QObject *context,
-                   Callback<Done> done);
-    void roomInfo(const QString &room, QObject *context, Callback<RoomInfoResult> done);
-    void updateSettings(const QString &room, const SettingsChange &change, QObject *context,
-                        Callback<Done> done);
-    void setRoomState(const QString &room, RoomState state, QObject *context,
-                      Callback<Done> done);
-    void hostAction(const QString &room, HostAction action, const QString &participant,
-                    QObject *context, Callback<Done> done);
-    void closeRoom(const QString &room, QObject *context, Callback<Done> done);
+                   Callback<Client::Done> done);
+    void roomInfo(const QString &room, QObject *context, Callback<Client::RoomInfoResult> done);
+    void updateSettings(const QString &room, const Client::SettingsChange &change, QObject *context,
+                        Callback<Client::Done> done);
+    void setRoomState(const QString &room, Client::RoomState state, QObject *context,
+                      Callback<Client::Done> done);
+    void hostAction(const QString &room, Client::HostAction action, const QString &participant,
+                    QObject *context, Callback<Client::Done> done);
+    void closeRoom(const QString &room, QObject *context, Callback<Client::Done> done);
     // The server's clock in ms since the epoch.
     void ping(QObject *context, Callback<qint64> done);
 
     // Any request by name, for operations newer than this class. Returns the request id.
-    using RawCallback = std::function<void(const Result<QJsonObject> &)>;
+    using RawCallback = std::function<void(const Client::Result<QJsonObject> &)>;
     qint64 request(const QString &type, const QJsonObject &args, QObject *context,
                    RawCallback done, int timeoutMs = -1);
 
@@ -152,8 +156,8 @@ Q_SIGNALS:
     // code (1001: server shutting down; 4001: replaced by another connection of ours).
     void connectionClosed(int closeCode, const QString &reason);
     // A room event, in seq order, each seq once. Also delivered for your own actions.
-    void eventReceived(const RoomEvent &event);
-    void noticeReceived(const Notice &notice);
+    void eventReceived(const Client::RoomEvent &event);
+    void noticeReceived(const Client::Notice &notice);
     // This connection is no longer a member of `room`. `reason` is the protocol's word: left,
     // kicked, banned, timed_out, closed, expired.
     void roomLeft(const QString &room, const QString &reason);
@@ -178,13 +182,13 @@ private:
     void onTextMessage(const QString &message);
     void onReply(const QJsonObject &object);
     void onEvent(const QJsonObject &object);
-    void deliverEvent(const RoomEvent &event);
+    void deliverEvent(const Client::RoomEvent &event);
     void flushBufferedEvents(const QString &room);
     void checkTimeouts();
     void sendHeartbeat();
-    void failAll(RequestError::Kind kind);
-    void finish(Pending pending, const Result<QJsonObject> &result);
-    void noteJoined(const RoomSnapshot &snapshot);
+    void failAll(Client::RequestError::Kind kind);
+    void finish(Pending pending, const Client::Result<QJsonObject> &result);
+    void noteJoined(const Client::RoomSnapshot &snapshot);
     void noteLeft(const QString &room, const QString &reason);
     void updateJoinedState();
     template <typename T>
@@ -193,7 +197,7 @@ private:
                       std::function<std::optional<T>(const QJsonObject &)> parse,
                       int timeoutMs = -1);
     void joinLike(const QString &type, const QJsonObject &args, QObject *context,
-                  Callback<RoomSnapshot> done);
+                  Callback<Client::RoomSnapshot> done);
 
     QWebSocket *m_socket = nullptr;
     QTimer *m_timeoutTimer = nullptr;
@@ -219,7 +223,7 @@ private:
     QSet<QString> m_joined;
     QHash<QString, qint64> m_lastSeq;
     // Events of rooms we are joining, which may arrive before the join's reply is read.
-    QList<RoomEvent> m_buffered;
+    QList<Client::RoomEvent> m_buffered;
 
     quint64 m_clientMsgCounter = 0;
     QString m_clientMsgPrefix; // random per client object, so ids differ across restarts

@@ -5,6 +5,8 @@
 
 using namespace Qt::StringLiterals;
 
+namespace Client {
+
 namespace {
 
 // Integers arrive as JSON doubles; anything not integral (or absent) is rejected by the caller.
@@ -305,3 +307,5 @@ QString RequestError::text() const
     // The server's English text is better than nothing for the rest (bugs, bad requests).
     return error.message.isEmpty() ? tr("Something went wrong.") : error.message;
 }
+
+} // namespace Client

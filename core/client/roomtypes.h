@@ -11,6 +11,10 @@
 
 #include <optional>
 
+// Client-side values live in namespace Client: the server has its own (storage-shaped) types of
+// similar names, and both end up in one binary.
+namespace Client {
+
 // The values of protocol v1 (docs/protocol.md) as the desktop client reads them. Each fromJson()
 // is strict about the fields the client relies on and returns nothing when one is missing or of
 // the wrong type, so that a malformed frame never becomes a half-filled value.
@@ -184,3 +188,5 @@ struct Result {
 
     bool ok() const { return value.has_value(); }
 };
+
+} // namespace Client

@@ -4,6 +4,7 @@
 #include <QtCore/QLocale>
 
 using namespace Qt::StringLiterals;
+using namespace Client;
 
 namespace {
 // Consecutive messages of one author closer than this are shown as one group.

@@ -46,16 +46,16 @@ public:
     // Who you are (for isOwn) and the room as it was when the view started (to describe
     // what a room_updated changed).
     void setSelf(const QString &participantId) { m_selfId = participantId; }
-    void setRoom(const RoomInfo &room) { m_liveRoom = room; }
+    void setRoom(const Client::RoomInfo &room) { m_liveRoom = room; }
     // Where names of participants still present are looked up (the participants list).
     void setNameLookup(std::function<QString(const QString &)> lookup);
 
     // A live event, newer than every row. Returns false when it makes no row (presence,
     // status changes) or is not newer than the last row.
-    bool appendEvent(const RoomEvent &event);
+    bool appendEvent(const Client::RoomEvent &event);
     // An older page (ascending seq), all older than the first row: inserted at the top.
     // Returns the number of rows inserted.
-    int prependPage(const QList<RoomEvent> &events);
+    int prependPage(const QList<Client::RoomEvent> &events);
 
     qint64 firstSeq() const { return m_rows.isEmpty() ? 0 : m_rows.first().seq; }
     qint64 lastSeq() const { return m_rows.isEmpty() ? 0 : m_rows.last().seq; }
@@ -76,15 +76,15 @@ private:
         QString text;
     };
 
-    std::optional<Row> rowFor(const RoomEvent &event, const RoomInfo *roomBefore);
-    void learnNames(const RoomEvent &event);
+    std::optional<Row> rowFor(const Client::RoomEvent &event, const Client::RoomInfo *roomBefore);
+    void learnNames(const Client::RoomEvent &event);
     QString nameFor(const QString &id) const;
-    QString describeRoomUpdate(const RoomInfo *before, const RoomInfo &after) const;
+    QString describeRoomUpdate(const Client::RoomInfo *before, const Client::RoomInfo &after) const;
     bool startsGroup(int row) const;
 
     QList<Row> m_rows;
     QString m_selfId;
-    RoomInfo m_liveRoom;
+    Client::RoomInfo m_liveRoom;
     // Names of participants seen in events, for system messages about those who left.
     QHash<QString, QString> m_names;
     std::function<QString(const QString &)> m_lookup;

@@ -3,6 +3,7 @@
 #include <QtCore/QDateTime>
 
 using namespace Qt::StringLiterals;
+using namespace Client;
 
 namespace {
 // Sort key: seated before spectators, then by the order of joining.

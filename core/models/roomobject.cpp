@@ -1,5 +1,7 @@
 #include "roomobject.h"
 
+using namespace Client;
+
 RoomObject::RoomObject(const RoomInfo &info, const QString &selfId, Role selfRole,
                        QObject *parent)
     : QObject(parent)

@@ -3,6 +3,7 @@
 #include "protocol/textrules.h"
 
 using namespace Qt::StringLiterals;
+using namespace Client;
 
 namespace {
 
@@ -101,6 +102,9 @@ void RoomSession::onEvent(const RoomEvent &event)
 {
     const QJsonObject &d = event.data;
     const QString selfId = m_room->selfId();
+    // The chat row first: it names people (a leaver, the old host) before they change, and
+    // it is in place by the time listeners of the state changes below look.
+    m_messages->appendEvent(event);
     switch (event.kind) {
     case RoomEvent::Kind::ParticipantJoined:
         if (const auto p = ParticipantInfo::fromJson(d.value("participant"_L1).toObject())) {
@@ -110,8 +114,6 @@ void RoomSession::onEvent(const RoomEvent &event)
         break;
     case RoomEvent::Kind::ParticipantLeft: {
         const QString id = d.value("participant"_L1).toString();
-        // The system message names the participant: write it before the row goes.
-        m_messages->appendEvent(event);
         m_participants->remove(id);
         if (id == selfId)
             m_room->markEnded(d.value("reason"_L1).toString(u"left"_s));
@@ -135,8 +137,6 @@ void RoomSession::onEvent(const RoomEvent &event)
         break;
     case RoomEvent::Kind::HostChanged: {
         const QString to = d.value("to"_L1).toString();
-        // Name the old and new host before the roles move.
-        m_messages->appendEvent(event);
         m_participants->setHost(d.value("from"_L1).toString(), to);
         const ParticipantInfo *self = m_participants->find(selfId);
         m_room->setHost(to, self ? self->role : m_room->selfRole());
@@ -151,7 +151,6 @@ void RoomSession::onEvent(const RoomEvent &event)
     case RoomEvent::Kind::Unknown:
         break;
     }
-    m_messages->appendEvent(event); // no-op for those already appended above
     syncCounts();
     Q_EMIT eventApplied(event);
 }

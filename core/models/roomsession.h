@@ -48,7 +48,7 @@ class RoomSession : public QObject
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
-    RoomSession(RoomClient *client, const RoomSnapshot &snapshot, QObject *parent = nullptr);
+    RoomSession(RoomClient *client, const Client::RoomSnapshot &snapshot, QObject *parent = nullptr);
     ~RoomSession() override;
 
     // Loads the newest page of history.
@@ -113,18 +113,18 @@ Q_SIGNALS:
     // leave() or closeRoom() was answered (successfully or not: either way you are out).
     void leaveFinished();
     // A room event was applied to the models (for printing in the headless host).
-    void eventApplied(const RoomEvent &event);
+    void eventApplied(const Client::RoomEvent &event);
 
 private:
-    void onEvent(const RoomEvent &event);
-    void onNotice(const Notice &notice);
+    void onEvent(const Client::RoomEvent &event);
+    void onNotice(const Client::Notice &notice);
     void onRoomLeft(const QString &room, const QString &reason);
     void syncCounts();
     bool selfFlag(StatusFlags::Flag flag) const;
     void setError(const QString &text);
     void requestHistory(qint64 before, int pageSize);
-    RoomClient::Callback<Done> doneHandler();
-    void hostAction(HostAction action, const QString &participantId);
+    RoomClient::Callback<Client::Done> doneHandler();
+    void hostAction(Client::HostAction action, const QString &participantId);
 
     QPointer<RoomClient> m_client;
     QString m_code;

@@ -28,6 +28,17 @@ enum Slot {
     FirstSeq,
 };
 
+// Typed NULLs: PostgreSQL must know a parameter's type even when its value is NULL.
+QVariant textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+QVariant integerOrNull(qint64 value)
+{
+    return value ? QVariant(value) : QVariant(QMetaType::fromType<qint64>());
+}
+
 QString nextConnectionName()
 {
     static QAtomicInteger<int> counter;
@@ -304,11 +315,11 @@ bool SqlStorage::saveRoom(const StoredRoom &r)
     q.bindValue(6, int(r.approvalRequired));
     q.bindValue(7, int(r.locked));
     q.bindValue(8, int(r.isPublic));
-    q.bindValue(9, r.passwordHash.isEmpty() ? QVariant() : QVariant(r.passwordHash));
-    q.bindValue(10, r.hostId.isEmpty() ? QVariant() : QVariant(r.hostId));
+    q.bindValue(9, textOrNull(r.passwordHash));
+    q.bindValue(10, textOrNull(r.hostId));
     q.bindValue(11, r.creatorId);
     q.bindValue(12, r.createdAt);
-    q.bindValue(13, r.closedAt ? QVariant(r.closedAt) : QVariant());
+    q.bindValue(13, integerOrNull(r.closedAt));
     q.bindValue(14, r.peakSeats);
     return run(q);
 }
@@ -363,8 +374,8 @@ bool SqlStorage::appendEvent(const StoredEvent &e)
     q.bindValue(1, e.seq);
     q.bindValue(2, e.ts);
     q.bindValue(3, e.kind);
-    q.bindValue(4, e.authorId.isEmpty() ? QVariant() : QVariant(e.authorId));
-    q.bindValue(5, e.clientMsgId.isEmpty() ? QVariant() : QVariant(e.clientMsgId));
+    q.bindValue(4, textOrNull(e.authorId));
+    q.bindValue(5, textOrNull(e.clientMsgId));
     q.bindValue(6, QString::fromUtf8(e.body));
     return run(q);
 }

@@ -7,8 +7,10 @@
 #include <functional>
 #include <memory>
 
-// An in-process RoomServer on 127.0.0.1, any free port, with a fresh SQLite file in a
-// temporary directory. restart() stops it and starts a new one on the same database.
+// An in-process RoomServer on 127.0.0.1, any free port, on a fresh database: an SQLite file in
+// a temporary directory, or — when HEARTH_TEST_BACKEND=postgresql — the PostgreSQL database at
+// HEARTH_TEST_POSTGRES_URL, emptied first. restart() stops it and starts a new one on the same
+// database.
 class TestServer
 {
 public:
@@ -22,6 +24,10 @@ public:
     QUrl url() const { return m_server->url(); }
     QString databasePath() const;
     ServerConfig &config() { return m_config; }
+
+    // True when this run is meant for PostgreSQL but no server was given: tests then skip
+    // with that message (scripts/test.sh always provides one).
+    static bool postgresMissing(QString *why);
 
 private:
     QTemporaryDir m_dir;

@@ -68,6 +68,13 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QString why;
+        if (TestServer::postgresMissing(&why))
+            QSKIP(qPrintable(why));
+    }
+
     void init()
     {
         m_server = std::make_unique<TestServer>([](ServerConfig &c) {

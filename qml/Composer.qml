@@ -1,0 +1,78 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// Where messages are typed. Enter sends, Shift+Enter starts a new line; a counter appears
+// near the length limit. A message the host refused comes back into the field.
+RowLayout {
+    id: root
+
+    required property RoomSession session
+    readonly property int length: session.chatLength(input.text)
+    readonly property bool tooLong: length > session.maxChatLength
+    readonly property bool canSend: session.connected && input.text.trim().length > 0 && !tooLong
+    property alias text: input.text
+
+    function send() {
+        if (!root.canSend)
+            return;
+        if (root.session.sendChat(input.text))
+            input.clear();
+    }
+
+    function focusInput() {
+        input.forceActiveFocus();
+    }
+
+    spacing: Theme.spacing
+
+    Connections {
+        target: root.session
+        function onChatFailed(text, message) {
+            if (input.text.length === 0)
+                input.text = text;
+        }
+    }
+
+    ScrollView {
+        Layout.fillWidth: true
+        Layout.preferredHeight: Math.min(input.implicitHeight, Theme.unit * 6)
+        TextArea {
+            id: input
+            objectName: "composerInput"
+            placeholderText: root.session.connected ? qsTr("Message (Enter sends, Shift+Enter for a new line)")
+                                                    : qsTr("Not connected")
+            textFormat: TextEdit.PlainText
+            wrapMode: TextEdit.Wrap
+            enabled: root.session.connected
+            Accessible.name: qsTr("Message")
+            function handleReturn(event) {
+                if (event.modifiers & Qt.ShiftModifier) {
+                    event.accepted = false; // TextArea inserts the line break
+                    return;
+                }
+                root.send();
+            }
+            Keys.onReturnPressed: event => handleReturn(event)
+            Keys.onEnterPressed: event => handleReturn(event)
+        }
+    }
+
+    Label {
+        objectName: "lengthCounter"
+        visible: root.length > root.session.maxChatLength * 0.8
+        text: qsTr("%1/%2").arg(root.length).arg(root.session.maxChatLength)
+        color: root.tooLong ? Theme.danger : Theme.textMuted
+        font.pixelSize: Theme.metrics.font.pixelSize * 0.85
+        Accessible.name: qsTr("%1 of %2 characters").arg(root.length).arg(root.session.maxChatLength)
+    }
+
+    Button {
+        objectName: "sendButton"
+        text: qsTr("Send")
+        highlighted: true
+        enabled: root.canSend
+        onClicked: root.send()
+    }
+}

@@ -1,0 +1,369 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// The first thing people see: their name, and either "Host a room" or "Join a room" with a
+// code. While connecting it shows what is happening and lets them cancel; when an attempt
+// fails it says why in plain words.
+Item {
+    id: root
+
+    required property AppController app
+    readonly property bool busy: app.phase === AppController.Connecting
+    readonly property bool ready: app.identityReady && !busy
+    readonly property string nameProblem: app.checkDisplayName(nameField.text)
+
+    function hostRoom() {
+        if (!hostButton.enabled)
+            return;
+        root.app.hostRoom(roomNameField.text, capacityBox.value, {
+            "spectators": spectatorsBox.checked,
+            "approval": approvalBox.checked,
+            "password": hostPasswordField.text
+        });
+    }
+
+    function joinRoom() {
+        if (!joinButton.enabled)
+            return;
+        root.app.joinRoom(hostField.text, codeField.text, spectatorBox.checked,
+                          joinPasswordField.text);
+    }
+
+    ScrollView {
+        id: scroller
+        anchors.fill: parent
+        contentWidth: availableWidth
+        enabled: !root.busy
+
+        ColumnLayout {
+            width: Math.min(scroller.availableWidth - Theme.unit * 2, Theme.unit * 48)
+            x: (scroller.availableWidth - width) / 2
+            spacing: Theme.spacing * 2
+
+            Item {
+                Layout.preferredHeight: Theme.unit
+            }
+
+            Label {
+                text: qsTr("Hearth")
+                font.pixelSize: Theme.metrics.font.pixelSize * 2.4
+                font.weight: Font.Bold
+                color: Theme.accent
+                Accessible.role: Accessible.Heading
+            }
+            Label {
+                text: qsTr("Gather people in a room on your local network.")
+                color: Theme.textMuted
+                wrapMode: Text.Wrap
+                Layout.fillWidth: true
+                Layout.topMargin: -Theme.spacing * 1.5
+            }
+
+            // Identity not safely stored (no keychain): say so, once, plainly.
+            Rectangle {
+                visible: root.app.identityWarning.length > 0
+                color: Theme.warningSoft
+                radius: Theme.radius
+                Layout.fillWidth: true
+                implicitHeight: warningLabel.implicitHeight + Theme.padding * 2
+                Label {
+                    id: warningLabel
+                    anchors.fill: parent
+                    anchors.margins: Theme.padding
+                    text: root.app.identityWarning
+                    textFormat: Text.PlainText
+                    wrapMode: Text.Wrap
+                    color: Theme.text
+                }
+            }
+
+            Card {
+                Layout.fillWidth: true
+                ColumnLayout {
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    spacing: Theme.spacing
+                    Label {
+                        text: qsTr("Your name")
+                        font.weight: Font.DemiBold
+                    }
+                    TextField {
+                        id: nameField
+                        objectName: "nameField"
+                        Layout.fillWidth: true
+                        text: root.app.displayName
+                        placeholderText: qsTr("The name others see, e.g. Ana")
+                        maximumLength: 64
+                        onTextEdited: root.app.displayName = text
+                        Accessible.name: qsTr("Your name")
+                        Accessible.description: root.nameProblem
+                    }
+                    Label {
+                        visible: nameField.text.length > 0 && root.nameProblem.length > 0
+                        text: root.nameProblem
+                        color: Theme.danger
+                        font.pixelSize: Theme.metrics.font.pixelSize * 0.9
+                    }
+                }
+            }
+
+            GridLayout {
+                columns: scroller.availableWidth > Theme.unit * 36 ? 2 : 1
+                columnSpacing: Theme.spacing * 2
+                rowSpacing: Theme.spacing * 2
+                Layout.fillWidth: true
+
+                // Host a room.
+                Card {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    Layout.preferredWidth: 1
+                    ColumnLayout {
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        spacing: Theme.spacing
+
+                        SectionTitle {
+                            text: qsTr("Host a room")
+                        }
+                        Label {
+                            text: qsTr("Your friends join with the code it gets.")
+                            color: Theme.textMuted
+                            wrapMode: Text.Wrap
+                            Layout.fillWidth: true
+                        }
+                        TextField {
+                            id: roomNameField
+                            objectName: "roomNameField"
+                            Layout.fillWidth: true
+                            text: root.app.lastRoomName
+                            placeholderText: qsTr("Room name, e.g. Game night")
+                            maximumLength: 80
+                            Accessible.name: qsTr("Room name")
+                            onAccepted: root.hostRoom()
+                        }
+                        RowLayout {
+                            spacing: Theme.spacing
+                            Label {
+                                text: qsTr("Seats")
+                            }
+                            SpinBox {
+                                id: capacityBox
+                                objectName: "capacityBox"
+                                from: 1
+                                to: 50
+                                value: root.app.lastCapacity
+                                editable: true
+                                Accessible.name: qsTr("Seats in the room")
+                            }
+                        }
+                        CheckBox {
+                            id: spectatorsBox
+                            text: qsTr("Allow spectators")
+                            checked: true
+                        }
+                        CheckBox {
+                            id: approvalBox
+                            objectName: "approvalBox"
+                            text: qsTr("Ask me before people join")
+                        }
+                        TextField {
+                            id: hostPasswordField
+                            Layout.fillWidth: true
+                            placeholderText: qsTr("Password (optional)")
+                            echoMode: TextInput.Password
+                            maximumLength: 64
+                            Accessible.name: qsTr("Room password, optional")
+                            onAccepted: root.hostRoom()
+                        }
+                        Item {
+                            Layout.fillHeight: true
+                        }
+                        Button {
+                            id: hostButton
+                            objectName: "hostButton"
+                            text: qsTr("Host a room")
+                            highlighted: true
+                            Layout.fillWidth: true
+                            enabled: root.ready && root.nameProblem.length === 0
+                                     && root.app.checkRoomName(roomNameField.text).length === 0
+                            onClicked: root.hostRoom()
+                        }
+                    }
+                }
+
+                // Join a room.
+                Card {
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    Layout.preferredWidth: 1
+                    ColumnLayout {
+                        anchors.left: parent.left
+                        anchors.right: parent.right
+                        spacing: Theme.spacing
+
+                        SectionTitle {
+                            text: qsTr("Join a room")
+                        }
+                        Label {
+                            text: qsTr("Type the code your host shows.")
+                            color: Theme.textMuted
+                            wrapMode: Text.Wrap
+                            Layout.fillWidth: true
+                        }
+                        TextField {
+                            id: codeField
+                            objectName: "codeField"
+                            // The last keystroke held a character no code can contain.
+                            property bool rejectedInput: false
+                            readonly property var check: root.app.checkCode(text)
+
+                            Layout.fillWidth: true
+                            font.family: Theme.monoFamily
+                            font.pixelSize: Theme.metrics.font.pixelSize * 1.6
+                            font.letterSpacing: Theme.metrics.font.pixelSize * 0.3
+                            placeholderText: qsTr("XJ9K2M")
+                            inputMethodHints: Qt.ImhUppercaseOnly | Qt.ImhNoPredictiveText
+                            Accessible.name: qsTr("Room code")
+                            Accessible.description: codeHint.text
+                            // Normalize as one types: upper case, separators dropped.
+                            onTextEdited: {
+                                const c = root.app.checkCode(text);
+                                rejectedInput = !c.valid;
+                                if (c.code !== text) {
+                                    text = c.code;
+                                    cursorPosition = text.length;
+                                }
+                            }
+                            onAccepted: root.joinRoom()
+                        }
+                        Label {
+                            id: codeHint
+                            objectName: "codeHint"
+                            Layout.fillWidth: true
+                            wrapMode: Text.Wrap
+                            font.pixelSize: Theme.metrics.font.pixelSize * 0.9
+                            text: codeField.rejectedInput
+                                  ? qsTr("Codes have 6 letters and digits, without I, O, 0 and 1.")
+                                  : codeField.check.complete ? qsTr("✓ A complete code")
+                                  : codeField.text.length > 0
+                                    ? qsTr("%n more character(s)", "", 6 - codeField.text.length)
+                                    : qsTr("6 letters and digits; spaces and dashes are fine.")
+                            color: codeField.rejectedInput ? Theme.danger
+                                   : codeField.check.complete ? Theme.online : Theme.textMuted
+                        }
+                        TextField {
+                            id: hostField
+                            objectName: "hostField"
+                            Layout.fillWidth: true
+                            text: root.app.lastHost
+                            placeholderText: qsTr("Host address, e.g. 192.168.1.5")
+                            inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhUrlCharactersOnly
+                            Accessible.name: qsTr("Host address")
+                            onAccepted: root.joinRoom()
+                        }
+                        CheckBox {
+                            id: spectatorBox
+                            text: qsTr("Join as a spectator")
+                        }
+                        TextField {
+                            id: joinPasswordField
+                            Layout.fillWidth: true
+                            placeholderText: qsTr("Password, if the room has one")
+                            echoMode: TextInput.Password
+                            maximumLength: 64
+                            Accessible.name: qsTr("Room password")
+                            onAccepted: root.joinRoom()
+                        }
+                        Item {
+                            Layout.fillHeight: true
+                        }
+                        Button {
+                            id: joinButton
+                            objectName: "joinButton"
+                            text: qsTr("Join")
+                            highlighted: true
+                            Layout.fillWidth: true
+                            enabled: root.ready && root.nameProblem.length === 0
+                                     && codeField.check.complete && hostField.text.trim().length > 0
+                            onClicked: root.joinRoom()
+                        }
+                    }
+                }
+            }
+
+            // Why the last attempt failed.
+            Rectangle {
+                objectName: "errorBox"
+                visible: root.app.errorText.length > 0
+                color: Theme.dangerSoft
+                radius: Theme.radius
+                Layout.fillWidth: true
+                implicitHeight: errorRow.implicitHeight + Theme.padding * 2
+                RowLayout {
+                    id: errorRow
+                    anchors.fill: parent
+                    anchors.margins: Theme.padding
+                    Label {
+                        objectName: "errorLabel"
+                        text: root.app.errorText
+                        textFormat: Text.PlainText
+                        wrapMode: Text.Wrap
+                        color: Theme.danger
+                        Layout.fillWidth: true
+                        Accessible.role: Accessible.AlertMessage
+                    }
+                    ToolButton {
+                        text: "✕"
+                        Accessible.name: qsTr("Dismiss the error")
+                        onClicked: root.app.errorText = ""
+                    }
+                }
+            }
+
+            Item {
+                Layout.preferredHeight: Theme.unit
+            }
+        }
+    }
+
+    // Progress while starting the server, connecting, joining or waiting for approval.
+    Rectangle {
+        anchors.fill: parent
+        visible: root.busy
+        color: Qt.rgba(Theme.window.r, Theme.window.g, Theme.window.b, 0.85)
+
+        Card {
+            anchors.centerIn: parent
+            width: Math.min(parent.width - Theme.unit * 2, Theme.unit * 24)
+            ColumnLayout {
+                anchors.left: parent.left
+                anchors.right: parent.right
+                spacing: Theme.spacing * 1.5
+                BusyIndicator {
+                    running: root.busy
+                    Layout.alignment: Qt.AlignHCenter
+                    Accessible.name: qsTr("Working")
+                }
+                Label {
+                    objectName: "busyLabel"
+                    text: root.app.busyText
+                    wrapMode: Text.Wrap
+                    horizontalAlignment: Text.AlignHCenter
+                    Layout.fillWidth: true
+                }
+                Button {
+                    text: qsTr("Cancel")
+                    Layout.alignment: Qt.AlignHCenter
+                    onClicked: root.app.cancel()
+                }
+            }
+        }
+    }
+
+    Keys.onEscapePressed: if (root.busy)
+                              root.app.cancel()
+    Component.onCompleted: (root.app.displayName.length === 0 ? nameField : codeField).forceActiveFocus()
+}

@@ -1,0 +1,118 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Hearth
+
+// Who is in the room: seated people first, spectators apart, with the "7/10" count and a
+// warning when every seat is taken.
+ColumnLayout {
+    id: root
+
+    required property RoomSession session
+
+    // A host action waiting for confirmation.
+    property string pendingAction
+    property string pendingId
+    property string pendingName
+
+    spacing: Theme.spacing
+
+    RowLayout {
+        Layout.fillWidth: true
+        SectionTitle {
+            text: qsTr("People")
+            Layout.fillWidth: true
+        }
+        Label {
+            objectName: "seatCount"
+            text: qsTr("%1/%2").arg(root.session.room.seats).arg(root.session.room.capacity)
+            font.weight: Font.DemiBold
+            color: root.session.room.full ? Theme.warning : Theme.textMuted
+            Accessible.name: qsTr("%1 of %2 seats taken").arg(root.session.room.seats)
+                             .arg(root.session.room.capacity)
+        }
+    }
+
+    Rectangle {
+        objectName: "fullWarning"
+        visible: root.session.room.full
+        color: Theme.warningSoft
+        radius: Theme.radius
+        Layout.fillWidth: true
+        implicitHeight: fullLabel.implicitHeight + Theme.spacing * 2
+        Label {
+            id: fullLabel
+            anchors.fill: parent
+            anchors.margins: Theme.spacing
+            text: root.session.room.spectatorsAllowed
+                  ? qsTr("The room is full. Others can still watch as spectators.")
+                  : qsTr("The room is full.")
+            wrapMode: Text.Wrap
+            color: Theme.text
+            font.pixelSize: Theme.metrics.font.pixelSize * 0.9
+        }
+    }
+
+    ListView {
+        id: list
+        objectName: "participantsList"
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        clip: true
+        spacing: 2
+        model: root.session.participants
+        keyNavigationEnabled: true
+        activeFocusOnTab: true
+        Accessible.name: qsTr("Participants")
+        Accessible.role: Accessible.List
+
+        section.property: "group"
+        section.criteria: ViewSection.FullString
+        section.delegate: Label {
+            required property string section
+            // Seated people need no heading; spectators get one.
+            visible: section === "spectators"
+            height: visible ? implicitHeight + Theme.spacing : 0
+            topPadding: Theme.spacing
+            text: qsTr("Spectators")
+            color: Theme.textMuted
+            font.pixelSize: Theme.metrics.font.pixelSize * 0.85
+            font.weight: Font.DemiBold
+            font.capitalization: Font.AllUppercase
+        }
+
+        delegate: ParticipantDelegate {
+            hostControls: root.session.room.isHost
+            onActionRequested: (action, participantId, name) => {
+                if (action === "makeHost") {
+                    root.session.makeHost(participantId);
+                    return;
+                }
+                root.pendingAction = action;
+                root.pendingId = participantId;
+                root.pendingName = name;
+                confirm.open();
+            }
+        }
+
+        ScrollBar.vertical: ScrollBar {}
+    }
+
+    ConfirmDialog {
+        id: confirm
+        destructive: true
+        title: root.pendingAction === "ban" ? qsTr("Ban %1?").arg(root.pendingName)
+                                            : qsTr("Remove %1?").arg(root.pendingName)
+        message: root.pendingAction === "ban"
+                 ? qsTr("%1 leaves the room and cannot join it again.").arg(root.pendingName)
+                 : qsTr("%1 leaves the room but may join again with the code.")
+                   .arg(root.pendingName)
+        acceptText: root.pendingAction === "ban" ? qsTr("Ban") : qsTr("Remove")
+        onAccepted: {
+            if (root.pendingAction === "ban")
+                root.session.ban(root.pendingId);
+            else
+                root.session.kick(root.pendingId);
+        }
+    }
+}
