@@ -51,6 +51,7 @@ AppController::AppController(const Options &options, QObject *parent)
         identityOptions.forceFile = true;
         identityOptions.filePath = m_options.identityFile;
     }
+    identityOptions.ephemeral = m_options.ephemeralIdentity;
     m_identity = new IdentityStore(identityOptions, this);
     connect(m_identity, &IdentityStore::loaded, this, &AppController::onIdentityLoaded);
     if (m_options.resetIdentity) {

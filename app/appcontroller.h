@@ -66,6 +66,7 @@ public:
         QString bindAddress;    // empty: all interfaces
         QString identityFile;   // non-empty: keep the identity in this file (no keychain)
         bool resetIdentity = false;
+        bool ephemeralIdentity = false; // a throwaway identity, kept nowhere (demo, bench)
     };
 
     explicit AppController(const Options &options, QObject *parent = nullptr);

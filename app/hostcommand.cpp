@@ -7,6 +7,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QTemporaryDir>
 
 #ifdef HEARTH_HAVE_GUI
 #include "desktopwindow.h"
@@ -122,6 +123,14 @@ int runHost(int argc, char **argv)
     parser.process(*app);
 
     AppController::Options options;
+    // The demo touches nothing of the user's: settings, data and identity are throwaway.
+    std::unique_ptr<QTemporaryDir> demoHome;
+    if (parser.isSet(screenshotOption)) {
+        demoHome = std::make_unique<QTemporaryDir>();
+        qputenv("XDG_CONFIG_HOME", demoHome->filePath(u"config"_s).toLocal8Bit());
+        qputenv("XDG_DATA_HOME", demoHome->filePath(u"data"_s).toLocal8Bit());
+        options.ephemeralIdentity = true;
+    }
     options.profile = parser.value(profileOption);
     options.identityFile = parser.value(identityFileOption);
     options.resetIdentity = parser.isSet(resetIdentityOption);

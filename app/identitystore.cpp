@@ -83,6 +83,11 @@ void IdentityStore::setMarker(bool on)
 
 void IdentityStore::load()
 {
+    if (m_options.ephemeral) {
+        qCInfo(lcIdentity) << "using a throwaway identity (demo or benchmark)";
+        finish(Identity::generate(), Storage::Temporary);
+        return;
+    }
     if (m_options.forceFile) {
         qCWarning(lcIdentity) << "identity kept in a plain file as asked:" << m_options.filePath;
         const QString why = tr("Your identity is kept in the file %1, not in the keychain.")

@@ -39,6 +39,8 @@ public:
         // Use the file even when a keychain exists (HEARTH_IDENTITY_STORE=file or
         // --identity-file).
         bool forceFile = false;
+        // Keep a fresh identity in memory only, without a warning (demos, benchmarks).
+        bool ephemeral = false;
     };
 
     explicit IdentityStore(Options options, QObject *parent = nullptr);

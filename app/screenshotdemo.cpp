@@ -2,9 +2,12 @@
 
 #include "appcontroller.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
+#include <QtGui/QKeyEvent>
 #include <QtCore/QTimer>
 #include <QtGui/QImage>
+#include <QtQuick/QQuickItem>
 #include <QtQuick/QQuickWindow>
 
 #include <cstdio>
@@ -77,6 +80,26 @@ void ScreenshotDemo::start()
         if (!m_app->isIdentityReady() || !m_window->isExposed())
             return false;
         m_app->setDisplayName(u"Ana"_s);
+        return true;
+    });
+    add("fill in the lobby", [this] {
+        // What a person would have typed: a room name, a host, and most of a code (typed as
+        // keys, so the live normalization and its hint show).
+        auto *lobby = m_window->contentItem();
+        if (auto *field = lobby->findChild<QObject *>(u"roomNameField"_s))
+            field->setProperty("text", u"Game night"_s);
+        if (auto *field = lobby->findChild<QObject *>(u"hostField"_s))
+            field->setProperty("text", u"192.168.1.20"_s);
+        auto *code = lobby->findChild<QQuickItem *>(u"codeField"_s);
+        if (!code)
+            return true;
+        code->forceActiveFocus();
+        for (const QChar c : u"xj9-k2"_s) {
+            QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, QString(c));
+            QKeyEvent release(QEvent::KeyRelease, 0, Qt::NoModifier, QString(c));
+            QCoreApplication::sendEvent(m_window, &press);
+            QCoreApplication::sendEvent(m_window, &release);
+        }
         return true;
     });
     wait(600);

@@ -78,11 +78,16 @@ int runServe(int argc, char **argv)
         QStringLiteral("empty-room-expiry"),
         QStringLiteral("Seconds before a room with nobody in it closes (default 600)."),
         QStringLiteral("S"));
+    const QCommandLineOption historyOption(
+        QStringLiteral("history-limit"),
+        QStringLiteral("Events kept per room; older ones are deleted (default 100000; 0: keep "
+                       "everything)."),
+        QStringLiteral("N"));
     const QCommandLineOption relaxedOption(
         QStringLiteral("relaxed-limits"),
         QStringLiteral("Lift the per-connection request and chat rate limits (benchmarks)."));
     parser.addOptions({portOption, bindOption, dbOption, syncOption, graceOption, idleOption,
-                       expiryOption, relaxedOption});
+                       expiryOption, historyOption, relaxedOption});
     parser.process(app);
 
     ServerConfig config;
@@ -119,6 +124,12 @@ int runServe(int argc, char **argv)
     if (parser.isSet(expiryOption)
         && !positiveInt(parser.value(expiryOption), &config.emptyRoomExpirySeconds))
         return fail(QStringLiteral("--empty-room-expiry takes a positive number of seconds"));
+    if (parser.isSet(historyOption)) {
+        bool ok = false;
+        config.historyLimit = parser.value(historyOption).toLongLong(&ok);
+        if (!ok || config.historyLimit < 0)
+            return fail(QStringLiteral("--history-limit takes a number of events (0: no limit)"));
+    }
     if (parser.isSet(relaxedOption)) {
         config.limits.requestsPerSecond = 100000;
         config.limits.chatPerSecond = 100000;

@@ -49,8 +49,8 @@ ColumnLayout {
                     text: root.session.loadingHistory ? qsTr("Loading earlier messages…")
                         : root.session.hasMoreHistory ? qsTr("Scroll up for earlier messages")
                         : root.session.missingHistory > 0
-                          ? qsTr("%n earlier event(s) are no longer kept.", "",
-                                 root.session.missingHistory)
+                          ? qsTr("%1 earlier events are no longer kept.")
+                            .arg(root.session.missingHistory)
                           : qsTr("This is the start of the room.")
                 }
             }

@@ -46,6 +46,13 @@ RowLayout {
             textFormat: TextEdit.PlainText
             wrapMode: TextEdit.Wrap
             enabled: root.session.connected
+            color: Theme.text
+            background: Rectangle {
+                color: Theme.surface
+                radius: Theme.radius
+                border.color: input.activeFocus ? Theme.accent : Theme.border
+                border.width: input.activeFocus ? 2 : 1
+            }
             Accessible.name: qsTr("Message")
             function handleReturn(event) {
                 if (event.modifiers & Qt.ShiftModifier) {
@@ -68,10 +75,9 @@ RowLayout {
         Accessible.name: qsTr("%1 of %2 characters").arg(root.length).arg(root.session.maxChatLength)
     }
 
-    Button {
+    PrimaryButton {
         objectName: "sendButton"
         text: qsTr("Send")
-        highlighted: true
         enabled: root.canSend
         onClicked: root.send()
     }

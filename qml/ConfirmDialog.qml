@@ -54,18 +54,17 @@ Dialog {
             onClicked: root.reject()
             Layout.bottomMargin: Theme.padding * 1.5
         }
-        Button {
+        PrimaryButton {
             id: acceptButton
             text: root.acceptText
-            highlighted: true
-            palette.highlight: root.destructive ? Theme.danger : Theme.accent
+            destructive: root.destructive
             onClicked: root.accept()
+            Keys.onReturnPressed: root.accept()
+            Keys.onEnterPressed: root.accept()
             Layout.rightMargin: Theme.padding * 1.5
             Layout.bottomMargin: Theme.padding * 1.5
         }
     }
 
     onOpened: acceptButton.forceActiveFocus()
-    Keys.onReturnPressed: root.accept()
-    Keys.onEnterPressed: root.accept()
 }

@@ -129,14 +129,24 @@ ColumnLayout {
             }
         }
     }
+    // The server does not push statistics: ask when the panel appears and shortly after the
+    // chat moves (debounced), which is when they change.
     Timer {
-        // The server does not push statistics; ask now and then while the panel is shown.
-        interval: 5000
-        repeat: true
-        triggeredOnStart: true
-        running: root.visible && root.session.connected
+        id: statsTimer
+        interval: 700
         onTriggered: root.session.refreshStats()
     }
+    Connections {
+        target: root.session.messages
+        function onCountChanged() {
+            if (root.visible && !statsTimer.running)
+                statsTimer.start();
+        }
+    }
+    onVisibleChanged: if (visible)
+                          root.session.refreshStats()
+    Component.onCompleted: if (visible)
+                               root.session.refreshStats()
 
     Item {
         Layout.fillHeight: true

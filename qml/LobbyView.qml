@@ -181,12 +181,11 @@ Item {
                         Item {
                             Layout.fillHeight: true
                         }
-                        Button {
+                        PrimaryButton {
                             id: hostButton
                             objectName: "hostButton"
                             text: qsTr("Host a room")
-                            highlighted: true
-                            Layout.fillWidth: true
+                                            Layout.fillWidth: true
                             enabled: root.ready && root.nameProblem.length === 0
                                      && root.app.checkRoomName(roomNameField.text).length === 0
                             onClicked: root.hostRoom()
@@ -249,7 +248,8 @@ Item {
                                   ? qsTr("Codes have 6 letters and digits, without I, O, 0 and 1.")
                                   : codeField.check.complete ? qsTr("✓ A complete code")
                                   : codeField.text.length > 0
-                                    ? qsTr("%n more character(s)", "", 6 - codeField.text.length)
+                                    ? (codeField.text.length === 5 ? qsTr("One more character")
+                                       : qsTr("%1 more characters").arg(6 - codeField.text.length))
                                     : qsTr("6 letters and digits; spaces and dashes are fine.")
                             color: codeField.rejectedInput ? Theme.danger
                                    : codeField.check.complete ? Theme.online : Theme.textMuted
@@ -280,12 +280,11 @@ Item {
                         Item {
                             Layout.fillHeight: true
                         }
-                        Button {
+                        PrimaryButton {
                             id: joinButton
                             objectName: "joinButton"
                             text: qsTr("Join")
-                            highlighted: true
-                            Layout.fillWidth: true
+                                            Layout.fillWidth: true
                             enabled: root.ready && root.nameProblem.length === 0
                                      && codeField.check.complete && hostField.text.trim().length > 0
                             onClicked: root.joinRoom()

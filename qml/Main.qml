@@ -36,7 +36,7 @@ ApplicationWindow {
         button: Theme.surfaceAlt
         buttonText: Theme.text
         highlight: Theme.accent
-        highlightedText: Theme.onAccent
+        highlightedText: Theme.textOnAccent
         placeholderText: Theme.textMuted
         toolTipBase: Theme.surface
         toolTipText: Theme.text

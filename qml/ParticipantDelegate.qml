@@ -1,6 +1,5 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Layouts
 import Hearth
 
 // One participant: online dot, name, host badge, "you" highlighted, status tags, and — for
@@ -50,70 +49,92 @@ ItemDelegate {
         radius: Theme.radius
     }
 
-    contentItem: RowLayout {
-        spacing: Theme.spacing
+    // Anchors rather than layouts: a light delegate, and a name that elides only when the
+    // row is really too narrow.
+    contentItem: Item {
+        implicitHeight: Math.max(nameLabel.implicitHeight + (flagsLabel.visible
+                                 ? flagsLabel.implicitHeight : 0), menuButton.implicitHeight)
+
         Rectangle {
+            id: dot
             objectName: "onlineDot"
-            implicitWidth: Math.round(Theme.unit * 0.55)
-            implicitHeight: implicitWidth
+            anchors.left: parent.left
+            anchors.verticalCenter: parent.verticalCenter
+            width: Math.round(Theme.unit * 0.55)
+            height: width
             radius: width / 2
             color: root.online ? Theme.online : Theme.offline
-            Layout.alignment: Qt.AlignVCenter
         }
-        ColumnLayout {
-            spacing: 0
-            Layout.fillWidth: true
-            RowLayout {
-                spacing: Theme.spacing * 0.75
-                Label {
-                    text: root.name
-                    textFormat: Text.PlainText
-                    elide: Text.ElideRight
-                    font.weight: root.isSelf ? Font.DemiBold : Font.Normal
-                    color: root.online ? Theme.text : Theme.textMuted
-                    Layout.fillWidth: true
-                    Layout.maximumWidth: implicitWidth
-                }
-                Label {
-                    visible: root.isSelf
-                    text: qsTr("(you)")
-                    color: Theme.textMuted
-                }
-                Label {
-                    visible: root.isHost
-                    text: qsTr("HOST")
-                    font.pixelSize: Theme.metrics.font.pixelSize * 0.7
-                    font.weight: Font.Bold
-                    color: Theme.onAccent
-                    leftPadding: 5
-                    rightPadding: 5
-                    topPadding: 1
-                    bottomPadding: 1
-                    background: Rectangle {
-                        color: Theme.accent
-                        radius: 3
-                    }
-                }
-                Item {
-                    Layout.fillWidth: true
+
+        Item {
+            id: text
+            anchors.left: dot.right
+            anchors.leftMargin: Theme.spacing
+            anchors.right: menuButton.visible ? menuButton.left : parent.right
+            anchors.verticalCenter: parent.verticalCenter
+            height: nameLabel.height + (flagsLabel.visible ? flagsLabel.height : 0)
+
+            Label {
+                id: nameLabel
+                width: Math.min(implicitWidth, text.width - (youLabel.visible ? youLabel.width
+                                + Theme.spacing * 0.75 : 0) - (hostBadge.visible
+                                ? hostBadge.width + Theme.spacing * 0.75 : 0))
+                text: root.name
+                textFormat: Text.PlainText
+                elide: Text.ElideRight
+                font.weight: root.isSelf ? Font.DemiBold : Font.Normal
+                color: root.online ? Theme.text : Theme.textMuted
+            }
+            Label {
+                id: youLabel
+                visible: root.isSelf
+                anchors.left: nameLabel.right
+                anchors.leftMargin: Theme.spacing * 0.75
+                anchors.baseline: nameLabel.baseline
+                text: qsTr("(you)")
+                color: Theme.textMuted
+            }
+            Label {
+                id: hostBadge
+                visible: root.isHost
+                anchors.left: youLabel.visible ? youLabel.right : nameLabel.right
+                anchors.leftMargin: Theme.spacing * 0.75
+                anchors.verticalCenter: nameLabel.verticalCenter
+                text: qsTr("HOST")
+                font.pixelSize: Theme.metrics.font.pixelSize * 0.7
+                font.weight: Font.Bold
+                color: Theme.textOnAccent
+                leftPadding: 5
+                rightPadding: 5
+                topPadding: 1
+                bottomPadding: 1
+                background: Rectangle {
+                    color: Theme.accent
+                    radius: 3
                 }
             }
             // Status flags as small words: readable, and no icon font needed.
             Label {
+                id: flagsLabel
                 readonly property var flags: [root.ready ? qsTr("ready") : "",
                     root.away ? qsTr("away") : "", root.muted ? qsTr("muted") : "",
                     root.camera ? qsTr("camera") : "", root.screen ? qsTr("sharing screen") : ""]
                                              .filter(f => f.length > 0)
+                anchors.top: nameLabel.bottom
+                width: text.width
                 visible: flags.length > 0 || !root.online
                 text: root.online ? flags.join(" · ") : qsTr("offline")
                 color: root.ready && root.online ? Theme.online : Theme.textMuted
                 font.pixelSize: Theme.metrics.font.pixelSize * 0.85
                 elide: Text.ElideRight
-                Layout.fillWidth: true
             }
         }
+
         ToolButton {
+            id: menuButton
             objectName: "participantMenuButton"
+            anchors.right: parent.right
+            anchors.verticalCenter: parent.verticalCenter
             visible: root.hostControls && !root.isSelf
             text: "⋯"
             Accessible.name: qsTr("Actions for %1").arg(root.name)

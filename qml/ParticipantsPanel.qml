@@ -68,17 +68,21 @@ ColumnLayout {
 
         section.property: "group"
         section.criteria: ViewSection.FullString
-        section.delegate: Label {
-            required property string section
-            // Seated people need no heading; spectators get one.
-            visible: section === "spectators"
-            height: visible ? implicitHeight + Theme.spacing : 0
-            topPadding: Theme.spacing
-            text: qsTr("Spectators")
-            color: Theme.textMuted
-            font.pixelSize: Theme.metrics.font.pixelSize * 0.85
-            font.weight: Font.DemiBold
-            font.capitalization: Font.AllUppercase
+        section.delegate: Item {
+            // "section" is the context property ListView gives section delegates.
+            readonly property bool spectators: section === "spectators"
+            width: ListView.view ? ListView.view.width : 0
+            height: sectionLabel.implicitHeight + Theme.spacing * 1.5
+            Label {
+                id: sectionLabel
+                anchors.bottom: parent.bottom
+                anchors.bottomMargin: Theme.spacing * 0.5
+                text: parent.spectators ? qsTr("Spectators") : qsTr("Seats")
+                color: Theme.textMuted
+                font.pixelSize: Theme.metrics.font.pixelSize * 0.85
+                font.weight: Font.DemiBold
+                font.capitalization: Font.AllUppercase
+            }
         }
 
         delegate: ParticipantDelegate {

@@ -205,10 +205,9 @@ Item {
                     wrapMode: Text.Wrap
                     Layout.fillWidth: true
                 }
-                Button {
+                PrimaryButton {
                     objectName: "backToLobbyButton"
                     text: qsTr("Back to the lobby")
-                    highlighted: true
                     Layout.alignment: Qt.AlignRight
                     onClicked: root.app.backToLobby()
                 }

@@ -19,12 +19,27 @@ Flow {
         checkable: true
         checked: on
         enabled: root.session.connected
-        flat: !checked
-        highlighted: checked
+        Accessible.checkable: true
+        Accessible.checked: on
         onClicked: {
             // Keep showing the server's state until its event arrives.
             checked = Qt.binding(() => toggle.on);
             root.session.setStatusFlag(flag, !on);
+        }
+        contentItem: Text {
+            text: toggle.text
+            font: toggle.font
+            color: toggle.on ? Theme.accent : Theme.text
+            horizontalAlignment: Text.AlignHCenter
+            verticalAlignment: Text.AlignVCenter
+        }
+        background: Rectangle {
+            implicitWidth: Theme.unit * 4.2
+            implicitHeight: Theme.unit * 1.5
+            radius: height / 2
+            color: toggle.on ? Theme.accentSoft : toggle.hovered ? Theme.surfaceAlt : Theme.surface
+            border.color: toggle.visualFocus ? Theme.text : toggle.on ? Theme.accent : Theme.border
+            border.width: toggle.visualFocus ? 2 : 1
         }
     }
 

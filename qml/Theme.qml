@@ -23,7 +23,7 @@ QtObject {
     // Hearth's ember.
     readonly property color accent: dark ? "#f08a4b" : "#b9531c"
     readonly property color accentSoft: dark ? "#3d2b20" : "#fbeadf"
-    readonly property color onAccent: "#ffffff"
+    readonly property color textOnAccent: "#ffffff"
     readonly property color online: dark ? "#4cc764" : "#2f9e44"
     readonly property color offline: dark ? "#6d6861" : "#b3ada4"
     readonly property color danger: dark ? "#ff7b72" : "#c62828"

@@ -33,6 +33,8 @@ qint64 nowMs()
 
 // Spectators take no seat, but a room still has a bound so one cannot be flooded with them.
 constexpr int maxSpectators = 200;
+// Joiners waiting for approval in one room; each is a connection, but bound it anyway.
+constexpr int maxWaiting = 100;
 constexpr int maxClientMsgIdLength = 64;
 constexpr int maxPasswordLength = 64;
 
@@ -532,9 +534,14 @@ qint64 RoomServerPrivate::emitEvent(const std::shared_ptr<Room> &room, QLatin1St
     const qint64 ts = nowMs();
     const QByteArray frame = Frames::event(room->code, seq, ts, kind, data);
     StoredEvent stored{room->id, seq, ts, kind, authorId, clientMsgId, frame};
+    // Trim in steps so that the delete runs once per 256 events, not with every one.
+    const qint64 trimThrough = config.historyLimit > 0 && seq % 256 == 0
+        ? seq - config.historyLimit
+        : 0;
     commits->submit(
-        [stored = std::move(stored), writes = std::move(writes)](Storage &st) {
-            return (!writes || writes(st)) && st.appendEvent(stored);
+        [stored = std::move(stored), writes = std::move(writes), trimThrough](Storage &st) {
+            return (!writes || writes(st)) && st.appendEvent(stored)
+                && (trimThrough <= 0 || st.trimHistory(stored.roomId, trimThrough));
         },
         [this, room, seq, ts, frame, alsoTo, then = std::move(then)](bool ok) {
             if (ok)
@@ -942,6 +949,13 @@ void RoomServerPrivate::opCreateRoom(Session *s, qint64 id, const QJsonObject &r
     RoomSettings settings;
     if (!parseSettings(s, id, req, &settings, false))
         return;
+    if (rooms.size() >= config.maxLiveRooms) {
+        qCWarning(lcServer) << "refusing a new room: the server holds" << rooms.size()
+                            << "live rooms already";
+        refuse(s, id, ErrorCode::TooManyRooms,
+               QStringLiteral("This server cannot hold more rooms right now."));
+        return;
+    }
     if (rooms.hostedBy(s->participantId) >= l.maxRoomsPerHost) {
         refuse(s, id, ErrorCode::TooManyRooms,
                QStringLiteral("You already host %1 rooms; close one first.")
@@ -1042,6 +1056,11 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
                QStringLiteral("The room is full (%1/%2).")
                    .arg(room->seatsTaken())
                    .arg(room->capacity));
+        return;
+    }
+    if (room->settings.approvalRequired && room->waiting.size() >= maxWaiting) {
+        refuse(s, id, ErrorCode::RoomFull,
+               QStringLiteral("Too many people are waiting to join; try again later."));
         return;
     }
     if (room->settings.approvalRequired) {
@@ -1172,8 +1191,8 @@ void RoomServerPrivate::opHistory(Session *s, qint64 id, const QJsonObject &req)
         || !integer("limit", 1, config.limits.historyPageMax,
                     std::min<qint64>(100, config.limits.historyPageMax), &limit))
         return;
-    if (before > 0 && after >= 0) {
-        badRequest(s, id, QStringLiteral("Give \"before\" or \"after\", not both."));
+    if (before > 0 && after >= 0 && before <= after + 1) {
+        badRequest(s, id, QStringLiteral("\"before\" must be above \"after\" + 1."));
         return;
     }
     auto page = std::make_shared<std::optional<HistoryPage>>();
@@ -1184,7 +1203,7 @@ void RoomServerPrivate::opHistory(Session *s, qint64 id, const QJsonObject &req)
             *page = st.history(roomId, before, after, int(limit));
             return page->has_value();
         },
-        [this, page, lastSeq, session = QPointer<Session>(s), id](bool ok) {
+        [this, page, lastSeq, after, session = QPointer<Session>(s), id](bool ok) {
             if (!session)
                 return;
             if (!ok || !*page) {
@@ -1201,7 +1220,12 @@ void RoomServerPrivate::opHistory(Session *s, qint64 id, const QJsonObject &req)
             }
             result += "],\"hasMore\":" + QByteArray((*page)->hasMore ? "true" : "false")
                 + ",\"firstSeq\":" + QByteArray::number((*page)->firstSeq)
-                + ",\"lastSeq\":" + QByteArray::number(lastSeq) + '}';
+                + ",\"lastSeq\":" + QByteArray::number(lastSeq);
+            // Asked to resume from before the oldest stored event: say how much is gone.
+            const qint64 firstSeq = (*page)->firstSeq ? (*page)->firstSeq : lastSeq + 1;
+            if (after >= 0 && after + 1 < firstSeq)
+                result += ",\"missing\":" + QByteArray::number(firstSeq - after - 1);
+            result += '}';
             session->consecutiveRefusals = 0;
             session->send(Frames::resultRaw(id, result));
         });

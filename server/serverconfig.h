@@ -27,6 +27,14 @@ struct ServerConfig {
     int joinFailureRefillSeconds = 6;
     int joinFailuresPerMinuteTotal = 200;
 
+    // Events kept per room; older ones are deleted (in steps of 256) and a client asking for
+    // them is told how many are missing. 0: keep everything.
+    qint64 historyLimit = 100000;
+
+    // Live rooms the whole server holds at most; identities are free to make, so the per-host
+    // limit alone does not bound this.
+    int maxLiveRooms = 10000;
+
     // Refused requests in a row after which a flooding connection is closed.
     int maxConsecutiveRefusals = 50;
 

@@ -18,22 +18,19 @@ struct Span {
 
     bool isNull() const { return b == nullptr; }
     std::size_t size() const { return static_cast<std::size_t>(e - b); }
-    template <std::size_t N> bool is(const char (&lit)[N]) const
-    {
+    template <std::size_t N> bool is(const char (&lit)[N]) const {
         return size() == N - 1 && std::memcmp(b, lit, N - 1) == 0;
     }
 };
 
-inline const char *skipWs(const char *p, const char *e)
-{
+inline const char *skipWs(const char *p, const char *e) {
     while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
         ++p;
     return p;
 }
 
 // p points at the opening quote; returns the position after the closing quote, or nullptr.
-inline const char *skipString(const char *p, const char *e)
-{
+inline const char *skipString(const char *p, const char *e) {
     const char *from = p + 1;
     for (;;) {
         const void *hit = std::memchr(from, '"', static_cast<std::size_t>(e - from));
@@ -51,8 +48,7 @@ inline const char *skipString(const char *p, const char *e)
 }
 
 // p points at the first character of a value; returns the position after it, or nullptr.
-inline const char *skipValue(const char *p, const char *e)
-{
+inline const char *skipValue(const char *p, const char *e) {
     if (p >= e)
         return nullptr;
     if (*p == '"')
@@ -79,16 +75,15 @@ inline const char *skipValue(const char *p, const char *e)
     }
     // A number, true, false or null: runs to the next delimiter.
     const char *start = p;
-    while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' &&
-           *p != '\r' && *p != '\t')
+    while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\n' && *p != '\r' &&
+           *p != '\t')
         ++p;
     return p == start ? nullptr : p;
 }
 
 // Calls f(key, value) for each member of the object in `object` (key without its quotes, value
 // raw). f returns false to stop early. Returns false when the text is not a well-formed object.
-template <class F> bool forEachMember(Span object, F &&f)
-{
+template <class F> bool forEachMember(Span object, F &&f) {
     const char *e = object.e;
     const char *p = skipWs(object.b, e);
     if (p >= e || *p != '{')
@@ -125,8 +120,7 @@ template <class F> bool forEachMember(Span object, F &&f)
 }
 
 // The member `name` of an object, or a null span.
-template <std::size_t N> Span member(Span object, const char (&name)[N])
-{
+template <std::size_t N> Span member(Span object, const char (&name)[N]) {
     Span found;
     forEachMember(object, [&](Span key, Span value) {
         if (key.is(name)) {
@@ -138,8 +132,7 @@ template <std::size_t N> Span member(Span object, const char (&name)[N])
     return found;
 }
 
-inline bool toInt(Span v, std::int64_t &out)
-{
+inline bool toInt(Span v, std::int64_t &out) {
     if (v.isNull() || v.size() == 0)
         return false;
     const char *p = v.b;
@@ -162,8 +155,7 @@ inline bool toInt(Span v, std::int64_t &out)
 
 // The characters between the quotes of a string value (escapes are left as they are: every
 // string the load generator inspects is one it wrote itself, or a code of [A-Z0-9]).
-inline Span stringContent(Span v)
-{
+inline Span stringContent(Span v) {
     if (v.size() < 2 || *v.b != '"' || v.e[-1] != '"')
         return Span{};
     return Span{v.b + 1, v.e - 1};

@@ -20,8 +20,7 @@ namespace bench {
 
 using jsonscan::Span;
 
-std::int64_t nowNs()
-{
+std::int64_t nowNs() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
@@ -32,22 +31,19 @@ namespace {
 constexpr std::size_t ScratchBytes = 256 * 1024;
 constexpr std::size_t MaxMessageBytes = 16 * 1024 * 1024;
 
-void appendNumber(std::string &s, std::uint64_t v)
-{
+void appendNumber(std::string &s, std::uint64_t v) {
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     s.append(buf, r.ptr);
 }
 
-void appendNumber(std::string &s, std::int64_t v)
-{
+void appendNumber(std::string &s, std::int64_t v) {
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     s.append(buf, r.ptr);
 }
 
-std::string base64(const unsigned char *data, std::size_t size)
-{
+std::string base64(const unsigned char *data, std::size_t size) {
     static const char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
@@ -64,20 +60,17 @@ std::string base64(const unsigned char *data, std::size_t size)
     return out;
 }
 
-std::string str(Span s)
-{
+std::string str(Span s) {
     return s.isNull() ? std::string() : std::string(s.b, s.size());
 }
 
 // "code" of a failed reply's error object, for messages.
-std::string errorCode(Span error)
-{
+std::string errorCode(Span error) {
     const Span code = jsonscan::stringContent(jsonscan::member(error, "code"));
     return code.isNull() ? std::string("(no error code)") : str(code);
 }
 
-std::uint32_t toMicros(std::int64_t ns)
-{
+std::uint32_t toMicros(std::int64_t ns) {
     if (ns < 0)
         return 0;
     const std::int64_t us = ns / 1000;
@@ -85,8 +78,7 @@ std::uint32_t toMicros(std::int64_t ns)
 }
 
 // Reads a decimal number at p, advancing p; false when there is none.
-bool readNumber(const char *&p, const char *e, std::int64_t &out)
-{
+bool readNumber(const char *&p, const char *e, std::int64_t &out) {
     const auto r = std::from_chars(p, e, out);
     if (r.ec != std::errc())
         return false;
@@ -97,12 +89,11 @@ bool readNumber(const char *&p, const char *e, std::int64_t &out)
 } // namespace
 
 Worker::Worker(int id, const ClientConfig &config, std::vector<RoomSlot> &rooms)
-    : id_(id)
-    , config_(config)
+    : config_(config)
     , rooms_(rooms)
     , scratch_(ScratchBytes)
-    , rng_(0x9E3779B97F4A7C15ULL ^ (static_cast<std::uint64_t>(nowNs()) + static_cast<std::uint64_t>(id)))
-{
+    , rng_(0x9E3779B97F4A7C15ULL ^
+           (static_cast<std::uint64_t>(nowNs()) + static_cast<std::uint64_t>(id))) {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     epoll_event ev{};
@@ -112,8 +103,7 @@ Worker::Worker(int id, const ClientConfig &config, std::vector<RoomSlot> &rooms)
     thread_ = std::thread([this] { run(); });
 }
 
-Worker::~Worker()
-{
+Worker::~Worker() {
     post([this] {
         closeAll();
         stop_ = true;
@@ -123,8 +113,7 @@ Worker::~Worker()
     close(epoll_);
 }
 
-void Worker::post(std::function<void()> task)
-{
+void Worker::post(std::function<void()> task) {
     {
         std::lock_guard<std::mutex> lock(tasksMutex_);
         tasks_.push_back(std::move(task));
@@ -133,8 +122,7 @@ void Worker::post(std::function<void()> task)
     [[maybe_unused]] const auto n = write(wake_, &one, sizeof one);
 }
 
-void Worker::drainTasks()
-{
+void Worker::drainTasks() {
     std::uint64_t value = 0;
     [[maybe_unused]] const auto n = read(wake_, &value, sizeof value);
     std::vector<std::function<void()>> tasks;
@@ -146,8 +134,7 @@ void Worker::drainTasks()
         task();
 }
 
-std::uint64_t Worker::random()
-{
+std::uint64_t Worker::random() {
     // xorshift64*: masks and phases only need to be unpredictable enough, not secure.
     rng_ ^= rng_ >> 12;
     rng_ ^= rng_ << 25;
@@ -155,8 +142,7 @@ std::uint64_t Worker::random()
     return rng_ * 0x2545F4914F6CDD1DULL;
 }
 
-void Worker::run()
-{
+void Worker::run() {
     epoll_event events[512];
     while (!stop_) {
         // Sleep until the next scheduled chat, with sub-millisecond precision where available:
@@ -164,8 +150,8 @@ void Worker::run()
         int timeoutMs = 1000;
         timespec timeout{1, 0};
         if (sending_ && !schedule_.empty()) {
-            const std::int64_t wait = std::max<std::int64_t>(
-                0, schedule_[cursor_]->nextSend - nowNs());
+            const std::int64_t wait =
+                std::max<std::int64_t>(0, schedule_[cursor_]->nextSend - nowNs());
             timeout.tv_sec = static_cast<time_t>(wait / 1000000000);
             timeout.tv_nsec = static_cast<long>(wait % 1000000000);
             timeoutMs = static_cast<int>((wait + 999999) / 1000000);
@@ -201,8 +187,7 @@ void Worker::run()
 
 // ---------------------------------------------------------------- connecting
 
-void Worker::connect(std::vector<Client *> clients, int maxInFlight)
-{
+void Worker::connect(std::vector<Client *> clients, int maxInFlight) {
     maxInFlight_ = maxInFlight;
     for (Client *c : clients) {
         clients_.push_back(c);
@@ -211,8 +196,7 @@ void Worker::connect(std::vector<Client *> clients, int maxInFlight)
     pumpConnects();
 }
 
-void Worker::pumpConnects()
-{
+void Worker::pumpConnects() {
     while (!pendingConnects_.empty() && (maxInFlight_ <= 0 || inFlight_ < maxInFlight_)) {
         Client *c = pendingConnects_.front();
         pendingConnects_.pop_front();
@@ -221,8 +205,7 @@ void Worker::pumpConnects()
     }
 }
 
-void Worker::startConnect(Client *c)
-{
+void Worker::startConnect(Client *c) {
     c->tStart = nowNs();
     c->state = Client::State::Connecting;
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -249,8 +232,7 @@ void Worker::startConnect(Client *c)
     // Writability (or an error) is reported by epoll either way.
 }
 
-void Worker::onWritable(Client *c)
-{
+void Worker::onWritable(Client *c) {
     if (c->state == Client::State::Connecting) {
         int err = 0;
         socklen_t len = sizeof err;
@@ -282,8 +264,7 @@ void Worker::onWritable(Client *c)
 
 // ---------------------------------------------------------------- reading
 
-void Worker::onReadable(Client *c, std::int64_t now)
-{
+void Worker::onReadable(Client *c, std::int64_t now) {
     const ssize_t n = read(c->fd, scratch_.data(), scratch_.size());
     if (n == 0) {
         fail(c, "the server closed the TCP connection");
@@ -297,8 +278,7 @@ void Worker::onReadable(Client *c, std::int64_t now)
     processBytes(c, scratch_.data(), static_cast<std::size_t>(n), now);
 }
 
-void Worker::processBytes(Client *c, const char *data, std::size_t size, std::int64_t now)
-{
+void Worker::processBytes(Client *c, const char *data, std::size_t size, std::int64_t now) {
     if (c->state == Client::State::Upgrading) {
         c->in.append(data, size);
         const std::size_t end = c->in.find("\r\n\r\n");
@@ -350,8 +330,7 @@ void Worker::processBytes(Client *c, const char *data, std::size_t size, std::in
         c->in.clear();
 }
 
-std::size_t Worker::parseFrames(Client *c, const char *data, std::size_t size, std::int64_t now)
-{
+std::size_t Worker::parseFrames(Client *c, const char *data, std::size_t size, std::int64_t now) {
     std::size_t off = 0;
     while (c->state != Client::State::Closed && size - off >= 2) {
         const auto *h = reinterpret_cast<const unsigned char *>(data + off);
@@ -440,8 +419,7 @@ std::size_t Worker::parseFrames(Client *c, const char *data, std::size_t size, s
 
 // ---------------------------------------------------------------- protocol
 
-void Worker::onMessage(Client *c, const char *p, std::size_t n, std::int64_t now)
-{
+void Worker::onMessage(Client *c, const char *p, std::size_t n, std::int64_t now) {
     // Classify by "type" without a full parse; the three kinds need different fields.
     const Span type = jsonscan::stringContent(jsonscan::member(Span{p, p + n}, "type"));
     if (type.is("event"))
@@ -449,11 +427,11 @@ void Worker::onMessage(Client *c, const char *p, std::size_t n, std::int64_t now
     else if (type.is("reply"))
         onReply(c, p, n, now);
     else if (!type.is("notice"))
-        fail(c, "a frame that is not a JSON object with a type: " + std::string(p, std::min<std::size_t>(n, 200)));
+        fail(c, "a frame that is not a JSON object with a type: " +
+                    std::string(p, std::min<std::size_t>(n, 200)));
 }
 
-void Worker::trackSeq(Client *c, std::int64_t seq)
-{
+void Worker::trackSeq(Client *c, std::int64_t seq) {
     if (c->lastSeq < 0) {
         c->early.push_back(seq);
         return;
@@ -468,8 +446,7 @@ void Worker::trackSeq(Client *c, std::int64_t seq)
     }
 }
 
-void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
-{
+void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now) {
     Span seqV, roomV, eventV, dataV, tsV;
     const bool wellFormed = jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
         if (key.is("seq"))
@@ -511,8 +488,7 @@ void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
     const char *q = text.b + 6;
     std::int64_t sentAt = 0, slot = 0, k = 0;
     if (!readNumber(q, text.e, sentAt) || q >= text.e || *q++ != ' ' ||
-        !readNumber(q, text.e, slot) || q >= text.e || *q++ != ' ' ||
-        !readNumber(q, text.e, k)) {
+        !readNumber(q, text.e, slot) || q >= text.e || *q++ != ' ' || !readNumber(q, text.e, k)) {
         fail(c, "a chat text that is not ours: " + str(text));
         return;
     }
@@ -542,8 +518,7 @@ void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
     counters.lastDelivery.store(now, std::memory_order_relaxed);
 }
 
-void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
-{
+void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now) {
     Span idV, okV, resultV, errorV;
     jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
         if (key.is("id"))
@@ -624,8 +599,9 @@ void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
         return;
     }
     case Client::State::Ready: {
-        auto it = std::find_if(c->inflight.begin(), c->inflight.end(),
-                               [id](const auto &e) { return static_cast<std::int64_t>(e.first) == id; });
+        auto it = std::find_if(c->inflight.begin(), c->inflight.end(), [id](const auto &e) {
+            return static_cast<std::int64_t>(e.first) == id;
+        });
         if (it == c->inflight.end()) {
             ++c->ackErrors;
             if (c->error.empty())
@@ -659,8 +635,7 @@ void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
     }
 }
 
-void Worker::becomeReady(Client *c, std::int64_t now)
-{
+void Worker::becomeReady(Client *c, std::int64_t now) {
     c->tJoined = now;
     c->state = Client::State::Ready;
     --inFlight_;
@@ -668,8 +643,7 @@ void Worker::becomeReady(Client *c, std::int64_t now)
     pumpConnects();
 }
 
-void Worker::fail(Client *c, const std::string &why)
-{
+void Worker::fail(Client *c, const std::string &why) {
     if (c->state == Client::State::Closed)
         return;
     if (c->error.empty())
@@ -686,8 +660,7 @@ void Worker::fail(Client *c, const std::string &why)
     }
 }
 
-void Worker::closeFd(Client *c)
-{
+void Worker::closeFd(Client *c) {
     if (c->fd >= 0)
         close(c->fd); // also leaves the epoll set
     c->fd = -1;
@@ -699,8 +672,7 @@ void Worker::closeFd(Client *c)
 
 // ---------------------------------------------------------------- writing
 
-void Worker::sendFrame(Client *c, int opcode, const char *payload, std::size_t size)
-{
+void Worker::sendFrame(Client *c, int opcode, const char *payload, std::size_t size) {
     std::string &f = frameBuf_;
     f.clear();
     f += static_cast<char>(0x80 | opcode);
@@ -728,8 +700,7 @@ void Worker::sendFrame(Client *c, int opcode, const char *payload, std::size_t s
     writeRaw(c, f.data(), f.size());
 }
 
-void Worker::writeRaw(Client *c, const char *data, std::size_t size)
-{
+void Worker::writeRaw(Client *c, const char *data, std::size_t size) {
     if (c->state == Client::State::Closed)
         return;
     if (c->out.size() == c->outOff) {
@@ -752,8 +723,7 @@ void Worker::writeRaw(Client *c, const char *data, std::size_t size)
     updatePoll(c);
 }
 
-void Worker::flushOut(Client *c)
-{
+void Worker::flushOut(Client *c) {
     while (c->outOff < c->out.size()) {
         const ssize_t n =
             send(c->fd, c->out.data() + c->outOff, c->out.size() - c->outOff, MSG_NOSIGNAL);
@@ -772,8 +742,7 @@ void Worker::flushOut(Client *c)
     updatePoll(c);
 }
 
-void Worker::updatePoll(Client *c)
-{
+void Worker::updatePoll(Client *c) {
     if (c->state == Client::State::Closed || c->state == Client::State::Connecting)
         return;
     const bool want = c->outOff < c->out.size();
@@ -788,8 +757,7 @@ void Worker::updatePoll(Client *c)
 
 // ---------------------------------------------------------------- chat load
 
-void Worker::resetWindow()
-{
+void Worker::resetWindow() {
     measuring_ = false;
     sending_ = false;
     counters.sending = false;
@@ -815,8 +783,7 @@ void Worker::resetWindow()
     counters.lastDelivery = 0;
 }
 
-void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint64_t seed)
-{
+void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint64_t seed) {
     rng_ ^= seed;
     measuring_ = true;
     interval_ = static_cast<std::int64_t>(1e9 / rate);
@@ -825,7 +792,8 @@ void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint6
     for (Client *c : clients_) {
         if (c->state != Client::State::Ready || c->room >= rooms_.size())
             continue;
-        c->nextSend = t0 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(interval_));
+        c->nextSend =
+            t0 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(interval_));
         schedule_.push_back(c);
     }
     std::sort(schedule_.begin(), schedule_.end(),
@@ -835,8 +803,7 @@ void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint6
     counters.sending = sending_;
 }
 
-void Worker::runSendSchedule()
-{
+void Worker::runSendSchedule() {
     // Every client has the same interval, so the one at the cursor is always the next due and
     // the order never changes: a ring instead of a priority queue.
     const std::int64_t now = nowNs();
@@ -856,8 +823,7 @@ void Worker::runSendSchedule()
     }
 }
 
-void Worker::sendChat(Client *c)
-{
+void Worker::sendChat(Client *c) {
     const std::uint32_t k = c->nextK++;
     const std::uint64_t id = c->nextId++;
     std::string &t = textBuf_;
@@ -894,8 +860,7 @@ void Worker::sendChat(Client *c)
 
 // ---------------------------------------------------------------- reports
 
-std::vector<ClientReport> Worker::report() const
-{
+std::vector<ClientReport> Worker::report() const {
     std::vector<ClientReport> out;
     out.reserve(clients_.size());
     for (const Client *c : clients_) {
@@ -920,29 +885,25 @@ std::vector<ClientReport> Worker::report() const
     return out;
 }
 
-std::vector<std::uint32_t> Worker::takeFanoutSamples()
-{
+std::vector<std::uint32_t> Worker::takeFanoutSamples() {
     std::vector<std::uint32_t> v;
     v.swap(fanoutUs_);
     return v;
 }
 
-std::vector<std::uint32_t> Worker::takeSinceStampSamples()
-{
+std::vector<std::uint32_t> Worker::takeSinceStampSamples() {
     std::vector<std::uint32_t> v;
     v.swap(sinceStampUs_);
     return v;
 }
 
-std::vector<std::uint32_t> Worker::takeAckSamples()
-{
+std::vector<std::uint32_t> Worker::takeAckSamples() {
     std::vector<std::uint32_t> v;
     v.swap(ackUs_);
     return v;
 }
 
-void Worker::closeAll()
-{
+void Worker::closeAll() {
     sending_ = false;
     measuring_ = false;
     counters.sending = false;

@@ -26,17 +26,17 @@ std::int64_t nowNs();
 struct ClientConfig {
     std::string host = "127.0.0.1";
     int port = 0;
-    std::string runId;         // makes identities unique across runs against one server
-    int chatBytes = 64;        // length of each chat text
-    bool clientMsgId = true;   // send a clientMsgId with each chat, as the desktop app does
-    int capacity = 50;         // create_room capacity
+    std::string runId;       // makes identities unique across runs against one server
+    int chatBytes = 64;      // length of each chat text
+    bool clientMsgId = true; // send a clientMsgId with each chat, as the desktop app does
+    int capacity = 50;       // create_room capacity
 };
 
 // One room of the layout. The creator's worker writes `code` before it counts the creator as
 // ready; the controller reads it only after seeing that count, which orders the two.
 struct RoomSlot {
     std::string code;
-    std::vector<std::uint32_t> members; // client indexes, by slot (slot 0 creates the room)
+    std::vector<std::uint32_t> members;  // client indexes, by slot (slot 0 creates the room)
     std::atomic<std::uint64_t> acked{0}; // chats of this room acknowledged in the window
 };
 
@@ -59,8 +59,8 @@ struct Client {
     bool failedBeforeReady = false;
     int fd = -1;
 
-    std::string in;       // received bytes not yet parsed
-    std::string out;      // bytes the kernel did not take yet
+    std::string in;  // received bytes not yet parsed
+    std::string out; // bytes the kernel did not take yet
     std::size_t outOff = 0;
     std::string fragment; // a fragmented text message being assembled
 
@@ -70,7 +70,7 @@ struct Client {
     std::int64_t tJoined = 0; // create/join reply (or hello reply for HelloOnly)
 
     std::uint64_t nextId = 1;
-    std::int64_t lastSeq = -1; // last room event seq seen in order; -1 until the join reply
+    std::int64_t lastSeq = -1;       // last room event seq seen in order; -1 until the join reply
     std::vector<std::int64_t> early; // event seqs that arrived before the join reply
 
     // Chat accounting, reset at the start of each measured window.
@@ -102,11 +102,11 @@ struct ClientReport {
 
 // Counters the controller polls while a worker runs. Each worker writes only its own.
 struct alignas(64) WorkerCounters {
-    std::atomic<std::uint64_t> ready{0};     // clients that reached their goal
-    std::atomic<std::uint64_t> failed{0};    // clients that failed before it
-    std::atomic<std::uint64_t> dropped{0};   // ready clients whose connection ended later
-    std::atomic<std::uint64_t> sent{0};      // chats sent in the window
-    std::atomic<std::uint64_t> answered{0};  // chat replies (acked, refused or error)
+    std::atomic<std::uint64_t> ready{0};    // clients that reached their goal
+    std::atomic<std::uint64_t> failed{0};   // clients that failed before it
+    std::atomic<std::uint64_t> dropped{0};  // ready clients whose connection ended later
+    std::atomic<std::uint64_t> sent{0};     // chats sent in the window
+    std::atomic<std::uint64_t> answered{0}; // chat replies (acked, refused or error)
     std::atomic<std::uint64_t> acked{0};
     std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> delivered{0}; // chat events received in the window
@@ -124,8 +124,7 @@ public:
     void post(std::function<void()> task);
 
     // Runs `f` on the worker's thread and returns its result.
-    template <class F> auto call(F f) -> decltype(f())
-    {
+    template <class F> auto call(F f) -> decltype(f()) {
         using R = decltype(f());
         std::promise<R> done;
         auto result = done.get_future();
@@ -190,7 +189,6 @@ private:
     void runSendSchedule();
     std::uint64_t random();
 
-    const int id_;
     const ClientConfig config_;
     std::vector<RoomSlot> &rooms_;
     int epoll_ = -1;

@@ -79,14 +79,12 @@ Phases (default: all):
   --timeout S              give up (exit 3) after S seconds in all (default 1800; --tiny 110)
 )";
 
-[[noreturn]] void die(const std::string &message)
-{
+[[noreturn]] void die(const std::string &message) {
     std::fprintf(stderr, "hearth-bench-server: %s\n", message.c_str());
     std::exit(2);
 }
 
-std::vector<std::string> split(const std::string &s)
-{
+std::vector<std::string> split(const std::string &s) {
     std::vector<std::string> out;
     std::stringstream in(s);
     std::string item;
@@ -96,8 +94,7 @@ std::vector<std::string> split(const std::string &s)
     return out;
 }
 
-double number(const std::string &option, const std::string &value)
-{
+double number(const std::string &option, const std::string &value) {
     char *end = nullptr;
     const double v = std::strtod(value.c_str(), &end);
     if (value.empty() || *end != '\0' || v < 0)
@@ -105,8 +102,7 @@ double number(const std::string &option, const std::string &value)
     return v;
 }
 
-int integer(const std::string &option, const std::string &value)
-{
+int integer(const std::string &option, const std::string &value) {
     const double v = number(option, value);
     if (v != static_cast<double>(static_cast<int>(v)))
         die(option + " wants a whole number, not '" + value + "'");
@@ -114,8 +110,7 @@ int integer(const std::string &option, const std::string &value)
 }
 
 // Only loopback: this program floods whatever it is pointed at.
-int portFromUrl(const std::string &url)
-{
+int portFromUrl(const std::string &url) {
     const std::string prefixes[] = {"ws://127.0.0.1:", "ws://localhost:"};
     for (const auto &prefix : prefixes) {
         if (url.compare(0, prefix.size(), prefix) == 0) {
@@ -127,8 +122,7 @@ int portFromUrl(const std::string &url)
     die("--url must be ws://127.0.0.1:PORT/ (loopback only), not '" + url + "'");
 }
 
-Options parse(int argc, char **argv)
-{
+Options parse(int argc, char **argv) {
     Options o;
     o.hearth = HEARTH_BENCH_HEARTH_BINARY;
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -247,8 +241,7 @@ Options parse(int argc, char **argv)
 
 // Raises this process's soft open-file limit to the hard one: 10,000 clients need 10,000 fds.
 // Returns the soft limit it had before, which is what a shell would start the server with.
-long raiseOwnFileLimit()
-{
+long raiseOwnFileLimit() {
     rlimit rl{};
     getrlimit(RLIMIT_NOFILE, &rl);
     const long before = static_cast<long>(rl.rlim_cur);
@@ -257,8 +250,7 @@ long raiseOwnFileLimit()
     return before;
 }
 
-std::string machine()
-{
+std::string machine() {
     std::string cpu;
     if (FILE *f = std::fopen("/proc/cpuinfo", "r")) {
         char line[512];
@@ -277,18 +269,16 @@ std::string machine()
     return std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " × " + cpu + ", Linux " + u.release;
 }
 
-void removeTree(const std::string &dir)
-{
+void removeTree(const std::string &dir) {
     // Only what this program wrote there: databases (with WAL files) and server logs.
     const std::string cmd = "rm -rf -- '" + dir + "'";
-    if (dir.rfind("/tmp/hearth-bench-", 0) == 0)
-        [[maybe_unused]] const int rc = std::system(cmd.c_str());
+    if (dir.rfind("/tmp/hearth-bench-", 0) == 0) [[maybe_unused]]
+        const int rc = std::system(cmd.c_str());
 }
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     std::signal(SIGPIPE, SIG_IGN);
     Options o = parse(argc, argv);
     const long shellNofile = raiseOwnFileLimit();
@@ -434,8 +424,8 @@ int main(int argc, char **argv)
             std::printf("\n");
         }
     }
-    std::printf("%s\n", ok ? "result: OK (no loss, no duplicates, every phase ran)"
-                           : "result: FAILED");
+    std::printf("%s\n",
+                ok ? "result: OK (no loss, no duplicates, every phase ran)" : "result: FAILED");
     std::fflush(stdout);
 
     if (o.keepTemp || !ok)

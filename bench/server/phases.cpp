@@ -18,14 +18,12 @@ namespace bench {
 
 namespace {
 
-void sleepMs(int ms)
-{
+void sleepMs(int ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 std::string fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char *format, ...)
-{
+std::string fmt(const char *format, ...) {
     char buf[512];
     va_list args;
     va_start(args, format);
@@ -34,8 +32,7 @@ std::string fmt(const char *format, ...)
     return buf;
 }
 
-double processCpuSeconds()
-{
+double processCpuSeconds() {
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
@@ -48,8 +45,7 @@ struct Percentiles {
 };
 
 // Nearest-rank percentiles of samples in microseconds.
-Percentiles percentiles(std::vector<std::uint32_t> v)
-{
+Percentiles percentiles(std::vector<std::uint32_t> v) {
     Percentiles p;
     p.count = v.size();
     if (v.empty())
@@ -67,13 +63,11 @@ Percentiles percentiles(std::vector<std::uint32_t> v)
     return p;
 }
 
-std::string ms(double v)
-{
+std::string ms(double v) {
     return v < 10 ? fmt("%.2f ms", v) : fmt("%.1f ms", v);
 }
 
-std::string grouped(double v)
-{
+std::string grouped(double v) {
     // 123456 -> "123,456": large figures are read at a glance in the report.
     const auto n = static_cast<long long>(std::llround(v));
     std::string digits = std::to_string(n < 0 ? -n : n);
@@ -86,8 +80,7 @@ std::string grouped(double v)
     return n < 0 ? "-" + out : out;
 }
 
-ClientConfig clientConfig(const Options &o, const Target &t)
-{
+ClientConfig clientConfig(const Options &o, const Target &t) {
     ClientConfig c;
     c.port = t.port;
     c.chatBytes = o.chatBytes;
@@ -105,14 +98,12 @@ class Session {
 public:
     Session(const Options &o, const Target &t, std::size_t roomCount)
         : rooms(roomCount)
-        , config_(clientConfig(o, t))
-    {
+        , config_(clientConfig(o, t)) {
         for (int i = 0; i < std::max(1, o.threads); ++i)
             workers.push_back(std::make_unique<Worker>(i, config_, rooms));
     }
 
-    ~Session()
-    {
+    ~Session() {
         // Workers drop their pointers before the clients go away.
         for (auto &w : workers)
             w->call([&] { w->closeAll(); });
@@ -122,8 +113,7 @@ public:
     Session(const Session &) = delete;
     Session &operator=(const Session &) = delete;
 
-    Client &add(Role role, std::uint32_t room, std::uint16_t slot)
-    {
+    Client &add(Role role, std::uint32_t room, std::uint16_t slot) {
         auto c = std::make_unique<Client>();
         c->index = static_cast<std::uint32_t>(clients.size());
         c->role = role;
@@ -140,8 +130,7 @@ public:
 
     Worker &workerOf(std::uint32_t index) { return *workers[index % workers.size()]; }
 
-    std::uint64_t sum(std::atomic<std::uint64_t> WorkerCounters::*field) const
-    {
+    std::uint64_t sum(std::atomic<std::uint64_t> WorkerCounters::*field) const {
         std::uint64_t n = 0;
         for (const auto &w : workers)
             n += (w->counters.*field).load();
@@ -151,25 +140,24 @@ public:
     // Connects the given clients (all at once, or at most `concurrency` pending at a time) and
     // waits until each is ready or failed. False if some failed or the time ran out.
     bool connect(const std::vector<std::uint32_t> &indexes, int concurrency, int timeoutMs,
-                 std::string &problem)
-    {
+                 std::string &problem) {
         const std::uint64_t before = sum(&WorkerCounters::ready) + sum(&WorkerCounters::failed);
         const std::uint64_t failedBefore = sum(&WorkerCounters::failed);
         std::vector<std::vector<Client *>> perWorker(workers.size());
         for (const std::uint32_t i : indexes)
             perWorker[i % workers.size()].push_back(clients[i].get());
         const int perWorkerLimit =
-            concurrency <= 0
-                ? 0
-                : std::max(1, concurrency / static_cast<int>(workers.size()));
+            concurrency <= 0 ? 0 : std::max(1, concurrency / static_cast<int>(workers.size()));
         for (std::size_t w = 0; w < workers.size(); ++w) {
             Worker *worker = workers[w].get();
             worker->post([worker, list = std::move(perWorker[w]), perWorkerLimit]() mutable {
                 worker->connect(std::move(list), perWorkerLimit);
             });
         }
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-        while (sum(&WorkerCounters::ready) + sum(&WorkerCounters::failed) < before + indexes.size()) {
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
+        while (sum(&WorkerCounters::ready) + sum(&WorkerCounters::failed) <
+               before + indexes.size()) {
             if (std::chrono::steady_clock::now() > deadline) {
                 problem = fmt("only %" PRIu64 " of %zu clients connected within %d s",
                               sum(&WorkerCounters::ready) + sum(&WorkerCounters::failed) - before,
@@ -187,8 +175,7 @@ public:
         return true;
     }
 
-    std::string firstError(const std::vector<std::uint32_t> &indexes)
-    {
+    std::string firstError(const std::vector<std::uint32_t> &indexes) {
         std::map<std::string, int> errors;
         for (auto &w : workers) {
             w->call([&] {
@@ -212,8 +199,7 @@ public:
     // Lays out `roomCount` rooms of `size` clients each, creators first in the index order.
     // byRoom: client i is in room i / size (a room's members are consecutive); otherwise client i
     // is in room i % roomCount (the rooms fill up evenly as indexes grow).
-    void layoutRooms(std::size_t total, bool byRoom, std::size_t size)
-    {
+    void layoutRooms(std::size_t total, bool byRoom, std::size_t size) {
         const std::size_t roomCount = rooms.size();
         for (std::size_t i = 0; i < total; ++i) {
             const std::size_t room = byRoom ? i / size : i % roomCount;
@@ -224,8 +210,7 @@ public:
     }
 
     // Connects creators first (the others need their codes), then everyone else.
-    bool connectRooms(int concurrency, int timeoutMs, std::string &problem)
-    {
+    bool connectRooms(int concurrency, int timeoutMs, std::string &problem) {
         std::vector<std::uint32_t> creators, joiners;
         for (const auto &c : clients)
             (c->role == Role::Create ? creators : joiners).push_back(c->index);
@@ -239,8 +224,7 @@ public:
         Role role;
     };
 
-    std::vector<Times> times()
-    {
+    std::vector<Times> times() {
         std::vector<Times> out(clients.size());
         for (auto &w : workers) {
             w->call([&] {
@@ -280,19 +264,16 @@ struct Window {
     double otherCpu = -1; // other programs on the machine, fraction of one core
     std::string firstError;
 
-    bool lossless() const
-    {
+    bool lossless() const {
         return missing == 0 && extra == 0 && seqGaps == 0 && seqDups == 0 && orderErrors == 0 &&
                foreign == 0 && dropped == 0 && unanswered == 0 && ackErrors == 0;
     }
-    bool keptPace() const
-    {
+    bool keptPace() const {
         return static_cast<double>(sent) >= 0.97 * static_cast<double>(expectedSends);
     }
 };
 
-Window runWindow(Session &s, const Target &t, double rate, double seconds)
-{
+Window runWindow(Session &s, const Target &t, double rate, double seconds) {
     Window w;
     w.rate = rate;
     w.seconds = seconds;
@@ -322,7 +303,8 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
     // Wait for every reply and every delivery; give up after a quiet spell or a hard cap, which
     // then shows up as unanswered or missing messages.
     const std::int64_t drainStart = nowNs();
-    const std::int64_t hardCap = drainStart + static_cast<std::int64_t>(std::max(10.0, seconds) * 1e9);
+    const std::int64_t hardCap =
+        drainStart + static_cast<std::int64_t>(std::max(10.0, seconds) * 1e9);
     std::uint64_t lastProgress = 0;
     std::int64_t lastChange = drainStart;
     for (;;) {
@@ -397,7 +379,8 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
         w.foreign += r.foreignEvents;
         const auto &members = s.rooms[r.room].members;
         for (std::size_t slot = 0; slot < members.size() && slot < r.recvFrom.size(); ++slot) {
-            const ClientReport *sender = members[slot] < byIndex.size() ? byIndex[members[slot]] : nullptr;
+            const ClientReport *sender =
+                members[slot] < byIndex.size() ? byIndex[members[slot]] : nullptr;
             const std::uint64_t want = sender ? sender->acked : 0;
             const std::uint64_t got = r.recvFrom[slot];
             w.delivered += got;
@@ -414,8 +397,7 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds)
     return w;
 }
 
-void printWindow(const Window &w)
-{
+void printWindow(const Window &w) {
     std::printf("    rate %.2f msg/s per client, %.1f s, %" PRIu64 " clients\n", w.rate, w.seconds,
                 w.clients);
     std::printf("    chats sent %" PRIu64 " (expected %" PRIu64 "), acknowledged %" PRIu64
@@ -450,8 +432,7 @@ void printWindow(const Window &w)
 }
 
 // A target holds at the issue's sizes only; at others the figure is shown without a verdict.
-std::string verdict(bool meets, bool issueSize = true)
-{
+std::string verdict(bool meets, bool issueSize = true) {
     if (!issueSize)
         return "(other size)";
     return meets ? "meets" : "misses";
@@ -461,14 +442,14 @@ std::string verdict(bool meets, bool issueSize = true)
 
 // ------------------------------------------------------------------ phases
 
-PhaseResult runJoinPhase(const Options &o, const Target &t)
-{
+PhaseResult runJoinPhase(const Options &o, const Target &t) {
     PhaseResult r;
     r.name = "join";
     r.ran = true;
     std::printf("\n== join: %d clients into %d rooms (%s)\n", o.joinClients, o.joinRooms,
-                o.joinConcurrency > 0 ? fmt("at most %d connecting at a time", o.joinConcurrency).c_str()
-                                      : "all at once");
+                o.joinConcurrency > 0
+                    ? fmt("at most %d connecting at a time", o.joinConcurrency).c_str()
+                    : "all at once");
     std::fflush(stdout);
     if (o.joinRooms <= 0 || o.joinClients < o.joinRooms ||
         (o.joinClients + o.joinRooms - 1) / o.joinRooms > 50) {
@@ -523,7 +504,8 @@ PhaseResult runJoinPhase(const Options &o, const Target &t)
                 static_cast<double>(c1 - c0) / 1e6, ms(pc.p50).c_str(), ms(pc.p99).c_str(),
                 ms(pc.max).c_str());
     std::printf("    join_room burst (%zu joiners, %.0f ms from first connect to last join):\n",
-                pj.count, lastJoined > 0 ? static_cast<double>(lastJoined - firstStart) / 1e6 : 0.0);
+                pj.count,
+                lastJoined > 0 ? static_cast<double>(lastJoined - firstStart) / 1e6 : 0.0);
     std::printf("      (the load generator started the last connect %.1f ms after the first)\n",
                 lastStart > 0 ? static_cast<double>(lastStart - firstStart) / 1e6 : 0.0);
     std::printf("      connect → 101:        p50 %s p99 %s max %s\n", ms(po.p50).c_str(),
@@ -538,18 +520,19 @@ PhaseResult runJoinPhase(const Options &o, const Target &t)
         std::printf("    server CPU during the join burst: %.0f ms\n", (cpu1 - cpu0) * 1000);
     std::fflush(stdout);
 
-    r.figures.push_back({"join: clients / rooms", fmt("%d / %d", o.joinClients, o.joinRooms), "", ""});
+    r.figures.push_back(
+        {"join: clients / rooms", fmt("%d / %d", o.joinClients, o.joinRooms), "", ""});
     r.figures.push_back({"join latency p50 (connect → join reply)", ms(pa.p50), "", ""});
     r.figures.push_back({"join latency p99 (connect → join reply)", ms(pa.p99), "< 25 ms",
                          verdict(pa.p99 < 25.0, o.joinClients == 1000 && o.joinRooms == 100)});
     r.figures.push_back({"join latency max", ms(pa.max), "", ""});
     r.figures.push_back({"join burst total time (joiners)",
-                         fmt("%.0f ms", static_cast<double>(lastJoined - firstStart) / 1e6), "", ""});
+                         fmt("%.0f ms", static_cast<double>(lastJoined - firstStart) / 1e6), "",
+                         ""});
     return r;
 }
 
-PhaseResult runFanoutPhase(const Options &o, const Target &t)
-{
+PhaseResult runFanoutPhase(const Options &o, const Target &t) {
     PhaseResult r;
     r.name = "fanout";
     r.ran = true;
@@ -576,9 +559,9 @@ PhaseResult runFanoutPhase(const Options &o, const Target &t)
     if (!w.lossless()) {
         r.ok = false;
         r.problems.push_back(fmt("loss or duplicates: missing %" PRIu64 ", extra %" PRIu64
-                                 ", seq gaps %" PRIu64 ", repeats %" PRIu64 ", out of order %" PRIu64
-                                 ", other room %" PRIu64 ", dropped %" PRIu64 ", unanswered %" PRIu64
-                                 ", errors %" PRIu64,
+                                 ", seq gaps %" PRIu64 ", repeats %" PRIu64
+                                 ", out of order %" PRIu64 ", other room %" PRIu64
+                                 ", dropped %" PRIu64 ", unanswered %" PRIu64 ", errors %" PRIu64,
                                  w.missing, w.extra, w.seqGaps, w.seqDups, w.orderErrors, w.foreign,
                                  w.dropped, w.unanswered, w.ackErrors));
     }
@@ -589,33 +572,38 @@ PhaseResult runFanoutPhase(const Options &o, const Target &t)
                                  w.refused));
     }
     if (!w.keptPace())
-        r.problems.push_back(fmt("the load generator sent %" PRIu64 " of %" PRIu64 " chats",
-                                 w.sent, w.expectedSends));
+        r.problems.push_back(fmt("the load generator sent %" PRIu64 " of %" PRIu64 " chats", w.sent,
+                                 w.expectedSends));
     const std::string layout = fmt("%d × %d @ %.3g msg/s", o.fanRooms, o.roomSize, o.rate);
     r.figures.push_back({"fan-out: layout", layout, "", ""});
-    r.figures.push_back({"fan-out: chats sent / acknowledged",
-                         grouped(static_cast<double>(w.sent)) + " / " + grouped(static_cast<double>(w.acked)),
-                         "", ""});
+    r.figures.push_back(
+        {"fan-out: chats sent / acknowledged",
+         grouped(static_cast<double>(w.sent)) + " / " + grouped(static_cast<double>(w.acked)), "",
+         ""});
     r.figures.push_back({"fan-out: delivered messages/s", grouped(w.deliveredPerSecond), "", ""});
     r.figures.push_back({"fan-out latency p50", ms(w.fanout.p50), "", ""});
-    r.figures.push_back({"fan-out latency p99", ms(w.fanout.p99), "< 10 ms", verdict(w.fanout.p99 < 10.0, o.fanRooms == 20 && o.roomSize == 50 && o.rate == 1.0)});
+    r.figures.push_back(
+        {"fan-out latency p99", ms(w.fanout.p99), "< 10 ms",
+         verdict(w.fanout.p99 < 10.0, o.fanRooms == 20 && o.roomSize == 50 && o.rate == 1.0)});
     r.figures.push_back({"fan-out latency max", ms(w.fanout.max), "", ""});
-    r.figures.push_back({"fan-out: loss / duplicates",
-                         fmt("%" PRIu64 " / %" PRIu64, w.missing + w.seqGaps, w.extra + w.seqDups + w.orderErrors),
-                         "0 / 0", verdict(w.lossless())});
+    r.figures.push_back(
+        {"fan-out: loss / duplicates",
+         fmt("%" PRIu64 " / %" PRIu64, w.missing + w.seqGaps, w.extra + w.seqDups + w.orderErrors),
+         "0 / 0", verdict(w.lossless())});
     r.figures.push_back({"ack latency p50 / p99", ms(w.ack.p50) + " / " + ms(w.ack.p99), "", ""});
     if (w.serverCpu >= 0)
-        r.figures.push_back({"fan-out: server CPU", fmt("%.0f%% of a core", w.serverCpu * 100), "", ""});
+        r.figures.push_back(
+            {"fan-out: server CPU", fmt("%.0f%% of a core", w.serverCpu * 100), "", ""});
     return r;
 }
 
-PhaseResult runKneePhase(const Options &o, const Target &t)
-{
+PhaseResult runKneePhase(const Options &o, const Target &t) {
     PhaseResult r;
     r.name = "knee";
     r.ran = true;
-    std::printf("\n== knee: %d rooms × %d clients, rising rates, %.0f s each, p99 ≤ %.0f ms and no loss\n",
-                o.fanRooms, o.roomSize, o.kneeSeconds, o.kneeP99Ms);
+    std::printf(
+        "\n== knee: %d rooms × %d clients, rising rates, %.0f s each, p99 ≤ %.0f ms and no loss\n",
+        o.fanRooms, o.roomSize, o.kneeSeconds, o.kneeP99Ms);
     std::fflush(stdout);
     Session s(o, t, static_cast<std::size_t>(o.fanRooms));
     s.layoutRooms(static_cast<std::size_t>(o.fanRooms) * static_cast<std::size_t>(o.roomSize), true,
@@ -712,9 +700,13 @@ PhaseResult runKneePhase(const Options &o, const Target &t)
         std::printf("  knee: %s delivered msg/s at %.2f msg/s per client (p99 %s)\n",
                     grouped(best->w.deliveredPerSecond).c_str(), best->w.rate,
                     ms(best->w.fanout.p99).c_str());
-        r.figures.push_back({"knee: delivered msg/s (p99 ≤ 100 ms, no loss)",
-                             grouped(best->w.deliveredPerSecond) + fmt(" (%.3g msg/s per client, p99 %s)", best->w.rate, ms(best->w.fanout.p99).c_str()),
-                             "≥ 150,000", verdict(best->w.deliveredPerSecond >= 150000, o.fanRooms == 20 && o.roomSize == 50)});
+        r.figures.push_back(
+            {"knee: delivered msg/s (p99 ≤ 100 ms, no loss)",
+             grouped(best->w.deliveredPerSecond) + fmt(" (%.3g msg/s per client, p99 %s)",
+                                                       best->w.rate,
+                                                       ms(best->w.fanout.p99).c_str()),
+             "≥ 150,000",
+             verdict(best->w.deliveredPerSecond >= 150000, o.fanRooms == 20 && o.roomSize == 50)});
     } else {
         std::printf("  knee: no rate passed\n");
         r.figures.push_back({"knee: delivered msg/s (p99 ≤ 100 ms, no loss)", "no rate passed",
@@ -730,8 +722,7 @@ PhaseResult runKneePhase(const Options &o, const Target &t)
     return r;
 }
 
-PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool joinRooms)
-{
+PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool joinRooms) {
     PhaseResult r;
     r.name = fmt("memory %d%s", clients, joinRooms ? " in rooms" : "");
     r.ran = true;
@@ -760,7 +751,8 @@ PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool 
 
     const std::size_t warm = 20;
     const std::size_t perRoom = 50;
-    const std::size_t roomCount = joinRooms ? (static_cast<std::size_t>(clients) + perRoom - 1) / perRoom + 1 : 1;
+    const std::size_t roomCount =
+        joinRooms ? (static_cast<std::size_t>(clients) + perRoom - 1) / perRoom + 1 : 1;
     Session s(o, t, roomCount);
     // A few connections first, so that one-time costs (first query, buffers, thread pools) are in
     // the baseline, not spread over the measured ones.
@@ -786,8 +778,9 @@ PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool 
         if (joinRooms) {
             const std::size_t room = 1 + i / perRoom;
             const std::size_t slot = i % perRoom;
-            const Client &c = s.add(slot == 0 ? Role::Create : Role::Join,
-                                    static_cast<std::uint32_t>(room), static_cast<std::uint16_t>(slot));
+            const Client &c =
+                s.add(slot == 0 ? Role::Create : Role::Join, static_cast<std::uint32_t>(room),
+                      static_cast<std::uint16_t>(slot));
             (slot == 0 ? creators : rest).push_back(c.index);
         } else {
             rest.push_back(s.add(Role::HelloOnly, UINT32_MAX, 0).index);
@@ -819,7 +812,8 @@ PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool 
     std::fflush(stdout);
     r.figures.push_back({fmt("server memory per idle connection (%d, %s)", clients,
                              joinRooms ? "in rooms" : "hello only"),
-                         fmt("%.1f KB", perConn), "≤ 24 KB", verdict(perConn <= 24.0, clients >= 1000)});
+                         fmt("%.1f KB", perConn), "≤ 24 KB",
+                         verdict(perConn <= 24.0, clients >= 1000)});
     r.figures.push_back({fmt("server RSS with %d idle connections", clients),
                          fmt("%.1f MB (from %.1f MB)", static_cast<double>(rss1) / 1024,
                              static_cast<double>(rss0) / 1024),

@@ -16,14 +16,14 @@ namespace bench {
 
 struct Options {
     // Server
-    std::string hearth;                 // binary to start; empty with --url
-    std::string url;                    // an existing server instead
-    int port = 0;                       // from --url
-    pid_t serverPid = -1;               // --server-pid, for memory figures with --url
+    std::string hearth;                  // binary to start; empty with --url
+    std::string url;                     // an existing server instead
+    int port = 0;                        // from --url
+    pid_t serverPid = -1;                // --server-pid, for memory figures with --url
     std::vector<std::string> serverArgs; // passed through to `hearth serve`
-    long serverNofile = 0;              // child's soft RLIMIT_NOFILE (0: what we had at start)
-    bool relaxedLimits = true;          // pass --relaxed-limits to the server we start
-    bool freshServer = true;            // a new server (and database) for each phase
+    long serverNofile = 0;               // child's soft RLIMIT_NOFILE (0: what we had at start)
+    bool relaxedLimits = true;           // pass --relaxed-limits to the server we start
+    bool freshServer = true;             // a new server (and database) for each phase
     std::string tempDir;
     bool keepTemp = false;
 
@@ -66,7 +66,7 @@ struct Figure {
 struct PhaseResult {
     std::string name;
     bool ran = false;
-    bool ok = true;               // false: loss, duplicates, failures, or the phase could not run
+    bool ok = true; // false: loss, duplicates, failures, or the phase could not run
     std::vector<std::string> problems;
     std::vector<Figure> figures;
 };

@@ -19,16 +19,14 @@ namespace bench {
 
 namespace {
 
-std::int64_t steadyMs()
-{
+std::int64_t steadyMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
 // The port in "... ws://127.0.0.1:PORT/ ...", 0 if the line has none.
-int portFromLine(const std::string &line)
-{
+int portFromLine(const std::string &line) {
     const std::size_t scheme = line.find("ws://");
     if (scheme == std::string::npos)
         return 0;
@@ -49,16 +47,14 @@ int portFromLine(const std::string &line)
 
 } // namespace
 
-ServerProcess::~ServerProcess()
-{
+ServerProcess::~ServerProcess() {
     if (pid_ > 0)
         stop();
 }
 
 bool ServerProcess::start(const std::string &hearth, const std::string &db,
                           const std::vector<std::string> &extraArgs, const std::string &logPath,
-                          long nofileSoft, int timeoutMs, std::string &error)
-{
+                          long nofileSoft, int timeoutMs, std::string &error) {
     stop(); // a previous run of this object: reap it and its drain thread
     ended_.clear();
     logPath_ = logPath;
@@ -76,8 +72,8 @@ bool ServerProcess::start(const std::string &hearth, const std::string &db,
         return false;
     }
 
-    std::vector<std::string> args = {hearth,   "serve", "--port", "0", "--bind", "127.0.0.1",
-                                     "--db", db};
+    std::vector<std::string> args = {hearth,   "serve",     "--port", "0",
+                                     "--bind", "127.0.0.1", "--db",   db};
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     std::vector<char *> argv;
     for (auto &a : args)
@@ -107,8 +103,8 @@ bool ServerProcess::start(const std::string &hearth, const std::string &db,
             setrlimit(RLIMIT_NOFILE, &rl);
         }
         execv(argv[0], argv.data());
-        const std::string msg = "hearth-bench-server: cannot run " + args[0] + ": " +
-                                std::strerror(errno) + "\n";
+        const std::string msg =
+            "hearth-bench-server: cannot run " + args[0] + ": " + std::strerror(errno) + "\n";
         [[maybe_unused]] const auto n = write(STDERR_FILENO, msg.data(), msg.size());
         _exit(127);
     }
@@ -172,8 +168,7 @@ bool ServerProcess::start(const std::string &hearth, const std::string &db,
 
 namespace {
 
-std::string describe(int status)
-{
+std::string describe(int status) {
     if (WIFEXITED(status))
         return "exited with status " + std::to_string(WEXITSTATUS(status));
     if (WIFSIGNALED(status))
@@ -183,8 +178,7 @@ std::string describe(int status)
 
 } // namespace
 
-bool ServerProcess::running()
-{
+bool ServerProcess::running() {
     if (pid_ <= 0)
         return false;
     int status = 0;
@@ -196,8 +190,7 @@ bool ServerProcess::running()
     return true;
 }
 
-std::string ServerProcess::stop(int timeoutMs)
-{
+std::string ServerProcess::stop(int timeoutMs) {
     std::string result = ended_.empty() ? std::string("was not running") : ended_;
     ended_.clear();
     if (pid_ > 0) {
@@ -224,8 +217,7 @@ std::string ServerProcess::stop(int timeoutMs)
     return result;
 }
 
-long readRssKb(pid_t pid)
-{
+long readRssKb(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line)) {
@@ -235,8 +227,7 @@ long readRssKb(pid_t pid)
     return -1;
 }
 
-long readThreads(pid_t pid)
-{
+long readThreads(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line)) {
@@ -246,8 +237,7 @@ long readThreads(pid_t pid)
     return -1;
 }
 
-double readCpuSeconds(pid_t pid)
-{
+double readCpuSeconds(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
     std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Fields after the parenthesised command name (which may hold spaces): state is field 3,
@@ -267,12 +257,11 @@ double readCpuSeconds(pid_t pid)
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double readMachineBusySeconds()
-{
+double readMachineBusySeconds() {
     std::ifstream in("/proc/stat");
     std::string cpu;
-    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
-                       softirq = 0, steal = 0;
+    unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                       steal = 0;
     if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
         cpu != "cpu")
         return -1;
@@ -280,8 +269,7 @@ double readMachineBusySeconds()
            static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-long readNofileSoft(pid_t pid)
-{
+long readNofileSoft(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
     std::string line;
     while (std::getline(in, line)) {
@@ -297,8 +285,7 @@ long readNofileSoft(pid_t pid)
     return -1;
 }
 
-std::string tailFile(const std::string &path, int lines)
-{
+std::string tailFile(const std::string &path, int lines) {
     std::ifstream in(path);
     std::vector<std::string> all;
     std::string line;

@@ -121,7 +121,8 @@ QString MessagesModel::describeRoomUpdate(const RoomInfo *before, const RoomInfo
         if (before->name != after.name)
             parts << tr("The room is now called “%1”.").arg(after.name);
         if (before->capacity != after.capacity)
-            parts << tr("The room now has %n seat(s).", nullptr, after.capacity);
+            parts << (after.capacity == 1 ? tr("The room now has one seat.")
+                                          : tr("The room now has %1 seats.").arg(after.capacity));
         if (before->settings.locked != after.settings.locked)
             parts << (after.settings.locked ? tr("The room is locked.")
                                             : tr("The room is open again."));

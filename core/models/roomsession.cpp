@@ -44,7 +44,9 @@ RoomSession::RoomSession(RoomClient *client, const RoomSnapshot &snapshot, QObje
     , m_participants(new ParticipantsModel(this))
     , m_messages(new MessagesModel(this))
     , m_joinRequests(new JoinRequestsModel(this))
-    , m_oldestLoadedSeq(snapshot.room.lastSeq + 1)
+    // Everything the client has delivered so far comes from history; what it delivers from
+    // now on is appended live.
+    , m_oldestLoadedSeq(qMax(snapshot.room.lastSeq, client->lastSeq(snapshot.room.code)) + 1)
 {
     m_participants->reset(snapshot.participants, snapshot.self);
     m_messages->setSelf(snapshot.self);

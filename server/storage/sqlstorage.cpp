@@ -25,7 +25,9 @@ enum Slot {
     HistoryNewest,
     HistoryBefore,
     HistoryAfter,
+    HistoryBetween,
     FirstSeq,
+    TrimHistory,
 };
 
 // Typed NULLs: PostgreSQL must know a parameter's type even when its value is NULL.
@@ -380,6 +382,14 @@ bool SqlStorage::appendEvent(const StoredEvent &e)
     return run(q);
 }
 
+bool SqlStorage::trimHistory(qint64 roomId, qint64 throughSeq)
+{
+    QSqlQuery &q = prepared(TrimHistory, "DELETE FROM events WHERE room_id = ? AND seq <= ?");
+    q.bindValue(0, roomId);
+    q.bindValue(1, throughSeq);
+    return run(q);
+}
+
 std::optional<LoadedState> SqlStorage::loadLiveState()
 {
     LoadedState state;
@@ -493,7 +503,12 @@ std::optional<HistoryPage> SqlStorage::history(qint64 roomId, qint64 before, qin
     HistoryPage page;
     // One more row than asked tells whether there is more.
     QSqlQuery *q = nullptr;
-    if (after >= 0) {
+    if (after >= 0 && before > 0) {
+        q = &prepared(HistoryBetween, "SELECT body FROM events WHERE room_id = ? AND seq > ? "
+                                      "AND seq < ? ORDER BY seq ASC LIMIT ?");
+        q->bindValue(1, after);
+        q->bindValue(2, before);
+    } else if (after >= 0) {
         q = &prepared(HistoryAfter, "SELECT body FROM events WHERE room_id = ? AND seq > ? "
                                     "ORDER BY seq ASC LIMIT ?");
         q->bindValue(1, after);
@@ -506,7 +521,8 @@ std::optional<HistoryPage> SqlStorage::history(qint64 roomId, qint64 before, qin
                       "SELECT body FROM events WHERE room_id = ? ORDER BY seq DESC LIMIT ?");
     }
     q->bindValue(0, roomId);
-    q->bindValue(after >= 0 || before > 0 ? 2 : 1, limit + 1);
+    const int limitSlot = after >= 0 && before > 0 ? 3 : (after >= 0 || before > 0 ? 2 : 1);
+    q->bindValue(limitSlot, limit + 1);
     if (!run(*q))
         return std::nullopt;
     while (q->next())

@@ -43,6 +43,7 @@ public:
     bool deleteParticipant(qint64 roomId, const QString &participantId) override;
     bool saveBan(qint64 roomId, const StoredBan &ban) override;
     bool appendEvent(const StoredEvent &event) override;
+    bool trimHistory(qint64 roomId, qint64 throughSeq) override;
 
     std::optional<LoadedState> loadLiveState() override;
     std::optional<HistoryPage> history(qint64 roomId, qint64 before, qint64 after,

@@ -34,12 +34,15 @@ public:
     virtual bool deleteParticipant(qint64 roomId, const QString &participantId) = 0;
     virtual bool saveBan(qint64 roomId, const StoredBan &ban) = 0;
     virtual bool appendEvent(const StoredEvent &event) = 0;
+    // Deletes a room's events up to and including `throughSeq` (history trimming).
+    virtual bool trimHistory(qint64 roomId, qint64 throughSeq) = 0;
 
     // Everything of the live (not closed) rooms, and all identities.
     virtual std::optional<LoadedState> loadLiveState() = 0;
 
     // A page of a room's events: before > 0 gives the newest `limit` events below it; after >= 0
-    // the oldest `limit` events above it; neither (both -1) the newest `limit`.
+    // the oldest `limit` events above it; both, the oldest `limit` events between them (both
+    // exclusive); neither (both -1) the newest `limit`.
     virtual std::optional<HistoryPage> history(qint64 roomId, qint64 before, qint64 after,
                                                int limit) = 0;
 };

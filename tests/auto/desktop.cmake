@@ -11,3 +11,6 @@ set(HEARTH_DESKTOP_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/desktop)
 hearth_add_test(tst_roomclient
     SOURCES desktop/tst_roomclient.cpp desktop/desktoptest.h
     LIBS hearth_core LABELS desktop TIMEOUT 120)
+hearth_add_test(tst_models
+    SOURCES desktop/tst_models.cpp desktop/desktoptest.h
+    LIBS hearth_core LABELS desktop TIMEOUT 120)

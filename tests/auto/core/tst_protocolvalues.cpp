@@ -20,26 +20,23 @@ Q_DECLARE_METATYPE(TextRules::Verdict)
 Q_DECLARE_METATYPE(ErrorCode)
 
 namespace {
-QString str(const char *s)
-{
+QString str(const char *s) {
     return QString::fromUtf8(s);
 }
 
-QString repeat(const QString &unit, int times)
-{
+QString repeat(const QString &unit, int times) {
     QString out;
     for (int i = 0; i < times; ++i)
         out += unit;
     return out;
 }
 
-const QString grinning = QString::fromUtf8("\xF0\x9F\x98\x80");         // U+1F600, 2 UTF-16 units
-const QString eAcute = QString::fromUtf8("\xC3\xA9");                    // U+00E9, one unit
-const QString eCombining = QString::fromUtf8("e\xCC\x81");               // e + U+0301: 2 code points
+const QString grinning = QString::fromUtf8("\xF0\x9F\x98\x80"); // U+1F600, 2 UTF-16 units
+const QString eAcute = QString::fromUtf8("\xC3\xA9");           // U+00E9, one unit
+const QString eCombining = QString::fromUtf8("e\xCC\x81");      // e + U+0301: 2 code points
 const QString family = QString::fromUtf8("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9"); // 3 cp
 
-QJsonObject json(const char *text)
-{
+QJsonObject json(const char *text) {
     return QJsonDocument::fromJson(QByteArray(text)).object();
 }
 
@@ -47,15 +44,13 @@ const QRegularExpression hex16(QStringLiteral("^[0-9a-f]{16}$"));
 const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}$"));
 } // namespace
 
-class tst_ProtocolValues : public QObject
-{
+class tst_ProtocolValues : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
     // --- TextRules ---------------------------------------------------------------------------
 
-    void codePointCount_data()
-    {
+    void codePointCount_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("count");
         QTest::newRow("empty") << QString() << 0;
@@ -70,15 +65,13 @@ private Q_SLOTS:
         QTest::newRow("reversed pair") << QString(QString(QChar(0xDE00)) + QChar(0xD83D)) << 2;
     }
 
-    void codePointCount()
-    {
+    void codePointCount() {
         QFETCH(QString, text);
         QFETCH(int, count);
         QCOMPARE(TextRules::codePointCount(text), count);
     }
 
-    void checkName_data()
-    {
+    void checkName_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<TextRules::Verdict>("verdict");
         QTest::addColumn<QString>("cleaned");
@@ -91,8 +84,8 @@ private Q_SLOTS:
         QTest::newRow("32 letters") << QString(32, u'a') << V::Ok << QString(32, u'a');
         QTest::newRow("32 letters after trimming")
             << QString(str("   ") + QString(32, u'b') + str("  ")) << V::Ok << QString(32, u'b');
-        QTest::newRow("32 emoji (64 UTF-16 units)") << repeat(grinning, 32) << V::Ok
-                                                  << repeat(grinning, 32);
+        QTest::newRow("32 emoji (64 UTF-16 units)")
+            << repeat(grinning, 32) << V::Ok << repeat(grinning, 32);
         QTest::newRow("accented") << str("Jos\xC3\xA9 \xC3\x85str\xC3\xB6m") << V::Ok
                                   << str("Jos\xC3\xA9 \xC3\x85str\xC3\xB6m");
         QTest::newRow("markup is just text") << str("<b>Ana</b>") << V::Ok << str("<b>Ana</b>");
@@ -106,8 +99,8 @@ private Q_SLOTS:
             << repeat(eCombining, 17) << V::TooLong << QString();
         QTest::newRow("line break inside") << str("Ana\nBen") << V::ControlCharacters << QString();
         QTest::newRow("tab inside") << str("Ana\tBen") << V::ControlCharacters << QString();
-        QTest::newRow("NUL inside") << QString(str("Ana") + QChar(0) + str("Ben"))
-                                    << V::ControlCharacters << QString();
+        QTest::newRow("NUL inside")
+            << QString(str("Ana") + QChar(0) + str("Ben")) << V::ControlCharacters << QString();
         QTest::newRow("escape") << str("Ana\x1b[31m") << V::ControlCharacters << QString();
         QTest::newRow("DEL") << str("Ana\x7f") << V::ControlCharacters << QString();
         QTest::newRow("C1 control U+0085 inside")
@@ -116,8 +109,7 @@ private Q_SLOTS:
             << QString(str("A") + QChar(0x2028) + str("B")) << V::ControlCharacters << QString();
     }
 
-    void checkName()
-    {
+    void checkName() {
         QFETCH(QString, name);
         QFETCH(TextRules::Verdict, verdict);
         QFETCH(QString, cleaned);
@@ -128,16 +120,13 @@ private Q_SLOTS:
         QCOMPARE(TextRules::checkName(name, 32, nullptr), verdict);
     }
 
-    void checkNameHonoursTheLimit()
-    {
+    void checkNameHonoursTheLimit() {
         // Room names use 64; the same function, another bound.
         QCOMPARE(TextRules::checkName(QString(64, u'r'), 64, nullptr), TextRules::Verdict::Ok);
-        QCOMPARE(TextRules::checkName(QString(65, u'r'), 64, nullptr),
-                 TextRules::Verdict::TooLong);
+        QCOMPARE(TextRules::checkName(QString(65, u'r'), 64, nullptr), TextRules::Verdict::TooLong);
     }
 
-    void checkChat_data()
-    {
+    void checkChat_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<TextRules::Verdict>("verdict");
         using V = TextRules::Verdict;
@@ -160,8 +149,7 @@ private Q_SLOTS:
         QTest::newRow("escape sequence") << str("\x1b[2J") << V::ControlCharacters;
     }
 
-    void checkChat()
-    {
+    void checkChat() {
         QFETCH(QString, text);
         QFETCH(TextRules::Verdict, verdict);
         QCOMPARE(TextRules::checkChat(text, 2000), verdict);
@@ -169,13 +157,12 @@ private Q_SLOTS:
 
     // --- StatusFlags ---------------------------------------------------------------------------
 
-    void statusFlagsToJson()
-    {
+    void statusFlagsToJson() {
         StatusFlags flags;
         const QJsonObject none = flags.toJson();
         QCOMPARE(none.size(), StatusFlags::Count);
-        QCOMPARE(none.keys(), (QStringList{str("away"), str("camera"), str("muted"),
-                                           str("ready"), str("screen")}));
+        QCOMPARE(none.keys(), (QStringList{str("away"), str("camera"), str("muted"), str("ready"),
+                                           str("screen")}));
         for (auto it = none.begin(); it != none.end(); ++it) {
             QVERIFY2(it.value().isBool(), qPrintable(it.key()));
             QCOMPARE(it.value().toBool(), false);
@@ -185,9 +172,11 @@ private Q_SLOTS:
         flags.set(StatusFlags::Screen, true);
         QVERIFY(flags.test(StatusFlags::Ready));
         QVERIFY(!flags.test(StatusFlags::Away));
-        QCOMPARE(flags.toJson(),
-                 (QJsonObject{{str("ready"), true}, {str("away"), false}, {str("muted"), false},
-                              {str("camera"), false}, {str("screen"), true}}));
+        QCOMPARE(flags.toJson(), (QJsonObject{{str("ready"), true},
+                                              {str("away"), false},
+                                              {str("muted"), false},
+                                              {str("camera"), false},
+                                              {str("screen"), true}}));
         // Only the flags in the mask (what a participant_updated event carries).
         QCOMPARE(flags.toJson(quint8(StatusFlags::Ready | StatusFlags::Muted)),
                  (QJsonObject{{str("ready"), true}, {str("muted"), false}}));
@@ -201,21 +190,19 @@ private Q_SLOTS:
             QVERIFY(none.contains(QLatin1String(StatusFlags::name(i))));
     }
 
-    void parseUpdate_data()
-    {
+    void parseUpdate_data() {
         QTest::addColumn<QByteArray>("object");
         QTest::addColumn<bool>("accepted");
         QTest::addColumn<int>("mask");
         QTest::addColumn<int>("values");
-        const int ready = StatusFlags::Ready, away = StatusFlags::Away,
-                  muted = StatusFlags::Muted, camera = StatusFlags::Camera,
-                  screen = StatusFlags::Screen;
+        const int ready = StatusFlags::Ready, away = StatusFlags::Away, muted = StatusFlags::Muted,
+                  camera = StatusFlags::Camera, screen = StatusFlags::Screen;
 
         QTest::newRow("nothing") << QByteArray("{}") << true << 0 << 0;
         QTest::newRow("ready on") << QByteArray(R"({"ready":true})") << true << ready << ready;
         QTest::newRow("ready off") << QByteArray(R"({"ready":false})") << true << ready << 0;
-        QTest::newRow("two flags") << QByteArray(R"({"muted":true,"away":false})") << true
-                                   << (muted | away) << muted;
+        QTest::newRow("two flags")
+            << QByteArray(R"({"muted":true,"away":false})") << true << (muted | away) << muted;
         QTest::newRow("all five")
             << QByteArray(R"({"ready":true,"away":true,"muted":true,"camera":true,"screen":true})")
             << true << (ready | away | muted | camera | screen)
@@ -232,8 +219,7 @@ private Q_SLOTS:
         QTest::newRow("object") << QByteArray(R"({"camera":{}})") << false << 0 << 0;
     }
 
-    void parseUpdate()
-    {
+    void parseUpdate() {
         QFETCH(QByteArray, object);
         QFETCH(bool, accepted);
         QFETCH(int, mask);
@@ -248,8 +234,7 @@ private Q_SLOTS:
 
     // --- Identity ------------------------------------------------------------------------------
 
-    void identityGenerate()
-    {
+    void identityGenerate() {
         QSet<QString> ids, secrets;
         for (int i = 0; i < 200; ++i) {
             const Identity identity = Identity::generate();
@@ -263,8 +248,7 @@ private Q_SLOTS:
         }
     }
 
-    void identityWellFormed_data()
-    {
+    void identityWellFormed_data() {
         QTest::addColumn<QString>("token");
         QTest::addColumn<bool>("validId");
         QTest::addColumn<bool>("validSecret");
@@ -283,13 +267,11 @@ private Q_SLOTS:
             << QString(str("abc+") + QString(28, u'x')) << false << false;
         QTest::newRow("slash") << QString(str("abc/") + QString(28, u'x')) << false << false;
         QTest::newRow("equals padding") << QString(QString(31, u'x') + str("=")) << false << false;
-        QTest::newRow("non-ASCII letter")
-            << QString(QString(31, u'x') + eAcute) << false << false;
+        QTest::newRow("non-ASCII letter") << QString(QString(31, u'x') + eAcute) << false << false;
         QTest::newRow("empty") << QString() << false << false;
     }
 
-    void identityWellFormed()
-    {
+    void identityWellFormed() {
         QFETCH(QString, token);
         QFETCH(bool, validId);
         QFETCH(bool, validSecret);
@@ -298,8 +280,7 @@ private Q_SLOTS:
         QCOMPARE((Identity{token, token}.isWellFormed()), validId && validSecret);
     }
 
-    void participantIdIsStable()
-    {
+    void participantIdIsStable() {
         const QString id = str("b1946ac92492d2347c6235b4d2611184");
         const QString pid = IdentityRules::participantIdFor(id);
         QVERIFY2(hex16.match(pid).hasMatch(), qPrintable(pid));
@@ -324,8 +305,7 @@ private Q_SLOTS:
         }
     }
 
-    void secretHash()
-    {
+    void secretHash() {
         const QString secret = str("Zt3N1mHq8v0aWc5yR2kLx9Pd4sFe7GbU");
         const QByteArray hash = IdentityRules::secretHash(secret);
         QVERIFY2(hex64.match(QString::fromLatin1(hash)).hasMatch(), hash.constData());
@@ -338,8 +318,7 @@ private Q_SLOTS:
 
     // --- Limits --------------------------------------------------------------------------------
 
-    void limitsDefaultsMatchTheDocs()
-    {
+    void limitsDefaultsMatchTheDocs() {
         // The hello example of docs/protocol.md.
         const QJsonObject documented = json(
             R"({"maxMessageBytes": 65536, "maxChatLength": 2000, "maxNameLength": 32,
@@ -350,8 +329,7 @@ private Q_SLOTS:
         QCOMPARE(Limits().toJson(), documented);
     }
 
-    void limitsRoundTrip()
-    {
+    void limitsRoundTrip() {
         Limits l;
         l.maxMessageBytes = 1000;
         l.maxChatLength = 11;
@@ -379,8 +357,7 @@ private Q_SLOTS:
         QCOMPARE(back.heartbeatSeconds, 19);
     }
 
-    void limitsFromPartialOrBadJson()
-    {
+    void limitsFromPartialOrBadJson() {
         // Missing keys keep their defaults (an older server), wrong types are ignored, unknown
         // keys (a newer server) too.
         const Limits l = Limits::fromJson(
@@ -395,27 +372,41 @@ private Q_SLOTS:
 
     // --- Error codes ---------------------------------------------------------------------------
 
-    void errorCodes_data()
-    {
+    void errorCodes_data() {
         QTest::addColumn<ErrorCode>("code");
         // In enum order: the wire names of docs/protocol.md, "Error codes".
         const char *const names[] = {
-            "bad_json",       "bad_request",       "unknown_type",
-            "hello_required", "unsupported_version", "identity_rejected",
-            "room_not_found", "wrong_password",    "room_full",
-            "room_locked",    "banned",            "spectators_not_allowed",
-            "join_denied",    "room_closed",       "not_member",
-            "not_host",       "participant_not_found", "invalid_transition",
-            "too_many_rooms", "too_large",         "rate_limited",
-            "storage_error",  "shutting_down",     "internal_error",
+            "bad_json",
+            "bad_request",
+            "unknown_type",
+            "hello_required",
+            "unsupported_version",
+            "identity_rejected",
+            "room_not_found",
+            "wrong_password",
+            "room_full",
+            "room_locked",
+            "banned",
+            "spectators_not_allowed",
+            "join_denied",
+            "room_closed",
+            "not_member",
+            "not_host",
+            "participant_not_found",
+            "invalid_transition",
+            "too_many_rooms",
+            "too_large",
+            "rate_limited",
+            "storage_error",
+            "shutting_down",
+            "internal_error",
         };
         static_assert(std::size(names) == std::size_t(ErrorCode::InternalError) + 1);
         for (std::size_t i = 0; i < std::size(names); ++i)
             QTest::newRow(names[i]) << ErrorCode(i);
     }
 
-    void errorCodes()
-    {
+    void errorCodes() {
         QFETCH(ErrorCode, code);
         const QString name = errorCodeName(code);
         QCOMPARE(name, QString::fromLatin1(QTest::currentDataTag()));
@@ -424,8 +415,7 @@ private Q_SLOTS:
         QVERIFY(snake.match(name).hasMatch());
     }
 
-    void errorCodeNamesAreUniqueAndUnknownIsInternal()
-    {
+    void errorCodeNamesAreUniqueAndUnknownIsInternal() {
         QSet<QString> names;
         for (int i = 0; i <= int(ErrorCode::InternalError); ++i)
             names.insert(errorCodeName(ErrorCode(i)));
@@ -435,8 +425,7 @@ private Q_SLOTS:
         QCOMPARE(errorCodeFromName(u"BAD_JSON"), ErrorCode::InternalError);
     }
 
-    void errorCodesMatchTheDocumentExactly()
-    {
+    void errorCodesMatchTheDocumentExactly() {
         // The table in docs/protocol.md is the contract: every code there exists here and
         // nothing here is undocumented.
         const QString path = QFINDTESTDATA("../../../docs/protocol.md");

@@ -12,8 +12,7 @@
 namespace {
 const QString alphabet = QString::fromLatin1(RoomCode::Alphabet);
 
-QString u16(std::initializer_list<char16_t> units)
-{
+QString u16(std::initializer_list<char16_t> units) {
     QString s;
     for (char16_t u : units)
         s.append(QChar(u));
@@ -21,13 +20,11 @@ QString u16(std::initializer_list<char16_t> units)
 }
 } // namespace
 
-class tst_RoomCode : public QObject
-{
+class tst_RoomCode : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void alphabetHasNoLookAlikes()
-    {
+    void alphabetHasNoLookAlikes() {
         QCOMPARE(alphabet.size(), 32);
         QCOMPARE(RoomCode::Length, 6);
         QSet<QChar> seen;
@@ -40,8 +37,7 @@ private Q_SLOTS:
             QVERIFY(!alphabet.contains(QLatin1Char(bad)));
     }
 
-    void normalize_data()
-    {
+    void normalize_data() {
         QTest::addColumn<QString>("typed");
         QTest::addColumn<QString>("expected"); // empty: refused
 
@@ -54,18 +50,25 @@ private Q_SLOTS:
         QTest::newRow("spaces around") << QStringLiteral("  XJ9K2M  ") << QStringLiteral("XJ9K2M");
         QTest::newRow("space inside") << QStringLiteral("XJ9 K2M") << QStringLiteral("XJ9K2M");
         QTest::newRow("spaced out") << QStringLiteral("x j 9 k 2 m") << QStringLiteral("XJ9K2M");
-        QTest::newRow("tab and newline") << QStringLiteral("\tXJ9K2M\n") << QStringLiteral("XJ9K2M");
-        QTest::newRow("no-break space") << QString(QStringLiteral("XJ9") + QChar(0x00A0) + QStringLiteral("K2M"))
-                                        << QStringLiteral("XJ9K2M");
-        QTest::newRow("hyphen U+2010") << QString(QStringLiteral("XJ9") + QChar(0x2010) + QStringLiteral("K2M"))
-                                       << QStringLiteral("XJ9K2M");
+        QTest::newRow("tab and newline")
+            << QStringLiteral("\tXJ9K2M\n") << QStringLiteral("XJ9K2M");
+        QTest::newRow("no-break space")
+            << QString(QStringLiteral("XJ9") + QChar(0x00A0) + QStringLiteral("K2M"))
+            << QStringLiteral("XJ9K2M");
+        QTest::newRow("hyphen U+2010")
+            << QString(QStringLiteral("XJ9") + QChar(0x2010) + QStringLiteral("K2M"))
+            << QStringLiteral("XJ9K2M");
         QTest::newRow("non-breaking hyphen U+2011")
-            << QString(QStringLiteral("XJ9") + QChar(0x2011) + QStringLiteral("K2M")) << QStringLiteral("XJ9K2M");
-        QTest::newRow("en dash U+2013") << QString(QStringLiteral("XJ9") + QChar(0x2013) + QStringLiteral("K2M"))
-                                        << QStringLiteral("XJ9K2M");
-        QTest::newRow("em dash U+2014") << QString(QStringLiteral("XJ9") + QChar(0x2014) + QStringLiteral("K2M"))
-                                        << QStringLiteral("XJ9K2M");
-        QTest::newRow("all digits of the alphabet") << QStringLiteral("234567") << QStringLiteral("234567");
+            << QString(QStringLiteral("XJ9") + QChar(0x2011) + QStringLiteral("K2M"))
+            << QStringLiteral("XJ9K2M");
+        QTest::newRow("en dash U+2013")
+            << QString(QStringLiteral("XJ9") + QChar(0x2013) + QStringLiteral("K2M"))
+            << QStringLiteral("XJ9K2M");
+        QTest::newRow("em dash U+2014")
+            << QString(QStringLiteral("XJ9") + QChar(0x2014) + QStringLiteral("K2M"))
+            << QStringLiteral("XJ9K2M");
+        QTest::newRow("all digits of the alphabet")
+            << QStringLiteral("234567") << QStringLiteral("234567");
         QTest::newRow("64 characters of input")
             << QString(QString(58, u' ') + QStringLiteral("xj9k2m")) << QStringLiteral("XJ9K2M");
 
@@ -84,19 +87,22 @@ private Q_SLOTS:
         QTest::newRow("dot") << QStringLiteral("XJ9.K2M") << QString();
         QTest::newRow("underscore") << QStringLiteral("XJ9_K2M") << QString();
         QTest::newRow("umlaut") << QString(QStringLiteral("XJ9K2") + QChar(0x00DC)) << QString();
-        QTest::newRow("dotless i upper-cases to I") << QString(QStringLiteral("XJ9K2") + QChar(0x0131)) << QString();
-        QTest::newRow("emoji") << QString(QStringLiteral("XJ9K2") + u16({0xD83D, 0xDE00})) << QString();
-        QTest::newRow("lone surrogate") << QString(QStringLiteral("XJ9K2") + u16({0xD83D})) << QString();
+        QTest::newRow("dotless i upper-cases to I")
+            << QString(QStringLiteral("XJ9K2") + QChar(0x0131)) << QString();
+        QTest::newRow("emoji") << QString(QStringLiteral("XJ9K2") + u16({0xD83D, 0xDE00}))
+                               << QString();
+        QTest::newRow("lone surrogate")
+            << QString(QStringLiteral("XJ9K2") + u16({0xD83D})) << QString();
         QTest::newRow("NUL") << QString(QStringLiteral("XJ9K2M") + QChar(0)) << QString();
         QTest::newRow("65 characters of input")
             << QString(QString(59, u' ') + QStringLiteral("xj9k2m")) << QString();
         QTest::newRow("1000 characters") << QString(1000, u'A') << QString();
         QTest::newRow("100000 dashes around a code")
-            << QString(QString(50000, u'-') + QStringLiteral("XJ9K2M") + QString(50000, u'-')) << QString();
+            << QString(QString(50000, u'-') + QStringLiteral("XJ9K2M") + QString(50000, u'-'))
+            << QString();
     }
 
-    void normalize()
-    {
+    void normalize() {
         QFETCH(QString, typed);
         QFETCH(QString, expected);
         QEXPECT_FAIL("em dash U+2014",
@@ -112,8 +118,7 @@ private Q_SLOTS:
         }
     }
 
-    void normalizePartial_data()
-    {
+    void normalizePartial_data() {
         QTest::addColumn<QString>("typed");
         QTest::addColumn<QString>("canonical");
         QTest::addColumn<bool>("valid");
@@ -123,19 +128,19 @@ private Q_SLOTS:
         QTest::newRow("half with dash") << QStringLiteral("xj9-") << QStringLiteral("XJ9") << true;
         QTest::newRow("spaces only") << QStringLiteral("   ") << QString() << true;
         QTest::newRow("complete") << QStringLiteral("xj9-k2m") << QStringLiteral("XJ9K2M") << true;
-        QTest::newRow("one too many") << QStringLiteral("xj9k2mq") << QStringLiteral("XJ9K2M") << false;
+        QTest::newRow("one too many")
+            << QStringLiteral("xj9k2mq") << QStringLiteral("XJ9K2M") << false;
         QTest::newRow("forbidden letter kept out")
             << QStringLiteral("xi9") << QStringLiteral("X9") << false;
         QTest::newRow("forbidden digit kept out")
             << QStringLiteral("x0") << QStringLiteral("X") << false;
         QTest::newRow("punctuation") << QStringLiteral("ab!") << QStringLiteral("AB") << false;
         QTest::newRow("en dash while typing")
-            << QString(QStringLiteral("ab") + QChar(0x2013) + QStringLiteral("c")) << QStringLiteral("ABC")
-            << true;
+            << QString(QStringLiteral("ab") + QChar(0x2013) + QStringLiteral("c"))
+            << QStringLiteral("ABC") << true;
     }
 
-    void normalizePartial()
-    {
+    void normalizePartial() {
         QFETCH(QString, typed);
         QFETCH(QString, canonical);
         QFETCH(bool, valid);
@@ -148,8 +153,7 @@ private Q_SLOTS:
             QCOMPARE(RoomCode::normalize(typed).value_or(QString()), canonical);
     }
 
-    void generateIsWellFormed()
-    {
+    void generateIsWellFormed() {
         for (int i = 0; i < 100; ++i) {
             const QString code = RoomCode::generate();
             QCOMPARE(code.size(), RoomCode::Length);
@@ -160,8 +164,7 @@ private Q_SLOTS:
         }
     }
 
-    void generateIsUniform()
-    {
+    void generateIsUniform() {
         constexpr int n = 10000;
         constexpr int k = 32;
         std::array<std::array<int, k>, RoomCode::Length> counts{};

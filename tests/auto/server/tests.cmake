@@ -2,3 +2,6 @@
 # input and of the real `hearth serve` process.
 hearth_add_test(tst_frames SOURCES tst_frames.cpp TIMEOUT 60)
 hearth_add_test(tst_roomrules SOURCES tst_roomrules.cpp TIMEOUT 60)
+hearth_add_test(tst_sqlstorage SOURCES tst_sqlstorage.cpp TIMEOUT 60)
+hearth_add_test(tst_badinput SOURCES tst_badinput.cpp TIMEOUT 120)
+hearth_add_test(tst_serveprocess SOURCES tst_serveprocess.cpp TIMEOUT 90)

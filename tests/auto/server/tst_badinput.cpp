@@ -29,52 +29,43 @@
 #include <vector>
 
 namespace {
-QString str(const char *s)
-{
+QString str(const char *s) {
     return QString::fromUtf8(s);
 }
 
-QJsonObject req(const char *type, std::initializer_list<QPair<QString, QJsonValue>> fields = {})
-{
+QJsonObject req(const char *type, std::initializer_list<QPair<QString, QJsonValue>> fields = {}) {
     QJsonObject o{{QStringLiteral("type"), str(type)}};
     for (const auto &f : fields)
         o.insert(f.first, f.second);
     return o;
 }
 
-QJsonObject errorOf(const QJsonObject &reply)
-{
+QJsonObject errorOf(const QJsonObject &reply) {
     return reply.value(QStringLiteral("error")).toObject();
 }
 
-QString errorCode(const QJsonObject &reply)
-{
+QString errorCode(const QJsonObject &reply) {
     return errorOf(reply).value(QStringLiteral("code")).toString();
 }
 
-bool ok(const QJsonObject &reply)
-{
+bool ok(const QJsonObject &reply) {
     return reply.value(QStringLiteral("ok")).toBool();
 }
 
-QString compact(const QJsonObject &o)
-{
+QString compact(const QJsonObject &o) {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-bool isPresence(const QJsonObject &e, const QString &participant, bool online)
-{
+bool isPresence(const QJsonObject &e, const QString &participant, bool online) {
     const QJsonObject data = e.value(QStringLiteral("data")).toObject();
-    return e.value(QStringLiteral("event")).toString() == QLatin1String("presence")
-        && data.value(QStringLiteral("participant")).toString() == participant
-        && data.value(QStringLiteral("online")).toBool() == online;
+    return e.value(QStringLiteral("event")).toString() == QLatin1String("presence") &&
+           data.value(QStringLiteral("participant")).toString() == participant &&
+           data.value(QStringLiteral("online")).toBool() == online;
 }
 
 // TestClient waits by polling with 10 ms sleeps (QTest::qWaitFor), ~30-40 ms a round trip; this
 // file makes thousands of them. These waits sleep in the event loop until something happens.
-template<typename Predicate>
-bool waitUntil(Predicate predicate, int timeoutMs = 5000)
-{
+template <typename Predicate> bool waitUntil(Predicate predicate, int timeoutMs = 5000) {
     if (predicate())
         return true;
     QDeadlineTimer deadline(timeoutMs);
@@ -91,21 +82,17 @@ bool waitUntil(Predicate predicate, int timeoutMs = 5000)
 }
 
 // TestClient with the same calls, waiting with waitUntil().
-class FastClient : public TestClient
-{
+class FastClient : public TestClient {
 public:
-    bool connectTo(const QUrl &url, int timeoutMs = 5000)
-    {
+    bool connectTo(const QUrl &url, int timeoutMs = 5000) {
         socket().open(url);
         return waitUntil([this] { return isConnected(); }, timeoutMs);
     }
-    bool waitForDisconnected(int timeoutMs = 5000)
-    {
-        return waitUntil(
-            [this] { return socket().state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
+    bool waitForDisconnected(int timeoutMs = 5000) {
+        return waitUntil([this] { return socket().state() == QAbstractSocket::UnconnectedState; },
+                         timeoutMs);
     }
-    QJsonObject waitReply(qint64 id, int timeoutMs = 5000)
-    {
+    QJsonObject waitReply(qint64 id, int timeoutMs = 5000) {
         QJsonObject reply;
         waitUntil(
             [&] {
@@ -115,8 +102,7 @@ public:
             timeoutMs);
         return reply;
     }
-    QJsonObject waitAnonymousReply(int timeoutMs = 5000)
-    {
+    QJsonObject waitAnonymousReply(int timeoutMs = 5000) {
         QJsonObject reply;
         waitUntil(
             [&] {
@@ -126,18 +112,17 @@ public:
             timeoutMs);
         return reply;
     }
-    QJsonObject request(const QJsonObject &request, int timeoutMs = 5000)
-    {
+    QJsonObject request(const QJsonObject &request, int timeoutMs = 5000) {
         return waitReply(send(request), timeoutMs);
     }
-    bool hello(const Identity &identity = Identity::generate())
-    {
+    bool hello(const Identity &identity = Identity::generate()) {
         m_me = identity;
-        const QJsonObject reply = request(
-            {{QStringLiteral("type"), QStringLiteral("hello")},
-             {QStringLiteral("version"), 1},
-             {QStringLiteral("identity"), QJsonObject{{QStringLiteral("id"), identity.id},
-                                                      {QStringLiteral("secret"), identity.secret}}}});
+        const QJsonObject reply =
+            request({{QStringLiteral("type"), QStringLiteral("hello")},
+                     {QStringLiteral("version"), 1},
+                     {QStringLiteral("identity"),
+                      QJsonObject{{QStringLiteral("id"), identity.id},
+                                  {QStringLiteral("secret"), identity.secret}}}});
         m_lastError = errorCode(reply);
         if (!ok(reply))
             return false;
@@ -151,8 +136,7 @@ public:
     QString participantId() const { return m_pid; }
     QString lastError() const { return m_lastError; }
     QJsonObject createRoom(const QString &name, const QString &displayName, int capacity = 10,
-                           const QJsonObject &settings = {})
-    {
+                           const QJsonObject &settings = {}) {
         QJsonObject r{{QStringLiteral("type"), QStringLiteral("create_room")},
                       {QStringLiteral("name"), name},
                       {QStringLiteral("displayName"), displayName},
@@ -164,8 +148,7 @@ public:
         return reply.value(QStringLiteral("result")).toObject();
     }
     QJsonObject joinRoom(const QString &code, const QString &displayName,
-                         const QString &role = QStringLiteral("member"))
-    {
+                         const QString &role = QStringLiteral("member")) {
         const QJsonObject reply = request({{QStringLiteral("type"), QStringLiteral("join_room")},
                                            {QStringLiteral("code"), code},
                                            {QStringLiteral("displayName"), displayName},
@@ -174,8 +157,7 @@ public:
         return reply.value(QStringLiteral("result")).toObject();
     }
     bool waitForEvent(const std::function<bool(const QJsonObject &)> &predicate,
-                      int timeoutMs = 5000)
-    {
+                      int timeoutMs = 5000) {
         return waitUntil(
             [&] {
                 const QList<QJsonObject> seen = events();
@@ -183,8 +165,7 @@ public:
             },
             timeoutMs);
     }
-    bool waitForEventKind(const QString &kind, int timeoutMs = 5000)
-    {
+    bool waitForEventKind(const QString &kind, int timeoutMs = 5000) {
         return waitForEvent(
             [&](const QJsonObject &e) {
                 return e.value(QStringLiteral("event")).toString() == kind;
@@ -202,24 +183,21 @@ private:
 // never does: stop reading, never answer pings. It reads only while one of its wait functions
 // runs; otherwise the bytes stay in the kernel (whose receive buffer can be made small). Its
 // socket is not known to the event loop, so its waits poll.
-class RawWebSocket
-{
+class RawWebSocket {
 public:
     struct Frame {
         int opcode = 0;
         QByteArray payload;
     };
 
-    ~RawWebSocket()
-    {
+    ~RawWebSocket() {
         if (m_fd >= 0)
             ::close(m_fd);
     }
 
     // Connects (and does the opening handshake) to 127.0.0.1:port. receiveBuffer > 0 shrinks
     // SO_RCVBUF before connecting, so that the TCP window stays small.
-    bool open(quint16 port, int receiveBuffer = 0, int timeoutMs = 5000)
-    {
+    bool open(quint16 port, int receiveBuffer = 0, int timeoutMs = 5000) {
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         if (m_fd < 0)
             return false;
@@ -235,13 +213,13 @@ public:
             return false;
         ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
         const QByteArray upgrade = "GET / HTTP/1.1\r\n"
-                                   "Host: 127.0.0.1:"
-            + QByteArray::number(port)
-            + "\r\n"
-              "Upgrade: websocket\r\n"
-              "Connection: Upgrade\r\n"
-              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-              "Sec-WebSocket-Version: 13\r\n\r\n";
+                                   "Host: 127.0.0.1:" +
+                                   QByteArray::number(port) +
+                                   "\r\n"
+                                   "Upgrade: websocket\r\n"
+                                   "Connection: Upgrade\r\n"
+                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                   "Sec-WebSocket-Version: 13\r\n\r\n";
         if (!writeAll(upgrade, timeoutMs))
             return false;
         const bool answered = QTest::qWaitFor(
@@ -258,8 +236,7 @@ public:
         return true;
     }
 
-    bool sendText(const QByteArray &payload, int timeoutMs = 5000)
-    {
+    bool sendText(const QByteArray &payload, int timeoutMs = 5000) {
         QByteArray frame;
         frame.append(char(0x81)); // FIN, text
         const quint64 n = quint64(payload.size());
@@ -281,11 +258,12 @@ public:
         return writeAll(frame, timeoutMs);
     }
 
-    bool sendJson(const QJsonObject &o) { return sendText(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
+    bool sendJson(const QJsonObject &o) {
+        return sendText(QJsonDocument(o).toJson(QJsonDocument::Compact));
+    }
 
     // Reads (only now) and waits for a text frame holding a reply with this id.
-    QJsonObject waitReply(qint64 id, int timeoutMs = 5000)
-    {
+    QJsonObject waitReply(qint64 id, int timeoutMs = 5000) {
         QJsonObject found;
         [[maybe_unused]] const bool done = QTest::qWaitFor(
             [&] {
@@ -294,8 +272,8 @@ public:
                     if (f.opcode != 1)
                         continue;
                     const QJsonObject o = QJsonDocument::fromJson(f.payload).object();
-                    if (o.value(QStringLiteral("type")).toString() == QLatin1String("reply")
-                        && o.value(QStringLiteral("id")).toInteger(-1) == id) {
+                    if (o.value(QStringLiteral("type")).toString() == QLatin1String("reply") &&
+                        o.value(QStringLiteral("id")).toInteger(-1) == id) {
                         found = o;
                         return true;
                     }
@@ -307,8 +285,7 @@ public:
     }
 
     // Reads until the server has closed the TCP connection (or the time is up).
-    bool waitForEof(int timeoutMs)
-    {
+    bool waitForEof(int timeoutMs) {
         return QTest::qWaitFor(
             [this] {
                 pump();
@@ -317,8 +294,7 @@ public:
             timeoutMs);
     }
 
-    int pings() const
-    {
+    int pings() const {
         int n = 0;
         for (const Frame &f : m_frames)
             n += f.opcode == 0x9;
@@ -326,15 +302,13 @@ public:
     }
 
 private:
-    bool writeAll(const QByteArray &data, int timeoutMs)
-    {
+    bool writeAll(const QByteArray &data, int timeoutMs) {
         qsizetype done = 0;
         return QTest::qWaitFor(
             [&] {
                 while (done < data.size()) {
-                    const ssize_t n =
-                        ::send(m_fd, data.constData() + done, size_t(data.size() - done),
-                               MSG_NOSIGNAL);
+                    const ssize_t n = ::send(m_fd, data.constData() + done,
+                                             size_t(data.size() - done), MSG_NOSIGNAL);
                     if (n > 0) {
                         done += n;
                         continue;
@@ -346,8 +320,7 @@ private:
             timeoutMs);
     }
 
-    void pumpRaw()
-    {
+    void pumpRaw() {
         char chunk[65536];
         for (;;) {
             const ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
@@ -361,8 +334,7 @@ private:
         }
     }
 
-    void pump()
-    {
+    void pump() {
         pumpRaw();
         if (!m_open)
             return;
@@ -400,8 +372,7 @@ private:
 };
 } // namespace
 
-class tst_BadInput : public QObject
-{
+class tst_BadInput : public QObject {
     Q_OBJECT
 
 private:
@@ -411,8 +382,7 @@ private:
     QString m_bystanderCode;
 
     // A fresh server (adjusted) with the bystanders' room in it.
-    bool startServer(const std::function<void(ServerConfig &)> &adjust = {})
-    {
+    bool startServer(const std::function<void(ServerConfig &)> &adjust = {}) {
         m_bystanderHost.reset();
         m_bystander.reset();
         m_server.reset();
@@ -434,7 +404,8 @@ private:
                               .toObject()
                               .value(QStringLiteral("code"))
                               .toString();
-        if (m_bystanderCode.isEmpty() || m_bystander->joinRoom(m_bystanderCode, str("Guest")).isEmpty())
+        if (m_bystanderCode.isEmpty() ||
+            m_bystander->joinRoom(m_bystanderCode, str("Guest")).isEmpty())
             return false;
         if (!m_bystanderHost->waitForEventKind(str("participant_joined")))
             return false;
@@ -443,8 +414,7 @@ private:
         return true;
     }
 
-    std::unique_ptr<FastClient> client(bool sayHello = true)
-    {
+    std::unique_ptr<FastClient> client(bool sayHello = true) {
         auto c = std::make_unique<FastClient>();
         if (!c->connectTo(m_server->url()))
             return nullptr;
@@ -453,8 +423,7 @@ private:
         return c;
     }
 
-    QString hostRoom(FastClient &host, const QJsonObject &settings = {})
-    {
+    QString hostRoom(FastClient &host, const QJsonObject &settings = {}) {
         return host.createRoom(str("Target"), str("Ana"), 10, settings)
             .value(QStringLiteral("room"))
             .toObject()
@@ -464,8 +433,7 @@ private:
 
     // The server is up, a fresh client can say hello, the bystanders saw nothing and their
     // room still works. Use through VERIFY_UNHARMED().
-    void verifyUnharmed()
-    {
+    void verifyUnharmed() {
         QVERIFY(m_server->server()->isListening());
         FastClient fresh;
         QVERIFY(fresh.connectTo(m_server->url()));
@@ -500,10 +468,11 @@ private:
     } while (false)
 
 private Q_SLOTS:
-    void init() { QVERIFY(startServer()); }
+    void init() {
+        QVERIFY(startServer());
+    }
 
-    void cleanup()
-    {
+    void cleanup() {
         m_bystanderHost.reset();
         m_bystander.reset();
         m_server.reset();
@@ -511,16 +480,14 @@ private Q_SLOTS:
 
     // --- frames and fields -------------------------------------------------------------------
 
-    void badRequests_data()
-    {
+    void badRequests_data() {
         // "frame" is sent as is after hello, by the host of its own room; @ROOM@ is that room's
         // code and @SELF@ its participant id. Requests carry "id": 777 unless unreadable.
         QTest::addColumn<QString>("frame");
         QTest::addColumn<QString>("code");
         QTest::addColumn<bool>("nullId");
-        auto row = [](const char *name, const QString &frame, const char *code, bool nullId = false) {
-            QTest::newRow(name) << frame << str(code) << nullId;
-        };
+        auto row = [](const char *name, const QString &frame, const char *code,
+                      bool nullId = false) { QTest::newRow(name) << frame << str(code) << nullId; };
         const QString x65 = QString(65, u'x'), x33 = QString(33, u'x');
 
         // Unreadable frames: no usable id.
@@ -534,8 +501,8 @@ private Q_SLOTS:
         row("JSON null", str("null"), "bad_json", true);
         row("JSON true", str("true"), "bad_json", true);
         row("nested 5000 deep",
-            QString(str(R"({"id":777,"type":"ping","x":)") + QString(5000, u'[')
-                    + QString(5000, u']') + u'}'),
+            QString(str(R"({"id":777,"type":"ping","x":)") + QString(5000, u'[') +
+                    QString(5000, u']') + u'}'),
             "bad_json", true);
         row("id missing", str(R"({"type":"ping"})"), "bad_request", true);
         row("id as string", str(R"({"id":"777","type":"ping"})"), "bad_request", true);
@@ -630,8 +597,8 @@ private Q_SLOTS:
             "bad_request");
         row("join: code as number",
             str(R"({"id":777,"type":"join_room","code":123456,"displayName":"B"})"), "bad_request");
-        row("join: code null", str(R"({"id":777,"type":"join_room","code":null,"displayName":"B"})"),
-            "bad_request");
+        row("join: code null",
+            str(R"({"id":777,"type":"join_room","code":null,"displayName":"B"})"), "bad_request");
         row("join: code as array",
             str(R"({"id":777,"type":"join_room","code":["@ROOM@"],"displayName":"B"})"),
             "bad_request");
@@ -659,14 +626,14 @@ private Q_SLOTS:
             "bad_request");
         row("chat: room as number", str(R"({"id":777,"type":"send_chat","room":5,"text":"hi"})"),
             "bad_request");
-        row("chat: room unknown", str(R"({"id":777,"type":"send_chat","room":"ZZZZZZ","text":"hi"})"),
-            "not_member");
+        row("chat: room unknown",
+            str(R"({"id":777,"type":"send_chat","room":"ZZZZZZ","text":"hi"})"), "not_member");
         row("chat: room malformed", str(R"({"id":777,"type":"send_chat","room":"I0","text":"hi"})"),
             "not_member");
         row("chat: text missing", str(R"({"id":777,"type":"send_chat","room":"@ROOM@"})"),
             "bad_request");
-        row("chat: text as number", str(R"({"id":777,"type":"send_chat","room":"@ROOM@","text":5})"),
-            "bad_request");
+        row("chat: text as number",
+            str(R"({"id":777,"type":"send_chat","room":"@ROOM@","text":5})"), "bad_request");
         row("chat: text as object",
             str(R"({"id":777,"type":"send_chat","room":"@ROOM@","text":{"a":1}})"), "bad_request");
         row("chat: empty text", str(R"({"id":777,"type":"send_chat","room":"@ROOM@","text":""})"),
@@ -703,8 +670,8 @@ private Q_SLOTS:
         // set_status
         row("status: missing", str(R"({"id":777,"type":"set_status","room":"@ROOM@"})"),
             "bad_request");
-        row("status: as array", str(R"({"id":777,"type":"set_status","room":"@ROOM@","status":[]})"),
-            "bad_request");
+        row("status: as array",
+            str(R"({"id":777,"type":"set_status","room":"@ROOM@","status":[]})"), "bad_request");
         row("status: value as string",
             str(R"({"id":777,"type":"set_status","room":"@ROOM@","status":{"ready":"yes"}})"),
             "bad_request");
@@ -756,12 +723,14 @@ private Q_SLOTS:
         row("state: back to waiting",
             str(R"({"id":777,"type":"set_state","room":"@ROOM@","state":"waiting"})"),
             "bad_request");
-        row("state: unknown", str(R"({"id":777,"type":"set_state","room":"@ROOM@","state":"paused"})"),
+        row("state: unknown",
+            str(R"({"id":777,"type":"set_state","room":"@ROOM@","state":"paused"})"),
             "bad_request");
         row("kick: yourself",
             str(R"({"id":777,"type":"kick","room":"@ROOM@","participant":"@SELF@"})"),
             "bad_request");
-        row("ban: yourself", str(R"({"id":777,"type":"ban","room":"@ROOM@","participant":"@SELF@"})"),
+        row("ban: yourself",
+            str(R"({"id":777,"type":"ban","room":"@ROOM@","participant":"@SELF@"})"),
             "bad_request");
         row("kick: nobody of that id",
             str(R"({"id":777,"type":"kick","room":"@ROOM@","participant":"0123456789abcdef"})"),
@@ -781,8 +750,7 @@ private Q_SLOTS:
             str(R"({"id":777,"type":"transfer_host","room":"@ROOM@"})"), "bad_request");
     }
 
-    void badRequests()
-    {
+    void badRequests() {
         QFETCH(QString, frame);
         QFETCH(QString, code);
         QFETCH(bool, nullId);
@@ -795,7 +763,8 @@ private Q_SLOTS:
 
         frame.replace(str("@ROOM@"), room).replace(str("@SELF@"), attacker->participantId());
         attacker->sendText(frame);
-        const QJsonObject reply = nullId ? attacker->waitAnonymousReply() : attacker->waitReply(777);
+        const QJsonObject reply =
+            nullId ? attacker->waitAnonymousReply() : attacker->waitReply(777);
         QVERIFY2(!reply.isEmpty(), "no reply");
         QCOMPARE(reply.value(str("type")).toString(), str("reply"));
         QCOMPARE(reply.value(str("ok")), QJsonValue(false));
@@ -823,7 +792,8 @@ private Q_SLOTS:
         QVERIFY(ok(attacker->request(req("ping"))));
         const QJsonObject info = attacker->request(req("room_info", {{str("room"), room}}));
         QVERIFY(ok(info));
-        const QJsonObject roomJson = info.value(str("result")).toObject().value(str("room")).toObject();
+        const QJsonObject roomJson =
+            info.value(str("result")).toObject().value(str("room")).toObject();
         QCOMPARE(roomJson.value(str("lastSeq")).toInt(), 1);
         QCOMPARE(roomJson.value(str("seats")).toInt(), 1);
         QCOMPARE(roomJson.value(str("name")).toString(), str("Target"));
@@ -832,8 +802,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void invalidCodes_data()
-    {
+    void invalidCodes_data() {
         QTest::addColumn<QJsonValue>("code");
         QTest::addColumn<QString>("error");
         const QString notFound = str("room_not_found");
@@ -857,8 +826,7 @@ private Q_SLOTS:
                                 << badRequest;
     }
 
-    void invalidCodes()
-    {
+    void invalidCodes() {
         QFETCH(QJsonValue, code);
         QFETCH(QString, error);
         auto target = client();
@@ -898,17 +866,15 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void beforeHello_data()
-    {
+    void beforeHello_data() {
         QTest::addColumn<QString>("type");
         for (const char *type : {"create_room", "join_room", "leave_room", "send_chat", "history",
-                                 "set_status", "room_info", "update_settings", "set_state",
-                                 "admit", "deny", "kick", "ban", "transfer_host", "close_room"})
+                                 "set_status", "room_info", "update_settings", "set_state", "admit",
+                                 "deny", "kick", "ban", "transfer_host", "close_room"})
             QTest::newRow(type) << str(type);
     }
 
-    void beforeHello()
-    {
+    void beforeHello() {
         QFETCH(QString, type);
         auto early = client(false);
         QVERIFY(early);
@@ -934,8 +900,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void secondHello()
-    {
+    void secondHello() {
         auto c = client();
         QVERIFY(c);
         const QString first = c->participantId();
@@ -960,8 +925,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void badHello_data()
-    {
+    void badHello_data() {
         QTest::addColumn<QJsonObject>("hello");
         QTest::addColumn<QString>("error");
         const Identity me = Identity::generate();
@@ -978,10 +942,10 @@ private Q_SLOTS:
         QTest::newRow("version 0") << hello(0, identity) << str("unsupported_version");
         QTest::newRow("version 1.5") << hello(1.5, identity) << str("unsupported_version");
         QTest::newRow("version as string") << hello(str("1"), identity) << str("bad_request");
-        QTest::newRow("version missing") << hello(QJsonValue(QJsonValue::Undefined), identity)
-                                         << str("bad_request");
-        QTest::newRow("identity missing") << hello(1, QJsonValue(QJsonValue::Undefined))
-                                          << str("bad_request");
+        QTest::newRow("version missing")
+            << hello(QJsonValue(QJsonValue::Undefined), identity) << str("bad_request");
+        QTest::newRow("identity missing")
+            << hello(1, QJsonValue(QJsonValue::Undefined)) << str("bad_request");
         QTest::newRow("identity as string") << hello(1, me.id) << str("bad_request");
         QTest::newRow("identity id too short")
             << hello(1, QJsonObject{{str("id"), str("short")}, {str("secret"), me.secret}})
@@ -1000,8 +964,7 @@ private Q_SLOTS:
             << str("bad_request");
     }
 
-    void badHello()
-    {
+    void badHello() {
         QFETCH(QJsonObject, hello);
         QFETCH(QString, error);
         auto c = client(false);
@@ -1020,8 +983,7 @@ private Q_SLOTS:
 
     // --- frames that close the connection ------------------------------------------------------
 
-    void binaryFrameCloses()
-    {
+    void binaryFrameCloses() {
         auto attacker = client();
         auto friendly = client();
         QVERIFY(attacker && friendly);
@@ -1040,8 +1002,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void oversizedFrame_data()
-    {
+    void oversizedFrame_data() {
         QTest::addColumn<int>("bytes");
         QTest::addColumn<int>("fragment"); // outgoing frame size; 0: one frame
         QTest::addColumn<bool>("closes");
@@ -1052,8 +1013,7 @@ private Q_SLOTS:
         QTest::newRow("65536 bytes in 4 KiB fragments: allowed") << 65536 << 4096 << false;
     }
 
-    void oversizedFrame()
-    {
+    void oversizedFrame() {
         QFETCH(int, bytes);
         QFETCH(int, fragment);
         QFETCH(bool, closes);
@@ -1065,7 +1025,8 @@ private Q_SLOTS:
         QVERIFY(friendly->waitForEventKind(str("participant_joined")));
 
         // A chat request padded to exactly `bytes` bytes of UTF-8.
-        const QString head = QStringLiteral(R"({"id":777,"type":"send_chat","room":"%1","text":")").arg(room);
+        const QString head =
+            QStringLiteral(R"({"id":777,"type":"send_chat","room":"%1","text":")").arg(room);
         const QString tail = str(R"("})");
         const QString frame = head + QString(bytes - head.size() - tail.size(), u'x') + tail;
         QCOMPARE(frame.toUtf8().size(), bytes);
@@ -1093,8 +1054,7 @@ private Q_SLOTS:
 
     // --- floods --------------------------------------------------------------------------------
 
-    void requestFlood()
-    {
+    void requestFlood() {
         QVERIFY(startServer([](ServerConfig &c) {
             c.limits.requestsPerSecond = 20; // the defaults, said out loud
             c.maxConsecutiveRefusals = 50;
@@ -1140,12 +1100,12 @@ private Q_SLOTS:
         // The room shows the flooder offline and carries on.
         QVERIFY(host->waitForEvent(
             [&](const QJsonObject &e) { return isPresence(e, attacker->participantId(), false); }));
-        QVERIFY(ok(host->request(req("send_chat", {{str("room"), room}, {str("text"), str("ok")}}))));
+        QVERIFY(
+            ok(host->request(req("send_chat", {{str("room"), room}, {str("text"), str("ok")}}))));
         VERIFY_UNHARMED();
     }
 
-    void requestsAreAllowedAgainAfterTheWait()
-    {
+    void requestsAreAllowedAgainAfterTheWait() {
         QVERIFY(startServer());
         auto c = client();
         QVERIFY(c);
@@ -1167,8 +1127,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void joinGuessFlood_data()
-    {
+    void joinGuessFlood_data() {
         QTest::addColumn<QString>("guess"); // what the guesser sends as code
         QTest::addColumn<bool>("withPassword");
         QTest::addColumn<QString>("failure");
@@ -1177,8 +1136,7 @@ private Q_SLOTS:
         QTest::newRow("wrong passwords") << str("target") << true << str("wrong_password");
     }
 
-    void joinGuessFlood()
-    {
+    void joinGuessFlood() {
         QFETCH(QString, guess);
         QFETCH(bool, withPassword);
         QFETCH(QString, failure);
@@ -1240,8 +1198,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void joinGuessGlobalLimit()
-    {
+    void joinGuessGlobalLimit() {
         // The total limit alone (per-address burst out of reach) stops guessing as well.
         QVERIFY(startServer([](ServerConfig &c) {
             c.joinFailureBurst = 1000;
@@ -1265,8 +1222,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void chatFlood()
-    {
+    void chatFlood() {
         QVERIFY(startServer([](ServerConfig &c) {
             c.limits.chatPerSecond = 5; // bursts of 10
             c.limits.requestsPerSecond = 100;
@@ -1281,15 +1237,17 @@ private Q_SLOTS:
 
         std::vector<qint64> ids;
         for (int i = 0; i < 30; ++i)
-            ids.push_back(attacker->send(req(
-                "send_chat", {{str("room"), room}, {str("text"), QStringLiteral("spam %1").arg(i)}})));
+            ids.push_back(attacker->send(
+                req("send_chat",
+                    {{str("room"), room}, {str("text"), QStringLiteral("spam %1").arg(i)}})));
         QList<qint64> acknowledged;
         int limited = 0;
         for (qint64 id : ids) {
             const QJsonObject reply = attacker->waitReply(id);
             QVERIFY(!reply.isEmpty());
             if (ok(reply)) {
-                acknowledged.append(reply.value(str("result")).toObject().value(str("seq")).toInteger());
+                acknowledged.append(
+                    reply.value(str("result")).toObject().value(str("seq")).toInteger());
                 continue;
             }
             QCOMPARE(errorCode(reply), str("rate_limited"));
@@ -1316,8 +1274,7 @@ private Q_SLOTS:
 
     // --- silent and slow peers -----------------------------------------------------------------
 
-    void noHelloIsClosed()
-    {
+    void noHelloIsClosed() {
         QVERIFY(startServer([](ServerConfig &c) { c.helloTimeoutSeconds = 1; }));
         const int before = m_server->server()->connectionCount();
         auto mute = client(false);
@@ -1343,8 +1300,7 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void silentClientIsDropped()
-    {
+    void silentClientIsDropped() {
         QVERIFY(startServer([](ServerConfig &c) {
             c.limits.idleTimeoutSeconds = 2;
             c.limits.heartbeatSeconds = 1;
@@ -1358,15 +1314,16 @@ private Q_SLOTS:
         RawWebSocket silent;
         QVERIFY(silent.open(m_server->server()->port()));
         const Identity me = Identity::generate();
-        QVERIFY(silent.sendJson({{str("id"), 1},
-                                 {str("type"), str("hello")},
-                                 {str("version"), 1},
-                                 {str("identity"),
-                                  QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
-        QVERIFY(ok(silent.waitReply(1)));
         QVERIFY(silent.sendJson(
-            {{str("id"), 2}, {str("type"), str("join_room")}, {str("code"), room},
-             {str("displayName"), str("Silent")}}));
+            {{str("id"), 1},
+             {str("type"), str("hello")},
+             {str("version"), 1},
+             {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
+        QVERIFY(ok(silent.waitReply(1)));
+        QVERIFY(silent.sendJson({{str("id"), 2},
+                                 {str("type"), str("join_room")},
+                                 {str("code"), room},
+                                 {str("displayName"), str("Silent")}}));
         QVERIFY(ok(silent.waitReply(2)));
         const QString silentId = IdentityRules::participantIdFor(me.id);
         QVERIFY(host->waitForEventKind(str("participant_joined")));
@@ -1391,14 +1348,14 @@ private Q_SLOTS:
         for (const QJsonObject &e : host->events())
             QVERIFY(!isPresence(e, host->participantId(), false));
         const QJsonObject info = host->request(req("room_info", {{str("room"), room}}));
-        const QJsonObject roomJson = info.value(str("result")).toObject().value(str("room")).toObject();
+        const QJsonObject roomJson =
+            info.value(str("result")).toObject().value(str("room")).toObject();
         QCOMPARE(roomJson.value(str("seats")).toInt(), 2);
         QCOMPARE(roomJson.value(str("online")).toInt(), 1);
         VERIFY_UNHARMED();
     }
 
-    void slowReaderIsDropped()
-    {
+    void slowReaderIsDropped() {
         QVERIFY(startServer([](ServerConfig &c) {
             c.maxQueuedBytes = 64 * 1024;
             c.limits.requestsPerSecond = 100000;
@@ -1413,19 +1370,26 @@ private Q_SLOTS:
         RawWebSocket slow;
         QVERIFY(slow.open(m_server->server()->port(), 4096));
         const Identity me = Identity::generate();
-        QVERIFY(slow.sendJson({{str("id"), 1},
-                               {str("type"), str("hello")},
-                               {str("version"), 1},
-                               {str("identity"),
-                                QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
+        QVERIFY(slow.sendJson(
+            {{str("id"), 1},
+             {str("type"), str("hello")},
+             {str("version"), 1},
+             {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
         QVERIFY(ok(slow.waitReply(1)));
-        QVERIFY(slow.sendJson({{str("id"), 2}, {str("type"), str("join_room")}, {str("code"), room},
+        QVERIFY(slow.sendJson({{str("id"), 2},
+                               {str("type"), str("join_room")},
+                               {str("code"), room},
                                {str("displayName"), str("Slow")}}));
         QVERIFY(ok(slow.waitReply(2)));
         const QString slowId = IdentityRules::participantIdFor(me.id);
         QVERIFY(host->waitForEvent([&](const QJsonObject &e) {
-            return e.value(str("event")).toString() == str("participant_joined")
-                && e.value(str("data")).toObject().value(str("participant")).toObject().value(str("id")).toString() == slowId;
+            return e.value(str("event")).toString() == str("participant_joined") &&
+                   e.value(str("data"))
+                           .toObject()
+                           .value(str("participant"))
+                           .toObject()
+                           .value(str("id"))
+                           .toString() == slowId;
         }));
         const int connections = m_server->server()->connectionCount();
 
@@ -1436,18 +1400,23 @@ private Q_SLOTS:
         for (int round = 0; round < 100 && !dropped; ++round) {
             std::vector<qint64> ids;
             for (int i = 0; i < 20; ++i)
-                ids.push_back(host->send(req("send_chat", {{str("room"), room}, {str("text"), text}})));
+                ids.push_back(
+                    host->send(req("send_chat", {{str("room"), room}, {str("text"), text}})));
             for (qint64 id : ids) {
                 const QJsonObject reply = host->waitReply(id, 10000);
                 QVERIFY2(ok(reply), qPrintable(compact(reply)));
-                acknowledged.append(reply.value(str("result")).toObject().value(str("seq")).toInteger());
+                acknowledged.append(
+                    reply.value(str("result")).toObject().value(str("seq")).toInteger());
             }
             const QList<QJsonObject> seen = host->events();
-            dropped = std::any_of(seen.cbegin(), seen.cend(),
-                                  [&](const QJsonObject &e) { return isPresence(e, slowId, false); });
+            dropped = std::any_of(seen.cbegin(), seen.cend(), [&](const QJsonObject &e) {
+                return isPresence(e, slowId, false);
+            });
         }
-        QVERIFY2(dropped, qPrintable(QStringLiteral("not dropped after %1 messages of 2 KB")
-                                         .arg(acknowledged.size())));
+        QVERIFY2(
+            dropped,
+            qPrintable(
+                QStringLiteral("not dropped after %1 messages of 2 KB").arg(acknowledged.size())));
         qInfo("slow reader dropped after %d messages", int(acknowledged.size()));
         QTRY_COMPARE(m_server->server()->connectionCount(), connections - 1);
 

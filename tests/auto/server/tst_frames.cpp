@@ -9,14 +9,12 @@
 #include <QtTest/QTest>
 
 namespace {
-QString str(const char *s)
-{
+QString str(const char *s) {
     return QString::fromUtf8(s);
 }
 
 // The top-level keys of a JSON object text, in the order they appear.
-QStringList topLevelKeys(const QByteArray &json)
-{
+QStringList topLevelKeys(const QByteArray &json) {
     QStringList keys;
     int depth = 0;
     bool inString = false;
@@ -69,21 +67,18 @@ QStringList topLevelKeys(const QByteArray &json)
     return keys;
 }
 
-QJsonObject parse(const QByteArray &frame)
-{
+QJsonObject parse(const QByteArray &frame) {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(frame, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        qWarning("not a JSON object: %s (%s)", frame.constData(),
-                 qPrintable(error.errorString()));
+        qWarning("not a JSON object: %s (%s)", frame.constData(), qPrintable(error.errorString()));
         return {};
     }
     return doc.object();
 }
 
 // What any frame must be: one compact JSON object, valid UTF-8, no raw control characters.
-bool wellFormed(const QByteArray &frame)
-{
+bool wellFormed(const QByteArray &frame) {
     if (frame.isEmpty() || frame.front() != '{' || frame.back() != '}')
         return false;
     for (char c : frame) {
@@ -96,13 +91,11 @@ bool wellFormed(const QByteArray &frame)
 }
 } // namespace
 
-class tst_Frames : public QObject
-{
+class tst_Frames : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void eventEnvelope()
-    {
+    void eventEnvelope() {
         const QJsonObject data{{str("author"), str("5f0c2a9e41d7b3c8")},
                                {str("name"), str("Ana")},
                                {str("text"), str("hello")},
@@ -113,9 +106,8 @@ private Q_SLOTS:
         QVERIFY2(frame.startsWith(R"({"type":"event","room":"XJ9K2M","seq":43,)"
                                   R"("ts":1763760000123,"event":"chat","data":{)"),
                  frame.constData());
-        QCOMPARE(topLevelKeys(frame),
-                 (QStringList{str("type"), str("room"), str("seq"), str("ts"), str("event"),
-                              str("data")}));
+        QCOMPARE(topLevelKeys(frame), (QStringList{str("type"), str("room"), str("seq"), str("ts"),
+                                                   str("event"), str("data")}));
         const QJsonObject o = parse(frame);
         QCOMPARE(o.size(), 6);
         QCOMPARE(o.value(str("type")).toString(), str("event"));
@@ -126,11 +118,10 @@ private Q_SLOTS:
         QCOMPARE(o.value(str("data")).toObject(), data);
     }
 
-    void eventLargeNumbersAreExact()
-    {
+    void eventLargeNumbersAreExact() {
         const qint64 maxSafe = 9007199254740991; // 2^53-1, the largest seq a client can hold
-        const QByteArray frame = Frames::event(str("ABCDEF"), maxSafe, 4102444800000,
-                                               QLatin1String("presence"), {});
+        const QByteArray frame =
+            Frames::event(str("ABCDEF"), maxSafe, 4102444800000, QLatin1String("presence"), {});
         QVERIFY(wellFormed(frame));
         QVERIFY2(frame.contains(R"("seq":9007199254740991,"ts":4102444800000,)"),
                  frame.constData());
@@ -138,13 +129,11 @@ private Q_SLOTS:
         QCOMPARE(parse(frame).value(str("seq")).toInteger(), maxSafe);
     }
 
-    void noticeEnvelope()
-    {
+    void noticeEnvelope() {
         const QJsonObject data{{str("participant"), str("9d1e0b7c3a5f2e84")},
                                {str("name"), str("Ben")},
                                {str("role"), str("member")}};
-        const QByteArray frame =
-            Frames::notice(str("XJ9K2M"), QLatin1String("join_request"), data);
+        const QByteArray frame = Frames::notice(str("XJ9K2M"), QLatin1String("join_request"), data);
         QVERIFY2(wellFormed(frame), frame.constData());
         QVERIFY2(frame.startsWith(
                      R"({"type":"notice","notice":"join_request","room":"XJ9K2M","data":{)"),
@@ -157,30 +146,32 @@ private Q_SLOTS:
 
         // An empty data object stays an object.
         const QByteArray pending = Frames::notice(str("XJ9K2M"), QLatin1String("join_pending"), {});
-        QCOMPARE(pending,
-                 QByteArray(R"({"type":"notice","notice":"join_pending","room":"XJ9K2M","data":{}})"));
+        QCOMPARE(
+            pending,
+            QByteArray(R"({"type":"notice","notice":"join_pending","room":"XJ9K2M","data":{}})"));
     }
 
-    void resultEnvelope()
-    {
+    void resultEnvelope() {
         const QByteArray frame =
             Frames::result(7, {{str("seq"), 43}, {str("ts"), qint64(1763760000123)}});
         QVERIFY2(wellFormed(frame), frame.constData());
-        QCOMPARE(frame,
-                 QByteArray(R"({"type":"reply","id":7,"ok":true,"result":{"seq":43,"ts":1763760000123}})"));
+        QCOMPARE(
+            frame,
+            QByteArray(
+                R"({"type":"reply","id":7,"ok":true,"result":{"seq":43,"ts":1763760000123}})"));
         QCOMPARE(topLevelKeys(frame),
                  (QStringList{str("type"), str("id"), str("ok"), str("result")}));
 
         // Empty result, id 0, the largest id, and "unknown" written as null.
-        QCOMPARE(Frames::result(0, {}), QByteArray(R"({"type":"reply","id":0,"ok":true,"result":{}})"));
+        QCOMPARE(Frames::result(0, {}),
+                 QByteArray(R"({"type":"reply","id":0,"ok":true,"result":{}})"));
         QCOMPARE(Frames::result(9007199254740991, {}),
                  QByteArray(R"({"type":"reply","id":9007199254740991,"ok":true,"result":{}})"));
         QCOMPARE(Frames::result(-1, {}),
                  QByteArray(R"({"type":"reply","id":null,"ok":true,"result":{}})"));
     }
 
-    void resultRawSplicesJson()
-    {
+    void resultRawSplicesJson() {
         const QByteArray body = R"({"events":[{"a":1},{"b":"x"}],"hasMore":false})";
         const QByteArray frame = Frames::resultRaw(12, body);
         QVERIFY(wellFormed(frame));
@@ -189,14 +180,14 @@ private Q_SLOTS:
                  2);
     }
 
-    void errorEnvelope()
-    {
+    void errorEnvelope() {
         const QByteArray frame =
             Frames::error(7, ErrorCode::NotMember, str("You are not in room XJ9K2M."));
         QVERIFY2(wellFormed(frame), frame.constData());
         QVERIFY2(frame.startsWith(R"({"type":"reply","id":7,"ok":false,"error":{)"),
                  frame.constData());
-        QCOMPARE(topLevelKeys(frame), (QStringList{str("type"), str("id"), str("ok"), str("error")}));
+        QCOMPARE(topLevelKeys(frame),
+                 (QStringList{str("type"), str("id"), str("ok"), str("error")}));
         const QJsonObject o = parse(frame);
         QCOMPARE(o.size(), 4);
         QCOMPARE(o.value(str("ok")), QJsonValue(false));
@@ -205,8 +196,7 @@ private Q_SLOTS:
                               {str("message"), str("You are not in room XJ9K2M.")}}));
     }
 
-    void errorWithExtraFieldsAndNullId()
-    {
+    void errorWithExtraFieldsAndNullId() {
         const QByteArray limited = Frames::error(3, ErrorCode::RateLimited, str("slow down"),
                                                  {{str("retryAfterMs"), 250}});
         QVERIFY(wellFormed(limited));
@@ -221,9 +211,9 @@ private Q_SLOTS:
                  QJsonArray{1});
 
         // The code and message cannot be overridden by "extra".
-        const QByteArray spoof = Frames::error(2, ErrorCode::BadJson, str("real"),
-                                               {{str("code"), str("fake")},
-                                                {str("message"), str("fake")}});
+        const QByteArray spoof =
+            Frames::error(2, ErrorCode::BadJson, str("real"),
+                          {{str("code"), str("fake")}, {str("message"), str("fake")}});
         const QJsonObject spoofed = parse(spoof).value(str("error")).toObject();
         QCOMPARE(spoofed.value(str("code")).toString(), str("bad_json"));
         QCOMPARE(spoofed.value(str("message")).toString(), str("real"));
@@ -233,8 +223,7 @@ private Q_SLOTS:
         QVERIFY(parse(anonymous).value(str("id")).isNull());
     }
 
-    void textRoundTrips_data()
-    {
+    void textRoundTrips_data() {
         QTest::addColumn<QString>("text");
         QTest::newRow("plain") << str("hello");
         QTest::newRow("empty") << QString();
@@ -249,13 +238,13 @@ private Q_SLOTS:
         QTest::newRow("NUL") << QString(str("before") + QChar(0) + str("after"));
         QTest::newRow("accents and CJK") << str("Jos\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E");
         QTest::newRow("right to left") << str("\xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D \xE2\x80\xAE abc");
-        QTest::newRow("emoji") << str("\xF0\x9F\x98\x80\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9");
+        QTest::newRow("emoji") << str(
+            "\xF0\x9F\x98\x80\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9");
         QTest::newRow("line separator U+2028") << QString(str("a") + QChar(0x2028) + str("b"));
         QTest::newRow("long") << QString(2000, u'\"');
     }
 
-    void textRoundTrips()
-    {
+    void textRoundTrips() {
         QFETCH(QString, text);
 
         const QByteArray event = Frames::event(str("XJ9K2M"), 5, 1, QLatin1String("chat"),
@@ -272,8 +261,8 @@ private Q_SLOTS:
         QCOMPARE(parse(odd).value(str("room")).toString(), text);
         QCOMPARE(parse(odd).size(), 6);
 
-        const QByteArray notice = Frames::notice(text, QLatin1String("join_request"),
-                                                 {{str("name"), text}});
+        const QByteArray notice =
+            Frames::notice(text, QLatin1String("join_request"), {{str("name"), text}});
         QVERIFY2(wellFormed(notice), notice.constData());
         QCOMPARE(parse(notice).value(str("room")).toString(), text);
         QCOMPARE(parse(notice).value(str("data")).toObject().value(str("name")).toString(), text);
@@ -285,7 +274,8 @@ private Q_SLOTS:
 
         const QByteArray error = Frames::error(1, ErrorCode::BadRequest, text);
         QVERIFY(wellFormed(error));
-        QCOMPARE(parse(error).value(str("error")).toObject().value(str("message")).toString(), text);
+        QCOMPARE(parse(error).value(str("error")).toObject().value(str("message")).toString(),
+                 text);
 
         // A quote in the text never appears unescaped (it would end the string early).
         if (text.contains(u'"'))

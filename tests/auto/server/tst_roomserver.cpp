@@ -262,6 +262,39 @@ private Q_SLOTS:
         QCOMPARE(errorCode(host->request(req("history", {{str("room"), code}, {str("limit"), 201}}))), str("bad_request"));
     }
 
+    void historyRangeAndTrimming()
+    {
+        m_server = std::make_unique<TestServer>([](ServerConfig &c) {
+            c.historyLimit = 300;
+            c.limits.chatPerSecond = 100000;
+            c.limits.requestsPerSecond = 100000;
+        });
+        QVERIFY(m_server->start());
+        auto host = client();
+        QVERIFY(host);
+        const QString code = hostRoom(*host);
+        for (int i = 0; i < 599; ++i)
+            host->send(req("send_chat", {{str("room"), code}, {str("text"), QStringLiteral("m%1").arg(i)}}));
+        QVERIFY(host->waitForEvent([](const QJsonObject &e) { return e.value(str("seq")).toInt() == 600; }, 20000));
+
+        // Seq 512 trimmed everything up to 212: a resume from 100 hears that 112 are gone.
+        const QJsonObject resumed = host->request(req("history", {{str("room"), code}, {str("after"), 100}, {str("limit"), 10}}))
+                                        .value(str("result")).toObject();
+        QCOMPARE(resumed.value(str("firstSeq")).toInt(), 213);
+        QCOMPARE(resumed.value(str("missing")).toInt(), 112);
+        QCOMPARE(resumed.value(str("events")).toArray().first().toObject().value(str("seq")).toInt(), 213);
+        // A resume from within what is kept reports nothing missing.
+        const QJsonObject within = host->request(req("history", {{str("room"), code}, {str("after"), 400}, {str("before"), 404}}))
+                                       .value(str("result")).toObject();
+        QVERIFY(!within.contains(str("missing")));
+        const QJsonArray between = within.value(str("events")).toArray();
+        QCOMPARE(between.size(), 3);
+        QCOMPARE(between.first().toObject().value(str("seq")).toInt(), 401);
+        QCOMPARE(between.last().toObject().value(str("seq")).toInt(), 403);
+        QVERIFY(!within.value(str("hasMore")).toBool());
+        QCOMPARE(errorCode(host->request(req("history", {{str("room"), code}, {str("after"), 10}, {str("before"), 11}}))), str("bad_request"));
+    }
+
     void capacityRaceSeatsExactlyTheFreeSeats()
     {
         auto host = client();

@@ -23,24 +23,20 @@
 #include <thread>
 
 namespace {
-QString str(const char *s)
-{
+QString str(const char *s) {
     return QString::fromUtf8(s);
 }
 
 // A second, independent connection to the same file, for looking behind the storage's back.
-class Inspector
-{
+class Inspector {
 public:
     explicit Inspector(const QString &path)
-        : m_name(QStringLiteral("inspector-%1").arg(++s_count))
-    {
+        : m_name(QStringLiteral("inspector-%1").arg(++s_count)) {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
         db.setDatabaseName(path);
         m_ok = db.open();
     }
-    ~Inspector()
-    {
+    ~Inspector() {
         {
             QSqlDatabase db = QSqlDatabase::database(m_name, false);
             db.close();
@@ -48,8 +44,7 @@ public:
         QSqlDatabase::removeDatabase(m_name);
     }
     bool isOpen() const { return m_ok; }
-    QVariant value(const QString &sql)
-    {
+    QVariant value(const QString &sql) {
         QSqlQuery q(QSqlDatabase::database(m_name, false));
         if (!q.exec(sql) || !q.next()) {
             qWarning("inspector: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
@@ -57,8 +52,7 @@ public:
         }
         return q.value(0);
     }
-    bool exec(const QString &sql)
-    {
+    bool exec(const QString &sql) {
         QSqlQuery q(QSqlDatabase::database(m_name, false));
         if (!q.exec(sql)) {
             qWarning("inspector: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
@@ -73,8 +67,7 @@ private:
     bool m_ok = false;
 };
 
-StoredRoom makeRoom(qint64 id, const QString &code)
-{
+StoredRoom makeRoom(qint64 id, const QString &code) {
     StoredRoom r;
     r.id = id;
     r.code = code;
@@ -94,8 +87,7 @@ StoredRoom makeRoom(qint64 id, const QString &code)
 }
 
 StoredEvent makeEvent(qint64 roomId, qint64 seq, const QString &text = {},
-                      const QString &clientMsgId = {})
-{
+                      const QString &clientMsgId = {}) {
     const QString kind = text.isEmpty() ? str("presence") : str("chat");
     QJsonObject data;
     if (!text.isEmpty())
@@ -110,13 +102,11 @@ StoredEvent makeEvent(qint64 roomId, qint64 seq, const QString &text = {},
                        QJsonDocument(frame).toJson(QJsonDocument::Compact)};
 }
 
-qint64 seqOf(const QByteArray &body)
-{
+qint64 seqOf(const QByteArray &body) {
     return QJsonDocument::fromJson(body).object().value(str("seq")).toInteger();
 }
 
-const LoadedRoom *findRoom(const LoadedState &state, qint64 id)
-{
+const LoadedRoom *findRoom(const LoadedState &state, qint64 id) {
     for (const LoadedRoom &r : state.rooms) {
         if (r.room.id == id)
             return &r;
@@ -125,8 +115,7 @@ const LoadedRoom *findRoom(const LoadedState &state, qint64 id)
 }
 
 // A Storage that only counts, with a commit that takes a while (as an fsync does).
-class FakeStorage final : public Storage
-{
+class FakeStorage final : public Storage {
 public:
     QAtomicInteger<int> begins, commits, works;
     QAtomicInteger<int> failNextCommit = 0;
@@ -136,13 +125,11 @@ public:
     void close() override {}
     QString errorString() const override { return str("fake failure"); }
     QString describe() const override { return str("fake"); }
-    bool beginBatch() override
-    {
+    bool beginBatch() override {
         ++begins;
         return true;
     }
-    bool commitBatch() override
-    {
+    bool commitBatch() override {
         std::this_thread::sleep_for(std::chrono::milliseconds(commitMs));
         ++commits;
         return !failNextCommit.testAndSetRelaxed(1, 0);
@@ -155,23 +142,20 @@ public:
     bool saveBan(qint64, const StoredBan &) override { return true; }
     bool appendEvent(const StoredEvent &) override { return true; }
     std::optional<LoadedState> loadLiveState() override { return LoadedState{}; }
-    std::optional<HistoryPage> history(qint64, qint64, qint64, int) override
-    {
+    std::optional<HistoryPage> history(qint64, qint64, qint64, int) override {
         return HistoryPage{};
     }
 };
 } // namespace
 
-class tst_SqlStorage : public QObject
-{
+class tst_SqlStorage : public QObject {
     Q_OBJECT
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;
 
-    std::unique_ptr<SqlStorage> openStorage()
-    {
+    std::unique_ptr<SqlStorage> openStorage() {
         auto storage = std::make_unique<SqlStorage>(m_path, false);
         if (!storage->open()) {
             qWarning("open failed: %s", qPrintable(storage->errorString()));
@@ -181,9 +165,7 @@ private:
     }
 
     // Writes in one batch, as the CommitQueue does.
-    template<typename F>
-    static bool batch(SqlStorage &storage, F &&writes)
-    {
+    template <typename F> static bool batch(SqlStorage &storage, F &&writes) {
         if (!storage.beginBatch())
             return false;
         if (!writes()) {
@@ -194,8 +176,7 @@ private:
     }
 
 private Q_SLOTS:
-    void init()
-    {
+    void init() {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
         m_path = m_dir->filePath(str("sub/dir/hearth.sqlite")); // the directory is made too
@@ -203,8 +184,7 @@ private Q_SLOTS:
 
     void cleanup() { m_dir.reset(); }
 
-    void openCreatesTheSchema()
-    {
+    void openCreatesTheSchema() {
         auto storage = openStorage();
         QVERIFY(storage);
         QVERIFY(storage->latestSchemaVersion() >= 1);
@@ -213,8 +193,8 @@ private Q_SLOTS:
 
         Inspector db(m_path);
         QVERIFY(db.isOpen());
-        for (const char *table : {"identities", "rooms", "participants", "bans", "events",
-                                  "schema_version"}) {
+        for (const char *table :
+             {"identities", "rooms", "participants", "bans", "events", "schema_version"}) {
             QCOMPARE(db.value(QStringLiteral("SELECT COUNT(*) FROM sqlite_master WHERE "
                                              "type = 'table' AND name = '%1'")
                                   .arg(QLatin1String(table)))
@@ -225,8 +205,7 @@ private Q_SLOTS:
                  storage->latestSchemaVersion());
     }
 
-    void reopeningIsANoOp()
-    {
+    void reopeningIsANoOp() {
         qint64 appliedAt = 0;
         {
             auto first = openStorage();
@@ -250,16 +229,14 @@ private Q_SLOTS:
                  appliedAt);
     }
 
-    void walModeIsOn()
-    {
+    void walModeIsOn() {
         auto storage = openStorage();
         QVERIFY(storage);
         Inspector db(m_path);
         QCOMPARE(db.value(str("PRAGMA journal_mode")).toString().toLower(), str("wal"));
     }
 
-    void everythingSavedIsLoaded()
-    {
+    void everythingSavedIsLoaded() {
         {
             auto storage = openStorage();
             QVERIFY(storage);
@@ -268,37 +245,43 @@ private Q_SLOTS:
             other.passwordHash.clear();
             other.hostId.clear();
             QVERIFY(batch(*storage, [&] {
-                bool ok = storage->saveIdentity({str("1111111111111111"), "ab" "cd", 11})
-                    && storage->saveIdentity({str("2222222222222222"), "ef01", 22})
-                    // A second save of an identity keeps the first (nobody can re-register).
-                    && storage->saveIdentity({str("1111111111111111"), "ffff", 33})
-                    && storage->saveRoom(room) && storage->saveRoom(other);
+                bool ok = storage->saveIdentity({str("1111111111111111"),
+                                                 "ab"
+                                                 "cd",
+                                                 11}) &&
+                          storage->saveIdentity({str("2222222222222222"), "ef01", 22})
+                          // A second save of an identity keeps the first (nobody can re-register).
+                          && storage->saveIdentity({str("1111111111111111"), "ffff", 33}) &&
+                          storage->saveRoom(room) && storage->saveRoom(other);
                 // Participants saved out of join order come back in join order.
-                ok = ok
-                    && storage->saveParticipant(room.id, {str("cccccccccccccccc"), str("Cy"),
-                                                          str("spectator"), 0b10101, 9, 90, 95})
-                    && storage->saveParticipant(room.id, {str("aaaaaaaaaaaaaaaa"),
-                                                          str("Ana \xF0\x9F\x98\x80"), str("host"),
-                                                          0, 1, 10, 15})
-                    && storage->saveParticipant(room.id, {str("dddddddddddddddd"), str("Dee"),
-                                                          str("member"), 0, 4, 40, 45})
-                    && storage->saveParticipant(room.id, {str("bbbbbbbbbbbbbbbb"), str("Ben"),
-                                                          str("member"), 1, 2, 20, 25});
+                ok = ok &&
+                     storage->saveParticipant(room.id, {str("cccccccccccccccc"), str("Cy"),
+                                                        str("spectator"), 0b10101, 9, 90, 95}) &&
+                     storage->saveParticipant(room.id,
+                                              {str("aaaaaaaaaaaaaaaa"), str("Ana \xF0\x9F\x98\x80"),
+                                               str("host"), 0, 1, 10, 15}) &&
+                     storage->saveParticipant(room.id, {str("dddddddddddddddd"), str("Dee"),
+                                                        str("member"), 0, 4, 40, 45}) &&
+                     storage->saveParticipant(room.id, {str("bbbbbbbbbbbbbbbb"), str("Ben"),
+                                                        str("member"), 1, 2, 20, 25});
                 // An update replaces, a delete removes.
-                ok = ok
-                    && storage->saveParticipant(room.id, {str("bbbbbbbbbbbbbbbb"), str("Benny"),
-                                                          str("member"), 3, 2, 20, 99})
-                    && storage->deleteParticipant(room.id, str("dddddddddddddddd"))
-                    && storage->saveParticipant(other.id, {str("aaaaaaaaaaaaaaaa"), str("A"),
-                                                           str("member"), 0, 1, 1, 1});
-                ok = ok && storage->saveBan(room.id, {str("eeeeeeeeeeeeeeee"), str("aaaaaaaaaaaaaaaa"), 77})
-                    && storage->saveBan(room.id, {str("eeeeeeeeeeeeeeee"), str("aaaaaaaaaaaaaaaa"), 78});
+                ok = ok &&
+                     storage->saveParticipant(room.id, {str("bbbbbbbbbbbbbbbb"), str("Benny"),
+                                                        str("member"), 3, 2, 20, 99}) &&
+                     storage->deleteParticipant(room.id, str("dddddddddddddddd")) &&
+                     storage->saveParticipant(
+                         other.id, {str("aaaaaaaaaaaaaaaa"), str("A"), str("member"), 0, 1, 1, 1});
+                ok = ok &&
+                     storage->saveBan(room.id,
+                                      {str("eeeeeeeeeeeeeeee"), str("aaaaaaaaaaaaaaaa"), 77}) &&
+                     storage->saveBan(room.id,
+                                      {str("eeeeeeeeeeeeeeee"), str("aaaaaaaaaaaaaaaa"), 78});
                 for (qint64 seq = 1; seq <= 5; ++seq)
                     ok = ok && storage->appendEvent(makeEvent(room.id, seq));
-                ok = ok && storage->appendEvent(makeEvent(room.id, 6, str("hi"), str("c-1")))
-                    && storage->appendEvent(makeEvent(room.id, 7, str("again"), str("c-2")))
-                    && storage->appendEvent(makeEvent(room.id, 8, str("no id")))
-                    && storage->appendEvent(makeEvent(other.id, 1));
+                ok = ok && storage->appendEvent(makeEvent(room.id, 6, str("hi"), str("c-1"))) &&
+                     storage->appendEvent(makeEvent(room.id, 7, str("again"), str("c-2"))) &&
+                     storage->appendEvent(makeEvent(room.id, 8, str("no id"))) &&
+                     storage->appendEvent(makeEvent(other.id, 1));
                 return ok;
             }));
             // A seq is stored once per room.
@@ -373,16 +356,16 @@ private Q_SLOTS:
         QVERIFY(second->bans.isEmpty());
     }
 
-    void closedRoomsAreNotLoadedAndFreeTheirCode()
-    {
+    void closedRoomsAreNotLoadedAndFreeTheirCode() {
         auto storage = openStorage();
         QVERIFY(storage);
         StoredRoom a = makeRoom(10, str("SAMEXX"));
         StoredRoom b = makeRoom(11, str("SAMEXX"));
         QVERIFY(batch(*storage, [&] {
-            return storage->saveRoom(a)
-                && storage->saveParticipant(a.id, {str("aaaaaaaaaaaaaaaa"), str("A"), str("host"), 0, 1, 1, 1})
-                && storage->appendEvent(makeEvent(a.id, 1));
+            return storage->saveRoom(a) &&
+                   storage->saveParticipant(
+                       a.id, {str("aaaaaaaaaaaaaaaa"), str("A"), str("host"), 0, 1, 1, 1}) &&
+                   storage->appendEvent(makeEvent(a.id, 1));
         }));
         // Two live rooms cannot share a code (the partial UNIQUE index).
         QVERIFY(!batch(*storage, [&] { return storage->saveRoom(b); }));
@@ -411,8 +394,7 @@ private Q_SLOTS:
         QCOMPARE(page->bodies.size(), 1);
     }
 
-    void historyPaging_data()
-    {
+    void historyPaging_data() {
         QTest::addColumn<qint64>("before");
         QTest::addColumn<qint64>("after");
         QTest::addColumn<int>("limit");
@@ -420,38 +402,37 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("last");
         QTest::addColumn<bool>("hasMore");
         // The room has events 1..250.
-        QTest::newRow("newest 100") << qint64(-1) << qint64(-1) << 100 << qint64(151)
-                                    << qint64(250) << true;
-        QTest::newRow("newest 250 exactly") << qint64(-1) << qint64(-1) << 250 << qint64(1)
-                                            << qint64(250) << false;
-        QTest::newRow("newest, more than there is") << qint64(-1) << qint64(-1) << 300
-                                                    << qint64(1) << qint64(250) << false;
-        QTest::newRow("before 151") << qint64(151) << qint64(-1) << 100 << qint64(51)
-                                    << qint64(150) << true;
-        QTest::newRow("before 51: the oldest page") << qint64(51) << qint64(-1) << 100
-                                                    << qint64(1) << qint64(50) << false;
+        QTest::newRow("newest 100")
+            << qint64(-1) << qint64(-1) << 100 << qint64(151) << qint64(250) << true;
+        QTest::newRow("newest 250 exactly")
+            << qint64(-1) << qint64(-1) << 250 << qint64(1) << qint64(250) << false;
+        QTest::newRow("newest, more than there is")
+            << qint64(-1) << qint64(-1) << 300 << qint64(1) << qint64(250) << false;
+        QTest::newRow("before 151")
+            << qint64(151) << qint64(-1) << 100 << qint64(51) << qint64(150) << true;
+        QTest::newRow("before 51: the oldest page")
+            << qint64(51) << qint64(-1) << 100 << qint64(1) << qint64(50) << false;
         QTest::newRow("before 101 limit 100: exactly the rest")
             << qint64(101) << qint64(-1) << 100 << qint64(1) << qint64(100) << false;
-        QTest::newRow("before 1: nothing") << qint64(1) << qint64(-1) << 100 << qint64(0)
-                                           << qint64(0) << false;
-        QTest::newRow("before beyond the end") << qint64(1000) << qint64(-1) << 10 << qint64(241)
-                                               << qint64(250) << true;
-        QTest::newRow("after 0: from the start") << qint64(-1) << qint64(0) << 100 << qint64(1)
-                                                 << qint64(100) << true;
-        QTest::newRow("after 200") << qint64(-1) << qint64(200) << 100 << qint64(201)
-                                   << qint64(250) << false;
+        QTest::newRow("before 1: nothing")
+            << qint64(1) << qint64(-1) << 100 << qint64(0) << qint64(0) << false;
+        QTest::newRow("before beyond the end")
+            << qint64(1000) << qint64(-1) << 10 << qint64(241) << qint64(250) << true;
+        QTest::newRow("after 0: from the start")
+            << qint64(-1) << qint64(0) << 100 << qint64(1) << qint64(100) << true;
+        QTest::newRow("after 200")
+            << qint64(-1) << qint64(200) << 100 << qint64(201) << qint64(250) << false;
         QTest::newRow("after 150 limit 100: exactly the rest")
             << qint64(-1) << qint64(150) << 100 << qint64(151) << qint64(250) << false;
-        QTest::newRow("after 249 limit 1") << qint64(-1) << qint64(249) << 1 << qint64(250)
-                                           << qint64(250) << false;
-        QTest::newRow("after 248 limit 1") << qint64(-1) << qint64(248) << 1 << qint64(249)
-                                           << qint64(249) << true;
-        QTest::newRow("after the last") << qint64(-1) << qint64(250) << 100 << qint64(0)
-                                        << qint64(0) << false;
+        QTest::newRow("after 249 limit 1")
+            << qint64(-1) << qint64(249) << 1 << qint64(250) << qint64(250) << false;
+        QTest::newRow("after 248 limit 1")
+            << qint64(-1) << qint64(248) << 1 << qint64(249) << qint64(249) << true;
+        QTest::newRow("after the last")
+            << qint64(-1) << qint64(250) << 100 << qint64(0) << qint64(0) << false;
     }
 
-    void historyPaging()
-    {
+    void historyPaging() {
         QFETCH(qint64, before);
         QFETCH(qint64, after);
         QFETCH(int, limit);
@@ -461,12 +442,12 @@ private Q_SLOTS:
         auto storage = openStorage();
         QVERIFY(storage);
         QVERIFY(batch(*storage, [&] {
-            bool ok = storage->saveRoom(makeRoom(1, str("AAAAAA")))
-                && storage->saveRoom(makeRoom(2, str("BBBBBB")));
+            bool ok = storage->saveRoom(makeRoom(1, str("AAAAAA"))) &&
+                      storage->saveRoom(makeRoom(2, str("BBBBBB")));
             // Interleaved with another room's events, which must never show up.
             for (qint64 seq = 1; seq <= 250 && ok; ++seq)
-                ok = storage->appendEvent(makeEvent(1, seq, QStringLiteral("m%1").arg(seq)))
-                    && storage->appendEvent(makeEvent(2, seq + 1000));
+                ok = storage->appendEvent(makeEvent(1, seq, QStringLiteral("m%1").arg(seq))) &&
+                     storage->appendEvent(makeEvent(2, seq + 1000));
             return ok;
         }));
 
@@ -481,12 +462,12 @@ private Q_SLOTS:
         QCOMPARE(page->bodies.size(), qsizetype(last - first + 1));
         for (qsizetype i = 0; i < page->bodies.size(); ++i) {
             QCOMPARE(seqOf(page->bodies[i]), first + i); // ascending, no gap
-            QCOMPARE(page->bodies[i], makeEvent(1, first + i, QStringLiteral("m%1").arg(first + i)).body);
+            QCOMPARE(page->bodies[i],
+                     makeEvent(1, first + i, QStringLiteral("m%1").arg(first + i)).body);
         }
     }
 
-    void historyOfAnEmptyOrTrimmedRoom()
-    {
+    void historyOfAnEmptyOrTrimmedRoom() {
         auto storage = openStorage();
         QVERIFY(storage);
         QVERIFY(batch(*storage, [&] { return storage->saveRoom(makeRoom(1, str("AAAAAA"))); }));
@@ -514,12 +495,12 @@ private Q_SLOTS:
         QCOMPARE(seqOf(page->bodies.first()), 13);
     }
 
-    void bodiesAreKeptByteForByte()
-    {
+    void bodiesAreKeptByteForByte() {
         auto storage = openStorage();
         QVERIFY(storage);
-        const QString text = str("quotes \" backslash \\ newline \n </script> \xE6\x97\xA5\xE6\x9C\xAC "
-                                 "\xF0\x9F\x98\x80 \xE2\x80\xAE");
+        const QString text =
+            str("quotes \" backslash \\ newline \n </script> \xE6\x97\xA5\xE6\x9C\xAC "
+                "\xF0\x9F\x98\x80 \xE2\x80\xAE");
         const StoredEvent event = makeEvent(1, 1, text, str("c-\xC3\xA9"));
         QVERIFY(batch(*storage, [&] {
             return storage->saveRoom(makeRoom(1, str("AAAAAA"))) && storage->appendEvent(event);
@@ -533,8 +514,7 @@ private Q_SLOTS:
         QCOMPARE(state->rooms.first().recentClientMessages.first().clientMsgId, str("c-\xC3\xA9"));
     }
 
-    void rollbackLeavesNothing()
-    {
+    void rollbackLeavesNothing() {
         auto storage = openStorage();
         QVERIFY(storage);
         QVERIFY(storage->beginBatch());
@@ -545,8 +525,7 @@ private Q_SLOTS:
         QVERIFY(state->rooms.isEmpty());
     }
 
-    void newerSchemaIsRefused()
-    {
+    void newerSchemaIsRefused() {
         int latest = 0;
         {
             auto storage = openStorage();
@@ -570,8 +549,7 @@ private Q_SLOTS:
         QCOMPARE(db.value(str("SELECT MAX(version) FROM schema_version")).toInt(), latest + 98);
     }
 
-    void garbageFileIsRefused()
-    {
+    void garbageFileIsRefused() {
         QDir().mkpath(QFileInfo(m_path).absolutePath());
         QFile file(m_path);
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -584,8 +562,7 @@ private Q_SLOTS:
 
     // --- CommitQueue ---------------------------------------------------------------------------
 
-    void commitQueueGroupsAndKeepsOrder()
-    {
+    void commitQueueGroupsAndKeepsOrder() {
         auto owned = std::make_unique<FakeStorage>();
         FakeStorage *fake = owned.get();
         CommitQueue queue(std::move(owned));
@@ -625,18 +602,17 @@ private Q_SLOTS:
         for (int i = 0; i < n; ++i)
             QCOMPARE(completed[std::size_t(i)], i);
         // Group commit: a commit takes 20 ms, submitting 500 jobs takes far less.
-        QVERIFY2(queue.commits() < queue.jobs(),
-                 qPrintable(QStringLiteral("%1 commits for %2 jobs")
-                                .arg(queue.commits())
-                                .arg(queue.jobs())));
+        QVERIFY2(
+            queue.commits() < queue.jobs(),
+            qPrintable(
+                QStringLiteral("%1 commits for %2 jobs").arg(queue.commits()).arg(queue.jobs())));
         QVERIFY2(queue.commits() <= quint64(n / 10),
                  qPrintable(QStringLiteral("%1 commits").arg(queue.commits())));
         QCOMPARE(quint64(fake->commits.loadRelaxed()), queue.commits());
         queue.stop();
     }
 
-    void commitQueueCompletionsWithTheEventLoop()
-    {
+    void commitQueueCompletionsWithTheEventLoop() {
         auto owned = std::make_unique<FakeStorage>();
         owned->commitMs = 1;
         CommitQueue queue(std::move(owned));
@@ -655,8 +631,7 @@ private Q_SLOTS:
         queue.stop();
     }
 
-    void commitQueueReportsFailures()
-    {
+    void commitQueueReportsFailures() {
         auto owned = std::make_unique<FakeStorage>();
         FakeStorage *fake = owned.get();
         CommitQueue queue(std::move(owned));
@@ -688,21 +663,20 @@ private Q_SLOTS:
         QVERIFY(refused);
     }
 
-    void commitQueueStartFailure()
-    {
+    void commitQueueStartFailure() {
         CommitQueue queue(std::make_unique<SqlStorage>(m_path));
         QVERIFY(!queue.start([](Storage &) { return false; }));
         bool called = false, okValue = true;
-        queue.submit([](Storage &) { return true; }, [&](bool ok) {
-            called = true;
-            okValue = ok;
-        });
+        queue.submit([](Storage &) { return true; },
+                     [&](bool ok) {
+                         called = true;
+                         okValue = ok;
+                     });
         QVERIFY(called);
         QVERIFY(!okValue);
     }
 
-    void commitQueueOverSqlite()
-    {
+    void commitQueueOverSqlite() {
         // The real thing: writes through the queue are in the file once flush() returns.
         CommitQueue queue(std::make_unique<SqlStorage>(m_path, true));
         QVERIFY(queue.start([](Storage &st) { return st.open(); }));
