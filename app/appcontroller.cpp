@@ -93,8 +93,9 @@ AppController::AppController(const Options &options, QObject *parent)
 
 AppController::~AppController()
 {
-    // The session refers to the client; it goes first.
+    // The sessions refer to the client; they go first.
     delete m_session;
+    delete m_retired;
 }
 
 void AppController::setPhase(Phase phase, const QString &busyText)
@@ -471,8 +472,14 @@ void AppController::setSession(RoomSession *session)
     }
     Q_EMIT sessionChanged();
     Q_EMIT connectionChanged();
-    if (old)
-        old->deleteLater(); // views may still hold it during this event
+    if (old) {
+        // Views that showed it may outlive this event (a Loader swapping pages, a test's
+        // view): keep the old session alive, quiet, until the next one replaces it.
+        old->detach();
+        if (m_retired)
+            m_retired->deleteLater();
+        m_retired = old;
+    }
 }
 
 void AppController::cancel()

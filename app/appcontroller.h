@@ -161,6 +161,7 @@ private:
     RoomClient *m_client = nullptr;
     EmbeddedServer *m_server = nullptr;
     QPointer<RoomSession> m_session;
+    QPointer<RoomSession> m_retired; // the previous session, kept for views still showing it
 
     Phase m_phase = Phase::Starting;
     QString m_busyText;

@@ -2,7 +2,8 @@
 # the ordinary client over loopback), joining, the headless host, the identity in the keychain,
 # and — when the GUI is built — the Qt Quick window with the `Hearth` QML module (qml/).
 find_package(Qt6Keychain REQUIRED)
-# Tests and benchmarks in other directories link it too.
+# Tests and benchmarks in other directories link it too. (Qt6Keychain::Qt6Keychain is an alias
+# local to this directory; the imported target it names can be made global.)
 set_target_properties(qt6keychain PROPERTIES IMPORTED_GLOBAL TRUE)
 
 # Everything but the entry point, so that tests link exactly what ships.
@@ -16,7 +17,7 @@ add_library(hearth_desktop STATIC
 target_include_directories(hearth_desktop PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(hearth_desktop
     PUBLIC hearth_core hearth_server Qt6::Core Qt6::Network
-    PRIVATE Qt6Keychain::Qt6Keychain hearth_warnings)
+    PRIVATE qt6keychain hearth_warnings)
 # The QML module registers AppController and the models as foreign types: it needs their
 # metatypes.
 qt_extract_metatypes(hearth_desktop)

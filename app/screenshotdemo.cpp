@@ -85,7 +85,7 @@ void ScreenshotDemo::start()
     add("fill in the lobby", [this] {
         // What a person would have typed: a room name, a host, and most of a code (typed as
         // keys, so the live normalization and its hint show).
-        auto *lobby = m_window->contentItem();
+        QObject *lobby = m_window; // QML children hang off the window, not its contentItem
         if (auto *field = lobby->findChild<QObject *>(u"roomNameField"_s))
             field->setProperty("text", u"Game night"_s);
         if (auto *field = lobby->findChild<QObject *>(u"hostField"_s))

@@ -49,8 +49,8 @@ int runServe(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("serve"), QStringLiteral("The serve command."));
     const QCommandLineOption portOption(
-        QStringLiteral("port"), QStringLiteral("TCP port (default %1; 0: any free port).")
-                                    .arg(Protocol::DefaultPort),
+        QStringLiteral("port"),
+        QStringLiteral("TCP port (default %1; 0: any free port).").arg(Protocol::DefaultPort),
         QStringLiteral("N"));
     const QCommandLineOption bindOption(QStringLiteral("bind"),
                                         QStringLiteral("Address to listen on (default: all)."),
@@ -88,13 +88,16 @@ int runServe(int argc, char **argv)
         QStringLiteral("Lift the per-connection request and chat rate limits (benchmarks)."));
     parser.addOptions({portOption, bindOption, dbOption, syncOption, graceOption, idleOption,
                        expiryOption, historyOption, relaxedOption});
-    parser.process(app);
-
-    ServerConfig config;
     auto fail = [](const QString &message) {
         std::fprintf(stderr, "hearth serve: %s\n", qPrintable(message));
         return 2;
     };
+    if (!parser.parse(QCoreApplication::arguments()))
+        return fail(parser.errorText());
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+
+    ServerConfig config;
     if (parser.isSet(portOption)) {
         bool ok = false;
         const uint port = parser.value(portOption).toUInt(&ok);
@@ -106,23 +109,22 @@ int runServe(int argc, char **argv)
         return fail(QStringLiteral("--bind takes an IP address"));
     config.database = parser.value(dbOption);
     if (config.database.isEmpty())
-        config.database =
-            QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + QStringLiteral("/hearth.sqlite");
+        config.database = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                          QStringLiteral("/hearth.sqlite");
     const QString sync = parser.value(syncOption);
     if (sync != QLatin1String("full") && sync != QLatin1String("normal"))
         return fail(QStringLiteral("--sync takes full or normal"));
     config.syncFull = sync == QLatin1String("full");
-    if (parser.isSet(graceOption) && !positiveInt(parser.value(graceOption),
-                                                  &config.limits.graceSeconds))
+    if (parser.isSet(graceOption) &&
+        !positiveInt(parser.value(graceOption), &config.limits.graceSeconds))
         return fail(QStringLiteral("--grace takes a positive number of seconds"));
-    if (parser.isSet(idleOption)
-        && !positiveInt(parser.value(idleOption), &config.limits.idleTimeoutSeconds))
+    if (parser.isSet(idleOption) &&
+        !positiveInt(parser.value(idleOption), &config.limits.idleTimeoutSeconds))
         return fail(QStringLiteral("--idle-timeout takes a positive number of seconds"));
     if (config.limits.heartbeatSeconds * 2 > config.limits.idleTimeoutSeconds)
         config.limits.heartbeatSeconds = std::max(1, config.limits.idleTimeoutSeconds / 3);
-    if (parser.isSet(expiryOption)
-        && !positiveInt(parser.value(expiryOption), &config.emptyRoomExpirySeconds))
+    if (parser.isSet(expiryOption) &&
+        !positiveInt(parser.value(expiryOption), &config.emptyRoomExpirySeconds))
         return fail(QStringLiteral("--empty-room-expiry takes a positive number of seconds"));
     if (parser.isSet(historyOption)) {
         bool ok = false;

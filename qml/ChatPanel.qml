@@ -55,17 +55,60 @@ ColumnLayout {
                 }
             }
 
-            onMovementEnded: followNewest = atYEnd
+            // Near the top: page in older history. The rows go in above what is shown, so
+            // the view stays where it is.
+            function loadOlderIfNearTop() {
+                if (!followNewest && contentY - originY < height
+                        && root.session.hasMoreHistory && !root.session.loadingHistory)
+                    root.session.loadOlder();
+            }
+
+            // Whoever moves the view (flick, wheel, scroll bar, keys) decides whether it
+            // follows: at the bottom it does.
+            onContentYChanged: {
+                followNewest = atYEnd;
+                loadOlderIfNearTop();
+            }
             onCountChanged: {
                 if (followNewest)
                     Qt.callLater(list.positionViewAtEnd);
             }
-            // Near the top: page in older history. The rows go in above what is shown, so
-            // the view stays where it is.
-            onContentYChanged: {
-                if (!followNewest && contentY - originY < height
-                        && root.session.hasMoreHistory && !root.session.loadingHistory)
-                    root.session.loadOlder();
+
+            // When older history goes in above, keep the message the person is reading where
+            // it is on screen (ListView would otherwise show the new page's top).
+            property int anchorRow: -1
+            property real anchorOffset: 0
+
+            function restoreAnchor(row) {
+                list.forceLayout();
+                list.positionViewAtIndex(row, ListView.Beginning);
+                const item = list.itemAtIndex(row);
+                if (item)
+                    list.contentY = item.y - list.anchorOffset;
+            }
+            Connections {
+                target: root.session.messages
+                function onRowsAboutToBeInserted(parent, first, last) {
+                    list.anchorRow = -1;
+                    if (first !== 0 || list.count === 0 || list.followNewest)
+                        return;
+                    // The first row on screen (below the header, when it shows).
+                    let row = -1;
+                    for (let y = 1; y < list.height && row < 0; y += 8)
+                        row = list.indexAt(list.width / 2, list.contentY + y);
+                    const item = list.itemAtIndex(row);
+                    if (row < 0 || !item)
+                        return;
+                    list.anchorRow = row;
+                    list.anchorOffset = item.y - list.contentY;
+                }
+                function onRowsInserted(parent, first, last) {
+                    if (first !== 0 || list.anchorRow < 0)
+                        return;
+                    // After the ListView itself has taken in the new rows.
+                    Qt.callLater(list.restoreAnchor, list.anchorRow + (last - first + 1));
+                    list.anchorRow = -1;
+                }
             }
             onHeightChanged: if (followNewest)
                                  Qt.callLater(list.positionViewAtEnd)

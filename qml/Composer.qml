@@ -36,8 +36,13 @@ RowLayout {
     }
 
     ScrollView {
+        id: scroller
+        // The width comes from the row, never from the text (a long word would otherwise
+        // widen the whole room view).
         Layout.fillWidth: true
+        Layout.preferredWidth: 1
         Layout.preferredHeight: Math.min(input.implicitHeight, Theme.unit * 6)
+        contentWidth: availableWidth
         TextArea {
             id: input
             objectName: "composerInput"

@@ -40,6 +40,8 @@ Item {
         ColumnLayout {
             width: Math.min(scroller.availableWidth - Theme.unit * 2, Theme.unit * 48)
             x: (scroller.availableWidth - width) / 2
+            // Centred when it fits; scrolls from the top when it does not.
+            y: Math.max(0, (scroller.availableHeight - implicitHeight) / 2)
             spacing: Theme.spacing * 2
 
             Item {

@@ -61,6 +61,7 @@ Item {
         anchors.leftMargin: Theme.spacing
         anchors.baseline: author.baseline
         text: root.timeText
+        textFormat: Text.PlainText
         color: Theme.textMuted
         font.pixelSize: Theme.metrics.font.pixelSize * 0.8
     }

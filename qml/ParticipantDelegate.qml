@@ -144,16 +144,20 @@ ItemDelegate {
 
     Menu {
         id: menu
+        objectName: "participantMenu"
         MenuItem {
+            objectName: "makeHostItem"
             text: qsTr("Make host")
             enabled: !root.isSpectator
             onTriggered: root.actionRequested("makeHost", root.participantId, root.name)
         }
         MenuItem {
+            objectName: "kickItem"
             text: qsTr("Remove from the room…")
             onTriggered: root.actionRequested("kick", root.participantId, root.name)
         }
         MenuItem {
+            objectName: "banItem"
             text: qsTr("Ban…")
             onTriggered: root.actionRequested("ban", root.participantId, root.name)
         }

@@ -31,8 +31,8 @@ QByteArray event(const QString &roomCode, qint64 seq, qint64 ts, QLatin1String k
     out.reserve(body.size() + 96);
     out += "{\"type\":\"event\",\"room\":";
     out += jsonString(roomCode);
-    out += ",\"seq\":" + QByteArray::number(seq) + ",\"ts\":" + QByteArray::number(ts)
-        + ",\"event\":\"" + QByteArray(kind.data(), kind.size()) + "\",\"data\":";
+    out += ",\"seq\":" + QByteArray::number(seq) + ",\"ts\":" + QByteArray::number(ts) +
+           ",\"event\":\"" + QByteArray(kind.data(), kind.size()) + "\",\"data\":";
     out += body;
     out += '}';
     return out;
@@ -40,8 +40,8 @@ QByteArray event(const QString &roomCode, qint64 seq, qint64 ts, QLatin1String k
 
 QByteArray notice(const QString &roomCode, QLatin1String kind, const QJsonObject &data)
 {
-    return "{\"type\":\"notice\",\"notice\":\"" + QByteArray(kind.data(), kind.size())
-        + "\",\"room\":" + jsonString(roomCode) + ",\"data\":" + compact(data) + '}';
+    return "{\"type\":\"notice\",\"notice\":\"" + QByteArray(kind.data(), kind.size()) +
+           "\",\"room\":" + jsonString(roomCode) + ",\"data\":" + compact(data) + '}';
 }
 
 QByteArray result(qint64 requestId, const QJsonObject &result)
@@ -51,18 +51,17 @@ QByteArray result(qint64 requestId, const QJsonObject &result)
 
 QByteArray resultRaw(qint64 requestId, const QByteArray &resultJson)
 {
-    return "{\"type\":\"reply\",\"id\":" + idJson(requestId) + ",\"ok\":true,\"result\":"
-        + resultJson + '}';
+    return "{\"type\":\"reply\",\"id\":" + idJson(requestId) +
+           ",\"ok\":true,\"result\":" + resultJson + '}';
 }
 
-QByteArray error(qint64 requestId, ErrorCode code, const QString &message,
-                 const QJsonObject &extra)
+QByteArray error(qint64 requestId, ErrorCode code, const QString &message, const QJsonObject &extra)
 {
     QJsonObject err = extra;
     err.insert(QLatin1String("code"), errorCodeName(code));
     err.insert(QLatin1String("message"), message);
-    return "{\"type\":\"reply\",\"id\":" + idJson(requestId) + ",\"ok\":false,\"error\":"
-        + compact(err) + '}';
+    return "{\"type\":\"reply\",\"id\":" + idJson(requestId) +
+           ",\"ok\":false,\"error\":" + compact(err) + '}';
 }
 
 } // namespace Frames

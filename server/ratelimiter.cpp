@@ -8,8 +8,7 @@ TokenBucket::TokenBucket(double rate, double burst, qint64 nowMs)
     , m_burst(burst)
     , m_tokens(burst)
     , m_updatedMs(nowMs)
-{
-}
+{}
 
 void TokenBucket::refill(qint64 nowMs)
 {
@@ -43,8 +42,7 @@ JoinThrottle::JoinThrottle(int burstPerAddress, int refillSeconds, int totalPerM
     , m_refillSeconds(refillSeconds)
     , m_totalPerMinute(totalPerMinute)
     , m_total(totalPerMinute / 60.0, totalPerMinute, 0)
-{
-}
+{}
 
 bool JoinThrottle::allowed(const QString &address, qint64 nowMs, qint64 *retryAfterMs) const
 {

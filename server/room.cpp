@@ -188,10 +188,10 @@ bool Room::passwordMatches(const QString &password) const
         return false;
     const QByteArray salt = QByteArray::fromHex(settings.passwordHash.left(dollar).toLatin1());
     const QByteArray expected = settings.passwordHash.mid(dollar + 1).toLatin1();
-    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(
-                               QCryptographicHash::Sha256, password.toUtf8(), salt,
-                               passwordIterations, 32)
-                               .toHex();
+    const QByteArray key =
+        QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
+                                           passwordIterations, 32)
+            .toHex();
     // Constant-time comparison.
     if (key.size() != expected.size())
         return false;
@@ -229,12 +229,9 @@ QJsonObject Room::toJson() const
 QJsonObject Room::statsJson() const
 {
     return QJsonObject{
-        {QLatin1String("messages"), stats.messages},
-        {QLatin1String("events"), lastSeq},
-        {QLatin1String("joins"), stats.joins},
-        {QLatin1String("peakSeats"), stats.peakSeats},
-        {QLatin1String("kicks"), stats.kicks},
-        {QLatin1String("bans"), stats.bans},
+        {QLatin1String("messages"), stats.messages}, {QLatin1String("events"), lastSeq},
+        {QLatin1String("joins"), stats.joins},       {QLatin1String("peakSeats"), stats.peakSeats},
+        {QLatin1String("kicks"), stats.kicks},       {QLatin1String("bans"), stats.bans},
     };
 }
 
@@ -276,8 +273,7 @@ std::unique_ptr<Room> Room::fromLoaded(const LoadedRoom &loaded)
     room->name = r.name;
     room->capacity = r.capacity;
     room->state = roomStateFromName(r.state).value_or(RoomState::Waiting);
-    room->settings = {r.allowSpectators, r.approvalRequired, r.locked, r.isPublic,
-                      r.passwordHash};
+    room->settings = {r.allowSpectators, r.approvalRequired, r.locked, r.isPublic, r.passwordHash};
     room->hostId = r.hostId;
     room->creatorId = r.creatorId;
     room->createdAt = r.createdAt;

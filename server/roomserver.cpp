@@ -73,7 +73,18 @@ public:
         , ws(QStringLiteral("hearth/" HEARTH_VERSION), QWebSocketServer::NonSecureMode)
         , joinThrottle(config.joinFailureBurst, config.joinFailureRefillSeconds,
                        config.joinFailuresPerMinuteTotal)
+    {}
+
+    ~RoomServerPrivate() override
     {
+        // Sessions are our QObject children and would be destroyed after our members; their
+        // sockets' last signals must not reach a half-destroyed server.
+        const QList<Session *> open = sessions.values();
+        sessions.clear();
+        for (Session *s : open) {
+            s->socket()->disconnect();
+            delete s;
+        }
     }
 
     // --- plumbing -------------------------------------------------------------------------
@@ -98,10 +109,9 @@ public:
     // Assigns the room's next seq, stores the event (after `writes`) in one job, and once it is
     // durable pushes it to the room's members (and to `alsoTo`, a participant just removed),
     // then runs `then`. Returns the seq.
-    qint64 emitEvent(const std::shared_ptr<Room> &room, QLatin1String kind,
-                     const QJsonObject &data, Writes writes, Then then,
-                     QPointer<Session> alsoTo = {}, const QString &authorId = {},
-                     const QString &clientMsgId = {});
+    qint64 emitEvent(const std::shared_ptr<Room> &room, QLatin1String kind, const QJsonObject &data,
+                     Writes writes, Then then, QPointer<Session> alsoTo = {},
+                     const QString &authorId = {}, const QString &clientMsgId = {});
     void deliver(const Room &room, qint64 seq, const QByteArray &frame, Session *alsoTo);
     // Answers after everything submitted so far is durable (for replies that must not
     // overtake an earlier change).
@@ -114,8 +124,8 @@ public:
     };
     std::optional<Member> member(Session *s, qint64 id, const QJsonObject &req);
     std::optional<Member> host(Session *s, qint64 id, const QJsonObject &req);
-    void admit(const std::shared_ptr<Room> &room, Session *s, qint64 requestId,
-               const QString &name, Role role, std::function<void()> then = {});
+    void admit(const std::shared_ptr<Room> &room, Session *s, qint64 requestId, const QString &name,
+               Role role, std::function<void()> then = {});
     void rejoin(const std::shared_ptr<Room> &room, Participant *p, Session *s, qint64 id);
     void removeParticipant(const std::shared_ptr<Room> &room, const QString &participantId,
                            QLatin1String reason, const QString &by, Writes writes, Then then);
@@ -252,8 +262,14 @@ void RoomServerPrivate::acceptTcp()
 void RoomServerPrivate::acceptWebSocket()
 {
     while (QWebSocket *socket = ws.nextPendingConnection()) {
-        handshakes.remove(endpointKey(socket->peerAddress(), socket->peerPort()));
+        const Handshake upgraded =
+            handshakes.take(endpointKey(socket->peerAddress(), socket->peerPort()));
         auto *s = new Session(socket, config.maxQueuedBytes, this);
+        // Any byte from the peer (a frame, a pong, its own ping) shows it is alive; QWebSocket
+        // reports no signal for received pings, but its socket reports every read.
+        if (upgraded.socket)
+            QObject::connect(upgraded.socket, &QIODevice::readyRead, s,
+                             [s] { s->lastHeardMs = nowMs(); });
         socket->setMaxAllowedIncomingFrameSize(quint64(config.limits.maxMessageBytes));
         socket->setMaxAllowedIncomingMessageSize(quint64(config.limits.maxMessageBytes));
         s->peerAddress = socket->peerAddress().toString();
@@ -285,9 +301,14 @@ void RoomServerPrivate::refuse(Session *s, qint64 id, ErrorCode code, const QStr
                                const QJsonObject &extra)
 {
     s->send(Frames::error(id, code, message, extra));
+    // A client that keeps sending while limited is flooding; other refusals are its business.
+    if (code != ErrorCode::RateLimited) {
+        s->consecutiveRefusals = 0;
+        return;
+    }
     if (++s->consecutiveRefusals >= config.maxConsecutiveRefusals) {
         qCWarning(lcServer) << "closing a connection after" << s->consecutiveRefusals
-                            << "refused requests in a row:" << s->peerAddress;
+                            << "rate-limited requests in a row:" << s->peerAddress;
         s->close(QWebSocketProtocol::CloseCodePolicyViolated,
                  QStringLiteral("too many refused requests"));
     }
@@ -302,17 +323,18 @@ void RoomServerPrivate::onText(Session *s, const QString &text)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
     if (!doc.isObject()) {
-        refuse(s, -1, ErrorCode::BadJson,
-               parseError.error != QJsonParseError::NoError
-                   ? QStringLiteral("The frame is not valid JSON: %1.").arg(parseError.errorString())
-                   : QStringLiteral("The frame must be a JSON object."));
+        refuse(
+            s, -1, ErrorCode::BadJson,
+            parseError.error != QJsonParseError::NoError
+                ? QStringLiteral("The frame is not valid JSON: %1.").arg(parseError.errorString())
+                : QStringLiteral("The frame must be a JSON object."));
         return;
     }
     const QJsonObject req = doc.object();
     const QJsonValue idValue = req.value(QLatin1String("id"));
     const double idNumber = idValue.toDouble(-1);
-    if (!idValue.isDouble() || idNumber < 0 || idNumber > 9007199254740991.0
-        || idNumber != double(qint64(idNumber))) {
+    if (!idValue.isDouble() || idNumber < 0 || idNumber > 9007199254740991.0 ||
+        idNumber != double(qint64(idNumber))) {
         refuse(s, -1, ErrorCode::BadRequest,
                QStringLiteral("Every request needs an \"id\": an integer from 0 to 2^53-1."));
         return;
@@ -356,8 +378,8 @@ void RoomServerPrivate::onText(Session *s, const QString &text)
                QStringLiteral("Unknown request type \"%1\".").arg(type.left(64)));
         return;
     }
-    if (!s->helloDone && handler != &RoomServerPrivate::opHello
-        && handler != &RoomServerPrivate::opPing) {
+    if (!s->helloDone && handler != &RoomServerPrivate::opHello &&
+        handler != &RoomServerPrivate::opPing) {
         refuse(s, id, ErrorCode::HelloRequired, QStringLiteral("Say hello first."));
         return;
     }
@@ -385,9 +407,9 @@ void RoomServerPrivate::onDisconnected(Session *s)
                 const PendingJoin gone = room->waiting.takeAt(i);
                 const Participant *h = room->find(room->hostId);
                 if (h && h->session)
-                    h->session->send(Frames::notice(
-                        room->code, QLatin1String("join_request_cancelled"),
-                        {{QLatin1String("participant"), gone.participantId}}));
+                    h->session->send(
+                        Frames::notice(room->code, QLatin1String("join_request_cancelled"),
+                                       {{QLatin1String("participant"), gone.participantId}}));
             }
         }
         Participant *p = room->find(s->participantId);
@@ -414,8 +436,8 @@ void RoomServerPrivate::sweep()
             s->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no hello"));
         } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL) {
             silent.append(s);
-        } else if (now - s->lastHeardMs >= l.heartbeatSeconds * 1000LL
-                   && now - s->lastPingMs >= l.heartbeatSeconds * 1000LL) {
+        } else if (now - s->lastHeardMs >= l.heartbeatSeconds * 1000LL &&
+                   now - s->lastPingMs >= l.heartbeatSeconds * 1000LL) {
             s->lastPingMs = now;
             s->socket()->ping();
         }
@@ -460,8 +482,8 @@ void RoomServerPrivate::sweep()
                                                                     "in time.")));
             }
         }
-        if (room->isEmpty() && room->emptySinceMs
-            && now - room->emptySinceMs > config.emptyRoomExpirySeconds * 1000LL) {
+        if (room->isEmpty() && room->emptySinceMs &&
+            now - room->emptySinceMs > config.emptyRoomExpirySeconds * 1000LL) {
             qCInfo(lcServer) << "room" << room->code << "expired";
             closeRoom(room, QLatin1String("expired"), {});
         }
@@ -535,13 +557,12 @@ qint64 RoomServerPrivate::emitEvent(const std::shared_ptr<Room> &room, QLatin1St
     const QByteArray frame = Frames::event(room->code, seq, ts, kind, data);
     StoredEvent stored{room->id, seq, ts, kind, authorId, clientMsgId, frame};
     // Trim in steps so that the delete runs once per 256 events, not with every one.
-    const qint64 trimThrough = config.historyLimit > 0 && seq % 256 == 0
-        ? seq - config.historyLimit
-        : 0;
+    const qint64 trimThrough =
+        config.historyLimit > 0 && seq % 256 == 0 ? seq - config.historyLimit : 0;
     commits->submit(
         [stored = std::move(stored), writes = std::move(writes), trimThrough](Storage &st) {
-            return (!writes || writes(st)) && st.appendEvent(stored)
-                && (trimThrough <= 0 || st.trimHistory(stored.roomId, trimThrough));
+            return (!writes || writes(st)) && st.appendEvent(stored) &&
+                   (trimThrough <= 0 || st.trimHistory(stored.roomId, trimThrough));
         },
         [this, room, seq, ts, frame, alsoTo, then = std::move(then)](bool ok) {
             if (ok)
@@ -570,8 +591,7 @@ void RoomServerPrivate::deliver(const Room &room, qint64 seq, const QByteArray &
 
 void RoomServerPrivate::afterPending(std::function<void()> then)
 {
-    commits->submit([](Storage &) { return true; },
-                    [then = std::move(then)](bool) { then(); });
+    commits->submit([](Storage &) { return true; }, [then = std::move(then)](bool) { then(); });
 }
 
 QJsonObject RoomServerPrivate::snapshot(const Room &room, const QString &selfId) const
@@ -610,7 +630,7 @@ void RoomServerPrivate::noticeJoinRequest(const Room &room, const PendingJoin &p
 // Room rules
 
 std::optional<RoomServerPrivate::Member> RoomServerPrivate::member(Session *s, qint64 id,
-                                                                    const QJsonObject &req)
+                                                                   const QJsonObject &req)
 {
     const QJsonValue codeValue = req.value(QLatin1String("room"));
     if (!codeValue.isString()) {
@@ -629,7 +649,7 @@ std::optional<RoomServerPrivate::Member> RoomServerPrivate::member(Session *s, q
 }
 
 std::optional<RoomServerPrivate::Member> RoomServerPrivate::host(Session *s, qint64 id,
-                                                                  const QJsonObject &req)
+                                                                 const QJsonObject &req)
 {
     auto m = member(s, id, req);
     if (m && m->self->role != Role::Host) {
@@ -666,8 +686,8 @@ void RoomServerPrivate::admit(const std::shared_ptr<Room> &room, Session *s, qin
         [stored, storedRoom, roomId](Storage &st) {
             return st.saveRoom(storedRoom) && st.saveParticipant(roomId, stored);
         },
-        [answer, session = QPointer<Session>(s), requestId, then = std::move(then)](bool ok,
-                                                                                    qint64, qint64) {
+        [answer, session = QPointer<Session>(s), requestId, then = std::move(then)](bool ok, qint64,
+                                                                                    qint64) {
             if (session)
                 session->send(ok ? *answer
                                  : Frames::error(requestId, ErrorCode::StorageError,
@@ -702,8 +722,7 @@ void RoomServerPrivate::rejoin(const std::shared_ptr<Room> &room, Participant *p
     });
 }
 
-void RoomServerPrivate::setPresence(const std::shared_ptr<Room> &room, Participant *p,
-                                    bool online)
+void RoomServerPrivate::setPresence(const std::shared_ptr<Room> &room, Participant *p, bool online)
 {
     const qint64 now = nowMs();
     p->online = online;
@@ -772,11 +791,11 @@ void RoomServerPrivate::migrateHost(const std::shared_ptr<Room> &room, const QSt
     emitEvent(room, QLatin1String("host_changed"),
               {{QLatin1String("from"), leavingId},
                {QLatin1String("to"), next->id},
-               {QLatin1String("reason"), transferred ? QLatin1String("transferred")
-                                                     : QLatin1String("host_left")}},
+               {QLatin1String("reason"),
+                transferred ? QLatin1String("transferred") : QLatin1String("host_left")}},
               [storedRoom, storedNext, storedOld, roomId](Storage &st) {
-                  return st.saveRoom(storedRoom) && st.saveParticipant(roomId, storedNext)
-                      && (!storedOld || st.saveParticipant(roomId, *storedOld));
+                  return st.saveRoom(storedRoom) && st.saveParticipant(roomId, storedNext) &&
+                         (!storedOld || st.saveParticipant(roomId, *storedOld));
               },
               {});
     for (const PendingJoin &pending : std::as_const(room->waiting))
@@ -794,18 +813,19 @@ void RoomServerPrivate::closeRoom(const std::shared_ptr<Room> &room, QLatin1Stri
     room->waiting.clear();
     StoredRoom storedRoom = room->toStored();
     storedRoom.closedAt = nowMs();
-    emitEvent(room, QLatin1String("room_closed"), {{QLatin1String("reason"), reason}},
-              [storedRoom](Storage &st) { return st.saveRoom(storedRoom); },
-              [this, room, then = std::move(then)](bool ok, qint64 seq, qint64 ts) {
-                  // room_closed was the last thing pushed; now let go of everyone.
-                  for (const auto &p : room->participants()) {
-                      if (p->session)
-                          detachSession(p->session, room->id);
-                      p->session = nullptr;
-                  }
-                  if (then)
-                      then(ok, seq, ts);
-              });
+    emitEvent(
+        room, QLatin1String("room_closed"), {{QLatin1String("reason"), reason}},
+        [storedRoom](Storage &st) { return st.saveRoom(storedRoom); },
+        [this, room, then = std::move(then)](bool ok, qint64 seq, qint64 ts) {
+            // room_closed was the last thing pushed; now let go of everyone.
+            for (const auto &p : room->participants()) {
+                if (p->session)
+                    detachSession(p->session, room->id);
+                p->session = nullptr;
+            }
+            if (then)
+                then(ok, seq, ts);
+        });
 }
 
 bool RoomServerPrivate::parseSettings(Session *s, qint64 id, const QJsonObject &req,
@@ -829,9 +849,9 @@ bool RoomServerPrivate::parseSettings(Session *s, qint64 id, const QJsonObject &
         if (v.isUndefined())
             continue;
         if (!v.isBool())
-            return badRequest(s, id,
-                              QStringLiteral("settings.%1 must be true or false.")
-                                  .arg(QLatin1String(flag.key)));
+            return badRequest(
+                s, id,
+                QStringLiteral("settings.%1 must be true or false.").arg(QLatin1String(flag.key)));
         settings->*flag.member = v.toBool();
     }
     const QJsonValue password = object.value(QLatin1String("password"));
@@ -892,11 +912,11 @@ void RoomServerPrivate::opHello(Session *s, qint64 id, const QJsonObject &req)
     s->helloDone = true;
     s->participantId = pid;
     sessionByParticipant.insert(pid, s);
-    const QByteArray answer = Frames::result(
-        id, {{QLatin1String("server"), QStringLiteral("hearth/" HEARTH_VERSION)},
-             {QLatin1String("version"), Protocol::Version},
-             {QLatin1String("participant"), pid},
-             {QLatin1String("limits"), config.limits.toJson()}});
+    const QByteArray answer =
+        Frames::result(id, {{QLatin1String("server"), QStringLiteral("hearth/" HEARTH_VERSION)},
+                            {QLatin1String("version"), Protocol::Version},
+                            {QLatin1String("participant"), pid},
+                            {QLatin1String("limits"), config.limits.toJson()}});
     if (known != identities.constEnd()) {
         s->consecutiveRefusals = 0;
         s->send(answer);
@@ -957,9 +977,9 @@ void RoomServerPrivate::opCreateRoom(Session *s, qint64 id, const QJsonObject &r
         return;
     }
     if (rooms.hostedBy(s->participantId) >= l.maxRoomsPerHost) {
-        refuse(s, id, ErrorCode::TooManyRooms,
-               QStringLiteral("You already host %1 rooms; close one first.")
-                   .arg(l.maxRoomsPerHost));
+        refuse(
+            s, id, ErrorCode::TooManyRooms,
+            QStringLiteral("You already host %1 rooms; close one first.").arg(l.maxRoomsPerHost));
         return;
     }
     const auto code = rooms.freshCode();
@@ -1050,8 +1070,8 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
                QStringLiteral("This room does not allow spectators."));
         return;
     }
-    if ((role == Role::Member && room->seatsTaken() >= room->capacity)
-        || (role == Role::Spectator && room->spectatorCount() >= maxSpectators)) {
+    if ((role == Role::Member && room->seatsTaken() >= room->capacity) ||
+        (role == Role::Spectator && room->spectatorCount() >= maxSpectators)) {
         refuse(s, id, ErrorCode::RoomFull,
                QStringLiteral("The room is full (%1/%2).")
                    .arg(room->seatsTaken())
@@ -1072,8 +1092,8 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
                                                  QStringLiteral("Replaced by a newer request.")));
             }
         }
-        PendingJoin pending{s->participantId, displayName, role, s, id,
-                            now + l.graceSeconds * 1000LL};
+        PendingJoin pending{
+            s->participantId, displayName, role, s, id, now + l.graceSeconds * 1000LL};
         room->waiting.append(pending);
         if (std::find(s->roomIds.begin(), s->roomIds.end(), room->id) == s->roomIds.end())
             s->roomIds.push_back(room->id);
@@ -1117,16 +1137,15 @@ void RoomServerPrivate::opSendChat(Session *s, qint64 id, const QJsonObject &req
     const QJsonValue clientMsgIdValue = req.value(QLatin1String("clientMsgId"));
     if (!clientMsgIdValue.isUndefined()) {
         clientMsgId = clientMsgIdValue.toString();
-        if (!clientMsgIdValue.isString() || clientMsgId.isEmpty()
-            || clientMsgId.size() > maxClientMsgIdLength) {
+        if (!clientMsgIdValue.isString() || clientMsgId.isEmpty() ||
+            clientMsgId.size() > maxClientMsgIdLength) {
             badRequest(s, id, QStringLiteral("\"clientMsgId\" must be 1 to 64 characters."));
             return;
         }
         if (const auto seq = m->room->sentMessage(m->self->id, clientMsgId)) {
             // Already stored (or being stored): answer once the first one is durable.
-            const QByteArray answer =
-                Frames::result(id, {{QLatin1String("seq"), *seq},
-                                    {QLatin1String("duplicate"), true}});
+            const QByteArray answer = Frames::result(
+                id, {{QLatin1String("seq"), *seq}, {QLatin1String("duplicate"), true}});
             afterPending([answer, session = QPointer<Session>(s)] {
                 if (session)
                     session->send(answer);
@@ -1151,8 +1170,7 @@ void RoomServerPrivate::opSendChat(Session *s, qint64 id, const QJsonObject &req
             if (!session)
                 return;
             if (ok)
-                reply(session, id,
-                      {{QLatin1String("seq"), storedSeq}, {QLatin1String("ts"), ts}});
+                reply(session, id, {{QLatin1String("seq"), storedSeq}, {QLatin1String("ts"), ts}});
             else
                 refuse(session, id, ErrorCode::StorageError,
                        QStringLiteral("The server could not store your message."));
@@ -1187,9 +1205,9 @@ void RoomServerPrivate::opHistory(Session *s, qint64 id, const QJsonObject &req)
     };
     qint64 before = -1, after = -1, limit = 100;
     const qint64 maxSeq = 9007199254740991LL;
-    if (!integer("before", 1, maxSeq, -1, &before) || !integer("after", 0, maxSeq, -1, &after)
-        || !integer("limit", 1, config.limits.historyPageMax,
-                    std::min<qint64>(100, config.limits.historyPageMax), &limit))
+    if (!integer("before", 1, maxSeq, -1, &before) || !integer("after", 0, maxSeq, -1, &after) ||
+        !integer("limit", 1, config.limits.historyPageMax,
+                 std::min<qint64>(100, config.limits.historyPageMax), &limit))
         return;
     if (before > 0 && after >= 0 && before <= after + 1) {
         badRequest(s, id, QStringLiteral("\"before\" must be above \"after\" + 1."));
@@ -1218,9 +1236,9 @@ void RoomServerPrivate::opHistory(Session *s, qint64 id, const QJsonObject &req)
                     result += ',';
                 result += (*page)->bodies[i];
             }
-            result += "],\"hasMore\":" + QByteArray((*page)->hasMore ? "true" : "false")
-                + ",\"firstSeq\":" + QByteArray::number((*page)->firstSeq)
-                + ",\"lastSeq\":" + QByteArray::number(lastSeq);
+            result += "],\"hasMore\":" + QByteArray((*page)->hasMore ? "true" : "false") +
+                      ",\"firstSeq\":" + QByteArray::number((*page)->firstSeq) +
+                      ",\"lastSeq\":" + QByteArray::number(lastSeq);
             // Asked to resume from before the oldest stored event: say how much is gone.
             const qint64 firstSeq = (*page)->firstSeq ? (*page)->firstSeq : lastSeq + 1;
             if (after >= 0 && after + 1 < firstSeq)
@@ -1254,14 +1272,15 @@ void RoomServerPrivate::opSetStatus(Session *s, qint64 id, const QJsonObject &re
     p->status.bits = quint8((p->status.bits & ~update->mask) | (update->values & update->mask));
     const StoredParticipant stored = p->toStored();
     const qint64 roomId = m->room->id;
-    emitEvent(m->room, QLatin1String("participant_updated"),
-              {{QLatin1String("participant"), p->id},
-               {QLatin1String("status"), p->status.toJson(changed)}},
-              [stored, roomId](Storage &st) { return st.saveParticipant(roomId, stored); },
-              [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-                  if (session)
-                      reply(session, id, {});
-              });
+    emitEvent(
+        m->room, QLatin1String("participant_updated"),
+        {{QLatin1String("participant"), p->id},
+         {QLatin1String("status"), p->status.toJson(changed)}},
+        [stored, roomId](Storage &st) { return st.saveParticipant(roomId, stored); },
+        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
+            if (session)
+                reply(session, id, {});
+        });
 }
 
 void RoomServerPrivate::opRoomInfo(Session *s, qint64 id, const QJsonObject &req)
@@ -1314,12 +1333,13 @@ void RoomServerPrivate::opUpdateSettings(Session *s, qint64 id, const QJsonObjec
     room.capacity = capacity;
     room.settings = settings;
     const StoredRoom stored = room.toStored();
-    emitEvent(m->room, QLatin1String("room_updated"), {{QLatin1String("room"), room.toJson()}},
-              [stored](Storage &st) { return st.saveRoom(stored); },
-              [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-                  if (session)
-                      reply(session, id, {});
-              });
+    emitEvent(
+        m->room, QLatin1String("room_updated"), {{QLatin1String("room"), room.toJson()}},
+        [stored](Storage &st) { return st.saveRoom(stored); },
+        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
+            if (session)
+                reply(session, id, {});
+        });
 }
 
 void RoomServerPrivate::opSetState(Session *s, qint64 id, const QJsonObject &req)
@@ -1333,8 +1353,8 @@ void RoomServerPrivate::opSetState(Session *s, qint64 id, const QJsonObject &req
         return;
     }
     Room &room = *m->room;
-    const bool allowed = (room.state == RoomState::Waiting && *target != RoomState::Waiting)
-        || (room.state == RoomState::Active && *target == RoomState::Finished);
+    const bool allowed = (room.state == RoomState::Waiting && *target != RoomState::Waiting) ||
+                         (room.state == RoomState::Active && *target == RoomState::Finished);
     if (!allowed) {
         refuse(s, id, ErrorCode::InvalidTransition,
                QStringLiteral("A room cannot go from %1 to %2.")
@@ -1343,18 +1363,26 @@ void RoomServerPrivate::opSetState(Session *s, qint64 id, const QJsonObject &req
     }
     room.state = *target;
     const StoredRoom stored = room.toStored();
-    emitEvent(m->room, QLatin1String("room_updated"), {{QLatin1String("room"), room.toJson()}},
-              [stored](Storage &st) { return st.saveRoom(stored); },
-              [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-                  if (session)
-                      reply(session, id, {});
-              });
+    emitEvent(
+        m->room, QLatin1String("room_updated"), {{QLatin1String("room"), room.toJson()}},
+        [stored](Storage &st) { return st.saveRoom(stored); },
+        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
+            if (session)
+                reply(session, id, {});
+        });
 }
 
 namespace {
-QString participantArg(const QJsonObject &req)
+// The "participant" argument of host operations; nullopt (after a bad_request) if not a string.
+std::optional<QString> participantArg(RoomServerPrivate *d, Session *s, qint64 id,
+                                      const QJsonObject &req)
 {
-    return req.value(QLatin1String("participant")).toString();
+    const QJsonValue v = req.value(QLatin1String("participant"));
+    if (!v.isString()) {
+        d->badRequest(s, id, QStringLiteral("\"participant\" must be a participant id."));
+        return std::nullopt;
+    }
+    return v.toString();
 }
 } // namespace
 
@@ -1363,7 +1391,10 @@ void RoomServerPrivate::opAdmit(Session *s, qint64 id, const QJsonObject &req)
     auto m = host(s, id, req);
     if (!m)
         return;
-    const QString target = participantArg(req);
+    const auto targetArg = participantArg(this, s, id, req);
+    if (!targetArg)
+        return;
+    const QString target = *targetArg;
     Room &room = *m->room;
     for (qsizetype i = 0; i < room.waiting.size(); ++i) {
         if (room.waiting[i].participantId != target || !room.waiting[i].session)
@@ -1389,7 +1420,10 @@ void RoomServerPrivate::opDeny(Session *s, qint64 id, const QJsonObject &req)
     auto m = host(s, id, req);
     if (!m)
         return;
-    const QString target = participantArg(req);
+    const auto targetArg = participantArg(this, s, id, req);
+    if (!targetArg)
+        return;
+    const QString target = *targetArg;
     Room &room = *m->room;
     for (qsizetype i = 0; i < room.waiting.size(); ++i) {
         if (room.waiting[i].participantId != target)
@@ -1408,7 +1442,10 @@ void RoomServerPrivate::opKick(Session *s, qint64 id, const QJsonObject &req)
     auto m = host(s, id, req);
     if (!m)
         return;
-    const QString target = participantArg(req);
+    const auto targetArg = participantArg(this, s, id, req);
+    if (!targetArg)
+        return;
+    const QString target = *targetArg;
     if (target == m->self->id) {
         badRequest(s, id, QStringLiteral("You cannot kick yourself; leave instead."));
         return;
@@ -1430,7 +1467,10 @@ void RoomServerPrivate::opBan(Session *s, qint64 id, const QJsonObject &req)
     auto m = host(s, id, req);
     if (!m)
         return;
-    const QString target = participantArg(req);
+    const auto targetArg = participantArg(this, s, id, req);
+    if (!targetArg)
+        return;
+    const QString target = *targetArg;
     if (target == m->self->id) {
         badRequest(s, id, QStringLiteral("You cannot ban yourself."));
         return;
@@ -1472,7 +1512,10 @@ void RoomServerPrivate::opTransferHost(Session *s, qint64 id, const QJsonObject 
     auto m = host(s, id, req);
     if (!m)
         return;
-    const QString target = participantArg(req);
+    const auto targetArg = participantArg(this, s, id, req);
+    if (!targetArg)
+        return;
+    const QString target = *targetArg;
     Participant *next = m->room->find(target);
     if (!next) {
         refuse(s, id, ErrorCode::ParticipantNotFound, QStringLiteral("No such participant."));
@@ -1489,18 +1532,19 @@ void RoomServerPrivate::opTransferHost(Session *s, qint64 id, const QJsonObject 
     const StoredRoom storedRoom = room.toStored();
     const StoredParticipant a = m->self->toStored(), b = next->toStored();
     const qint64 roomId = room.id;
-    emitEvent(m->room, QLatin1String("host_changed"),
-              {{QLatin1String("from"), m->self->id},
-               {QLatin1String("to"), next->id},
-               {QLatin1String("reason"), QLatin1String("transferred")}},
-              [storedRoom, a, b, roomId](Storage &st) {
-                  return st.saveRoom(storedRoom) && st.saveParticipant(roomId, a)
-                      && st.saveParticipant(roomId, b);
-              },
-              [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-                  if (session)
-                      reply(session, id, {});
-              });
+    emitEvent(
+        m->room, QLatin1String("host_changed"),
+        {{QLatin1String("from"), m->self->id},
+         {QLatin1String("to"), next->id},
+         {QLatin1String("reason"), QLatin1String("transferred")}},
+        [storedRoom, a, b, roomId](Storage &st) {
+            return st.saveRoom(storedRoom) && st.saveParticipant(roomId, a) &&
+                   st.saveParticipant(roomId, b);
+        },
+        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
+            if (session)
+                reply(session, id, {});
+        });
     for (const PendingJoin &pending : std::as_const(room.waiting))
         noticeJoinRequest(room, pending);
 }
@@ -1523,8 +1567,7 @@ void RoomServerPrivate::opCloseRoom(Session *s, qint64 id, const QJsonObject &re
 RoomServer::RoomServer(ServerConfig config, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<RoomServerPrivate>(this, std::move(config)))
-{
-}
+{}
 
 RoomServer::~RoomServer()
 {

@@ -3,8 +3,8 @@
 #include "protocol/limits.h"
 #include "protocol/protocol.h"
 
-#include <QtNetwork/QHostAddress>
 #include <QtCore/QString>
+#include <QtNetwork/QHostAddress>
 
 // Everything a RoomServer can be told at start. `hearth serve` fills it from the command line;
 // the desktop app and the tests fill it directly.
@@ -20,7 +20,9 @@ struct ServerConfig {
     int emptyRoomExpirySeconds = 600; // a room with nobody in it closes after this
     int helloTimeoutSeconds = 10;     // a connection must say hello within this
     int listenBacklog = 1024;         // Qt's default of 50 stalls bursts of connects
-    qint64 maxQueuedBytes = 1 << 20;  // a slow reader is dropped beyond this
+    // A connection that does not read is dropped when this much waits for it (after handing
+    // the kernel what it takes). Above the largest single reply: a 200-event history page.
+    qint64 maxQueuedBytes = 4 << 20;
 
     // Failed joins (room_not_found, wrong_password) allowed per source address and overall.
     int joinFailureBurst = 10;

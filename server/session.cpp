@@ -24,7 +24,11 @@ void Session::send(const QString &text)
     if (m_gone)
         return;
     m_socket->sendTextMessage(text);
-    if (m_socket->bytesToWrite() > m_maxQueuedBytes) {
+    // Qt buffers writes until the event loop runs, so a large reply or a burst of events can
+    // sit in our buffer for a moment even for a fast reader. Only when the buffer is over the
+    // limit, hand the kernel what it will take right now and judge what is left.
+    if (m_socket->bytesToWrite() > m_maxQueuedBytes && (m_socket->flush(), true) &&
+        m_socket->bytesToWrite() > m_maxQueuedBytes) {
         qCWarning(lcSession) << "dropping a connection that does not read:" << peerAddress
                              << m_socket->bytesToWrite() << "bytes queued";
         m_gone = true;

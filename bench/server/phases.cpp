@@ -261,7 +261,9 @@ struct Window {
     Percentiles fanout, ack, sinceStamp;
     double serverCpu = -1; // fraction of one core
     double generatorCpu = 0;
-    double otherCpu = -1; // other programs on the machine, fraction of one core
+    double otherCpu = -1;  // other programs on the machine, fraction of one core
+    double softirqCpu = 0; // interrupt work, mostly our own loopback traffic
+    double stealCpu = 0;   // taken by the hypervisor
     std::string firstError;
 
     bool lossless() const {
@@ -285,7 +287,7 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds) {
 
     const double serverCpu0 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
     const double genCpu0 = processCpuSeconds();
-    const double machine0 = readMachineBusySeconds();
+    const MachineTimes machine0 = readMachineTimes();
     const std::int64_t t0 = nowNs() + 100'000'000;
     const auto t1 = t0 + static_cast<std::int64_t>(seconds * 1e9);
     std::uint64_t seed = static_cast<std::uint64_t>(t0);
@@ -298,7 +300,7 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds) {
         sleepMs(20);
     const double serverCpu1 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
     const double genCpu1 = processCpuSeconds();
-    const double machine1 = readMachineBusySeconds();
+    const MachineTimes machine1 = readMachineTimes();
 
     // Wait for every reply and every delivery; give up after a quiet spell or a hard cap, which
     // then shows up as unanswered or missing messages.
@@ -353,8 +355,12 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds) {
     if (serverCpu0 >= 0 && serverCpu1 >= 0)
         w.serverCpu = (serverCpu1 - serverCpu0) / seconds;
     w.generatorCpu = (genCpu1 - genCpu0) / seconds;
-    if (machine0 >= 0 && machine1 >= 0 && w.serverCpu >= 0)
-        w.otherCpu = std::max(0.0, (machine1 - machine0) / seconds - w.serverCpu - w.generatorCpu);
+    if (machine0.tasks >= 0 && machine1.tasks >= 0 && w.serverCpu >= 0) {
+        w.otherCpu = std::max(0.0, (machine1.tasks - machine0.tasks) / seconds - w.serverCpu -
+                                       w.generatorCpu);
+        w.softirqCpu = (machine1.interrupts - machine0.interrupts) / seconds;
+        w.stealCpu = (machine1.steal - machine0.steal) / seconds;
+    }
 
     // Exactly once, per room: every live member must have received every acknowledged chat of
     // every sender of its room (including its own), and nothing refused.
@@ -419,13 +425,13 @@ void printWindow(const Window &w) {
     std::printf("    ack latency p50 %s p99 %s max %s; drain %.2f s\n", ms(w.ack.p50).c_str(),
                 ms(w.ack.p99).c_str(), ms(w.ack.max).c_str(), w.drainSeconds);
     if (w.serverCpu >= 0)
-        std::printf("    CPU: server %.0f%% of a core, load generator %.0f%%, everything else "
-                    "%.0f%%%s\n",
-                    w.serverCpu * 100, w.generatorCpu * 100, std::max(0.0, w.otherCpu) * 100,
-                    w.otherCpu > 0.15 ? " (the machine was not quiet: figures are pessimistic)"
-                                      : "");
+        std::printf(
+            "    CPU (cores): server %.2f, load generator %.2f, network softirq %.2f, "
+            "steal %.2f, other programs %.2f%s\n",
+            w.serverCpu, w.generatorCpu, w.softirqCpu, w.stealCpu, std::max(0.0, w.otherCpu),
+            w.otherCpu > 0.10 ? " (the machine was not quiet: figures are pessimistic)" : "");
     else
-        std::printf("    CPU: load generator %.0f%% of a core\n", w.generatorCpu * 100);
+        std::printf("    CPU (cores): load generator %.2f\n", w.generatorCpu);
     if (!w.firstError.empty())
         std::printf("    first client error: %s\n", w.firstError.c_str());
     std::fflush(stdout);
@@ -473,6 +479,8 @@ PhaseResult runJoinPhase(const Options &o, const Target &t) {
     }
     const std::int64_t c1 = nowNs();
     const double cpu0 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
+    const double gen0 = processCpuSeconds();
+    const MachineTimes machine0 = readMachineTimes();
     const std::int64_t j0 = nowNs();
     if (!s.connect(joiners, o.joinConcurrency, 60000, problem)) {
         r.ok = false;
@@ -480,6 +488,8 @@ PhaseResult runJoinPhase(const Options &o, const Target &t) {
     }
     const std::int64_t j1 = nowNs();
     const double cpu1 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
+    const double gen1 = processCpuSeconds();
+    const MachineTimes machine1 = readMachineTimes();
 
     const auto times = s.times();
     std::vector<std::uint32_t> all, create, join, open, hello;
@@ -516,8 +526,20 @@ PhaseResult runJoinPhase(const Options &o, const Target &t) {
                 ms(pj.p99).c_str(), ms(pj.max).c_str());
     std::printf("    all %zu clients, connect → create/join reply: p50 %s p99 %s max %s\n",
                 pa.count, ms(pa.p50).c_str(), ms(pa.p99).c_str(), ms(pa.max).c_str());
-    if (cpu0 >= 0 && j1 > j0)
-        std::printf("    server CPU during the join burst: %.0f ms\n", (cpu1 - cpu0) * 1000);
+    std::string cpuPerJoin;
+    if (cpu0 >= 0 && j1 > j0) {
+        const double other =
+            std::max(0.0, machine1.tasks - machine0.tasks - (cpu1 - cpu0) - (gen1 - gen0));
+        std::printf("    CPU time during the join burst (%.0f ms): server %.0f ms, load generator "
+                    "%.0f ms, other programs %.0f ms%s\n",
+                    static_cast<double>(j1 - j0) / 1e6, (cpu1 - cpu0) * 1000, (gen1 - gen0) * 1000,
+                    other * 1000,
+                    other > 0.1 * static_cast<double>(j1 - j0) / 1e9
+                        ? " (the machine was not quiet: figures are pessimistic)"
+                        : "");
+        cpuPerJoin = fmt("%.0f µs",
+                         (cpu1 - cpu0) * 1e6 / std::max<double>(1, static_cast<double>(pj.count)));
+    }
     std::fflush(stdout);
 
     r.figures.push_back(
@@ -529,6 +551,9 @@ PhaseResult runJoinPhase(const Options &o, const Target &t) {
     r.figures.push_back({"join burst total time (joiners)",
                          fmt("%.0f ms", static_cast<double>(lastJoined - firstStart) / 1e6), "",
                          ""});
+    if (!cpuPerJoin.empty())
+        r.figures.push_back(
+            {"join: server CPU per joining client (hello + join_room)", cpuPerJoin, "", ""});
     return r;
 }
 

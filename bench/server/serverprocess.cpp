@@ -257,16 +257,20 @@ double readCpuSeconds(pid_t pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-double readMachineBusySeconds() {
+MachineTimes readMachineTimes() {
     std::ifstream in("/proc/stat");
     std::string cpu;
     unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
                        steal = 0;
+    MachineTimes t;
     if (!(in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
         cpu != "cpu")
-        return -1;
-    return static_cast<double>(user + nice + system + irq + softirq) /
-           static_cast<double>(sysconf(_SC_CLK_TCK));
+        return t;
+    const auto tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    t.tasks = static_cast<double>(user + nice + system) / tick;
+    t.interrupts = static_cast<double>(irq + softirq) / tick;
+    t.steal = static_cast<double>(steal) / tick;
+    return t;
 }
 
 long readNofileSoft(pid_t pid) {

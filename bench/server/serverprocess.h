@@ -50,10 +50,16 @@ long readRssKb(pid_t pid);
 double readCpuSeconds(pid_t pid);
 // The process's soft "Max open files" limit, -1 if unknown or unlimited.
 long readNofileSoft(pid_t pid);
-// CPU seconds all processors spent busy since boot (from /proc/stat), -1 if unknown. The
-// difference to the server's and our own use over a window is what other programs took: a
-// benchmark on a shared machine has to say when it was not alone.
-double readMachineBusySeconds();
+// CPU seconds all processors spent since boot (from /proc/stat), -1 if unknown. Over a window,
+// `tasks` minus the server's and our own use is what other programs took (a benchmark on a
+// shared machine has to say when it was not alone); `interrupts` is mostly the loopback TCP
+// traffic of the benchmark itself (softirq), which no process is charged for.
+struct MachineTimes {
+    double tasks = -1;
+    double interrupts = -1;
+    double steal = -1; // taken by the hypervisor
+};
+MachineTimes readMachineTimes();
 // Number of threads of the process.
 long readThreads(pid_t pid);
 

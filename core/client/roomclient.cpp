@@ -19,6 +19,9 @@ namespace {
 // long messages), so the incoming limit is generous; it only guards against a broken peer.
 constexpr qint64 MaxIncomingBytes = 16 * 1024 * 1024;
 
+// How long the WebSocket handshake and hello may take.
+constexpr int ConnectTimeoutMs = 10000;
+
 // Extra time granted to join_room over the server's approval grace period.
 constexpr int JoinReplySlackMs = 15000;
 
@@ -128,6 +131,17 @@ void RoomClient::open(const QUrl &url)
     qCInfo(lcClient) << "connecting to" << url.toDisplayString();
     setState(State::Connecting);
     m_socket->open(url);
+    // Something that accepts TCP but never answers the handshake (or hello) must not leave the
+    // lobby spinning forever.
+    QTimer::singleShot(ConnectTimeoutMs, m_socket, [this, socket = m_socket] {
+        if (socket == m_socket && m_state == State::Connecting) {
+            qCWarning(lcClient) << "no answer from" << m_url.toDisplayString() << "in time";
+            m_errorString = tr("The host did not answer.");
+            m_socket->abort();
+            if (m_state == State::Connecting) // abort() of a socket still connecting is silent
+                onDisconnected();
+        }
+    });
 }
 
 void RoomClient::close()

@@ -72,6 +72,14 @@ void RoomSession::start(int firstPageSize)
     requestHistory(m_oldestLoadedSeq, firstPageSize);
 }
 
+void RoomSession::detach()
+{
+    if (m_client)
+        m_client->disconnect(this);
+    m_client = nullptr;
+    Q_EMIT connectedChanged();
+}
+
 bool RoomSession::isConnected() const
 {
     return m_client && m_client->state() == RoomClient::State::Joined

@@ -20,6 +20,8 @@ class RoomSession : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(RoomObject *room READ room CONSTANT)
+    // The room's code (as room.code), for convenience.
+    Q_PROPERTY(QString code READ code CONSTANT)
     Q_PROPERTY(ParticipantsModel *participants READ participants CONSTANT)
     Q_PROPERTY(MessagesModel *messages READ messages CONSTANT)
     // The host's waiting list (empty unless you host a room that requires approval).
@@ -53,6 +55,8 @@ public:
 
     // Loads the newest page of history.
     void start(int firstPageSize = 100);
+    // Stops following the client (the app has moved on); the models keep what they show.
+    void detach();
 
     RoomObject *room() const { return m_room; }
     ParticipantsModel *participants() const { return m_participants; }

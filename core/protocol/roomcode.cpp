@@ -18,7 +18,8 @@ bool inAlphabet(QChar c)
 
 bool isSeparator(QChar c)
 {
-    return c.isSpace() || c == u'-' || c == u'\u2010' || c == u'\u2011' || c == u'\u2013';
+    // Any dash (hyphen, en and em dash, what keyboards autocorrect "--" into) and the minus sign.
+    return c.isSpace() || c.category() == QChar::Punctuation_Dash || c == u'\u2212';
 }
 } // namespace
 

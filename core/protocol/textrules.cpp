@@ -19,8 +19,8 @@ bool isForbiddenControl(QChar c, bool allowLineBreaks)
     if (allowLineBreaks && (c == u'\n' || c == u'\t' || c == u'\r'))
         return false;
     const auto category = c.category();
-    return category == QChar::Other_Control || c == QChar::LineSeparator
-        || c == QChar::ParagraphSeparator;
+    return category == QChar::Other_Control || c == QChar::LineSeparator ||
+           c == QChar::ParagraphSeparator;
 }
 } // namespace
 

@@ -1,15 +1,14 @@
 #include "commitqueue.h"
 
-#include <QtCore/QLoggingCategory>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcCommit, "hearth.server.commit")
 
 CommitQueue::CommitQueue(std::unique_ptr<Storage> storage, QObject *parent)
     : QObject(parent)
     , m_storage(std::move(storage))
-{
-}
+{}
 
 CommitQueue::~CommitQueue()
 {

@@ -51,8 +51,8 @@ QString nextConnectionName()
 QList<QPair<int, QString>> migrationFiles(SqlStorage::Backend backend)
 {
     const QString dir = backend == SqlStorage::Backend::Sqlite
-        ? QStringLiteral(":/hearth/sql/sqlite")
-        : QStringLiteral(":/hearth/sql/postgresql");
+                            ? QStringLiteral(":/hearth/sql/sqlite")
+                            : QStringLiteral(":/hearth/sql/postgresql");
     QList<QPair<int, QString>> files;
     static const QRegularExpression name(QStringLiteral("^(\\d{3})_[a-z0-9_]+\\.sql$"));
     const QStringList entries = QDir(dir).entryList(QDir::Files, QDir::Name);
@@ -91,8 +91,7 @@ SqlStorage::SqlStorage(QString location, bool syncFull)
     , m_syncFull(syncFull)
     , m_backend(isPostgresUrl(m_location) ? Backend::PostgreSql : Backend::Sqlite)
     , m_connectionName(nextConnectionName())
-{
-}
+{}
 
 SqlStorage::~SqlStorage()
 {
@@ -101,8 +100,8 @@ SqlStorage::~SqlStorage()
 
 bool SqlStorage::isPostgresUrl(const QString &location)
 {
-    return location.startsWith(QLatin1String("postgresql://"))
-        || location.startsWith(QLatin1String("postgres://"));
+    return location.startsWith(QLatin1String("postgresql://")) ||
+           location.startsWith(QLatin1String("postgres://"));
 }
 
 QString SqlStorage::describe() const
@@ -160,10 +159,10 @@ bool SqlStorage::connectDatabase()
     }
     if (m_backend == Backend::Sqlite) {
         // WAL: readers never block the writer, and a commit appends to one file.
-        if (!exec(QStringLiteral("PRAGMA journal_mode=WAL"))
-            || !exec(m_syncFull ? QStringLiteral("PRAGMA synchronous=FULL")
-                                : QStringLiteral("PRAGMA synchronous=NORMAL"))
-            || !exec(QStringLiteral("PRAGMA foreign_keys=ON")))
+        if (!exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+            !exec(m_syncFull ? QStringLiteral("PRAGMA synchronous=FULL")
+                             : QStringLiteral("PRAGMA synchronous=NORMAL")) ||
+            !exec(QStringLiteral("PRAGMA foreign_keys=ON")))
             return false;
     }
     return true;
@@ -286,9 +285,9 @@ void SqlStorage::rollbackBatch()
 
 bool SqlStorage::saveIdentity(const StoredIdentity &identity)
 {
-    QSqlQuery &q = prepared(SaveIdentity,
-                            "INSERT INTO identities (participant_id, secret_hash, created_at) "
-                            "VALUES (?, ?, ?) ON CONFLICT (participant_id) DO NOTHING");
+    QSqlQuery &q =
+        prepared(SaveIdentity, "INSERT INTO identities (participant_id, secret_hash, created_at) "
+                               "VALUES (?, ?, ?) ON CONFLICT (participant_id) DO NOTHING");
     q.bindValue(0, identity.participantId);
     q.bindValue(1, QString::fromLatin1(identity.secretHash));
     q.bindValue(2, identity.createdAt);
@@ -357,9 +356,9 @@ bool SqlStorage::deleteParticipant(qint64 roomId, const QString &participantId)
 
 bool SqlStorage::saveBan(qint64 roomId, const StoredBan &ban)
 {
-    QSqlQuery &q = prepared(SaveBan,
-                            "INSERT INTO bans (room_id, participant_id, banned_by, banned_at) "
-                            "VALUES (?, ?, ?, ?) ON CONFLICT (room_id, participant_id) DO NOTHING");
+    QSqlQuery &q =
+        prepared(SaveBan, "INSERT INTO bans (room_id, participant_id, banned_by, banned_at) "
+                          "VALUES (?, ?, ?, ?) ON CONFLICT (room_id, participant_id) DO NOTHING");
     q.bindValue(0, roomId);
     q.bindValue(1, ban.participantId);
     q.bindValue(2, ban.bannedBy);
@@ -369,9 +368,8 @@ bool SqlStorage::saveBan(qint64 roomId, const StoredBan &ban)
 
 bool SqlStorage::appendEvent(const StoredEvent &e)
 {
-    QSqlQuery &q = prepared(AppendEvent,
-                            "INSERT INTO events (room_id, seq, ts, kind, author_id, "
-                            "client_msg_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    QSqlQuery &q = prepared(AppendEvent, "INSERT INTO events (room_id, seq, ts, kind, author_id, "
+                                         "client_msg_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
     q.bindValue(0, e.roomId);
     q.bindValue(1, e.seq);
     q.bindValue(2, e.ts);
@@ -443,10 +441,10 @@ std::optional<LoadedState> SqlStorage::loadLiveState()
         const auto it = indexOf.constFind(q.value(0).toLongLong());
         if (it == indexOf.constEnd())
             continue;
-        state.rooms[*it].participants.append(
-            {q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
-             quint8(q.value(4).toInt()), q.value(5).toLongLong(), q.value(6).toLongLong(),
-             q.value(7).toLongLong()});
+        state.rooms[*it].participants.append({q.value(1).toString(), q.value(2).toString(),
+                                              q.value(3).toString(), quint8(q.value(4).toInt()),
+                                              q.value(5).toLongLong(), q.value(6).toLongLong(),
+                                              q.value(7).toLongLong()});
     }
 
     if (!q.exec(QStringLiteral("SELECT b.room_id, b.participant_id, b.banned_by, b.banned_at "

@@ -14,3 +14,24 @@ hearth_add_test(tst_roomclient
 hearth_add_test(tst_models
     SOURCES desktop/tst_models.cpp desktop/desktoptest.h
     LIBS hearth_core LABELS desktop TIMEOUT 120)
+hearth_add_test(tst_identitystore
+    SOURCES desktop/tst_identitystore.cpp desktop/desktoptest.h
+    LIBS hearth_desktop qt6keychain LABELS desktop TIMEOUT 120)
+hearth_add_test(tst_appcontroller
+    SOURCES desktop/tst_appcontroller.cpp desktop/desktoptest.h
+    LIBS hearth_desktop LABELS desktop TIMEOUT 180)
+# Two real `hearth` processes (HEARTH_BINARY, from hearth_testsupport, is $<TARGET_FILE:hearth>).
+hearth_add_test(tst_endtoend
+    SOURCES desktop/tst_endtoend.cpp
+    LIBS qt6keychain LABELS desktop TIMEOUT 120)
+
+# The views, with Qt Quick Test (tests/qml/tst_*.qml) and the real QML module and models.
+find_package(Qt6 REQUIRED COMPONENTS QuickTest)
+hearth_add_test(tst_views
+    SOURCES ${PROJECT_SOURCE_DIR}/tests/qml/main.cpp
+        ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
+    LIBS hearth_desktop hearth_uiplugin Qt6::QuickTest Qt6::Quick Qt6::QuickControls2
+    LABELS desktop TIMEOUT 180)
+target_compile_definitions(tst_views PRIVATE
+    QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
+set_tests_properties(tst_views PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")

@@ -22,8 +22,12 @@ bool ServerProcess::start(int timeoutMs)
 {
     m_output.clear();
     m_url.clear();
-    QStringList args{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
-                     QStringLiteral("--bind"), QStringLiteral("127.0.0.1"), QStringLiteral("--db"),
+    QStringList args{QStringLiteral("serve"),
+                     QStringLiteral("--port"),
+                     QStringLiteral("0"),
+                     QStringLiteral("--bind"),
+                     QStringLiteral("127.0.0.1"),
+                     QStringLiteral("--db"),
                      m_databasePath};
     args += m_extra;
     m_process.start(QStringLiteral(HEARTH_BINARY), args);
@@ -53,6 +57,9 @@ bool ServerProcess::start(int timeoutMs)
 
 int ServerProcess::terminate(int timeoutMs)
 {
+    // Once reaped, processId() is 0, and kill(0, …) would signal our whole process group.
+    if (m_process.state() == QProcess::NotRunning || m_process.processId() <= 0)
+        return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
     ::kill(pid_t(m_process.processId()), SIGTERM);
     if (!m_process.waitForFinished(timeoutMs)) {
         kill();

@@ -36,8 +36,8 @@ void TestClient::disconnectNow()
 
 bool TestClient::waitForDisconnected(int timeoutMs)
 {
-    return QTest::qWaitFor(
-        [this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
+    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
+                           timeoutMs);
 }
 
 qint64 TestClient::send(QJsonObject request)
@@ -84,19 +84,19 @@ bool TestClient::hello(const Identity &identity)
     const QJsonObject reply = request(
         {{QStringLiteral("type"), QStringLiteral("hello")},
          {QStringLiteral("version"), Protocol::Version},
-         {QStringLiteral("identity"),
-          QJsonObject{{QStringLiteral("id"), identity.id},
-                      {QStringLiteral("secret"), identity.secret}}}});
+         {QStringLiteral("identity"), QJsonObject{{QStringLiteral("id"), identity.id},
+                                                  {QStringLiteral("secret"), identity.secret}}}});
     m_participantId = reply.value(QStringLiteral("result"))
                           .toObject()
                           .value(QStringLiteral("participant"))
                           .toString();
-    m_lastError = reply.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    m_lastError =
+        reply.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
     return reply.value(QStringLiteral("ok")).toBool();
 }
 
-QJsonObject TestClient::createRoom(const QString &name, const QString &displayName,
-                                   int capacity, const QJsonObject &settings)
+QJsonObject TestClient::createRoom(const QString &name, const QString &displayName, int capacity,
+                                   const QJsonObject &settings)
 {
     QJsonObject req{{QStringLiteral("type"), QStringLiteral("create_room")},
                     {QStringLiteral("name"), name},
@@ -105,7 +105,8 @@ QJsonObject TestClient::createRoom(const QString &name, const QString &displayNa
     if (!settings.isEmpty())
         req.insert(QStringLiteral("settings"), settings);
     const QJsonObject reply = request(req);
-    m_lastError = reply.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    m_lastError =
+        reply.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
     return reply.value(QStringLiteral("result")).toObject();
 }
 
@@ -116,7 +117,8 @@ QJsonObject TestClient::joinRoom(const QString &code, const QString &displayName
                                        {QStringLiteral("code"), code},
                                        {QStringLiteral("displayName"), displayName},
                                        {QStringLiteral("role"), role}});
-    m_lastError = reply.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    m_lastError =
+        reply.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
     return reply.value(QStringLiteral("result")).toObject();
 }
 

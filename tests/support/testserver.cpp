@@ -16,8 +16,8 @@ void resetPostgres(const QString &url)
 {
     const QUrl u(url);
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"),
-                                                    QStringLiteral("hearth-test-reset"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("hearth-test-reset"));
         db.setHostName(u.host());
         db.setPort(u.port(5432));
         db.setUserName(u.userName());

@@ -119,6 +119,7 @@ private Q_SLOTS:
         Reply<RoomSnapshot> joined;
         guest->joinRoom(JoinRoomArgs{code, u"Ben"_s, Role::Member, {}}, this, joined.callback());
         QTRY_VERIFY(joined.ok());
+        QTRY_COMPARE(host->lastSeq(code), 2); // Ben's participant_joined reached the host too
 
         QSignalSpy hostEvents(host.get(), &RoomClient::eventReceived);
         QSignalSpy guestEvents(guest.get(), &RoomClient::eventReceived);

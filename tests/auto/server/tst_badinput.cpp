@@ -29,34 +29,41 @@
 #include <vector>
 
 namespace {
-QString str(const char *s) {
+QString str(const char *s)
+{
     return QString::fromUtf8(s);
 }
 
-QJsonObject req(const char *type, std::initializer_list<QPair<QString, QJsonValue>> fields = {}) {
+QJsonObject req(const char *type, std::initializer_list<QPair<QString, QJsonValue>> fields = {})
+{
     QJsonObject o{{QStringLiteral("type"), str(type)}};
     for (const auto &f : fields)
         o.insert(f.first, f.second);
     return o;
 }
 
-QJsonObject errorOf(const QJsonObject &reply) {
+QJsonObject errorOf(const QJsonObject &reply)
+{
     return reply.value(QStringLiteral("error")).toObject();
 }
 
-QString errorCode(const QJsonObject &reply) {
+QString errorCode(const QJsonObject &reply)
+{
     return errorOf(reply).value(QStringLiteral("code")).toString();
 }
 
-bool ok(const QJsonObject &reply) {
+bool ok(const QJsonObject &reply)
+{
     return reply.value(QStringLiteral("ok")).toBool();
 }
 
-QString compact(const QJsonObject &o) {
+QString compact(const QJsonObject &o)
+{
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-bool isPresence(const QJsonObject &e, const QString &participant, bool online) {
+bool isPresence(const QJsonObject &e, const QString &participant, bool online)
+{
     const QJsonObject data = e.value(QStringLiteral("data")).toObject();
     return e.value(QStringLiteral("event")).toString() == QLatin1String("presence") &&
            data.value(QStringLiteral("participant")).toString() == participant &&
@@ -65,7 +72,8 @@ bool isPresence(const QJsonObject &e, const QString &participant, bool online) {
 
 // TestClient waits by polling with 10 ms sleeps (QTest::qWaitFor), ~30-40 ms a round trip; this
 // file makes thousands of them. These waits sleep in the event loop until something happens.
-template <typename Predicate> bool waitUntil(Predicate predicate, int timeoutMs = 5000) {
+template <typename Predicate> bool waitUntil(Predicate predicate, int timeoutMs = 5000)
+{
     if (predicate())
         return true;
     QDeadlineTimer deadline(timeoutMs);
@@ -82,17 +90,21 @@ template <typename Predicate> bool waitUntil(Predicate predicate, int timeoutMs 
 }
 
 // TestClient with the same calls, waiting with waitUntil().
-class FastClient : public TestClient {
+class FastClient : public TestClient
+{
 public:
-    bool connectTo(const QUrl &url, int timeoutMs = 5000) {
+    bool connectTo(const QUrl &url, int timeoutMs = 5000)
+    {
         socket().open(url);
         return waitUntil([this] { return isConnected(); }, timeoutMs);
     }
-    bool waitForDisconnected(int timeoutMs = 5000) {
+    bool waitForDisconnected(int timeoutMs = 5000)
+    {
         return waitUntil([this] { return socket().state() == QAbstractSocket::UnconnectedState; },
                          timeoutMs);
     }
-    QJsonObject waitReply(qint64 id, int timeoutMs = 5000) {
+    QJsonObject waitReply(qint64 id, int timeoutMs = 5000)
+    {
         QJsonObject reply;
         waitUntil(
             [&] {
@@ -102,7 +114,8 @@ public:
             timeoutMs);
         return reply;
     }
-    QJsonObject waitAnonymousReply(int timeoutMs = 5000) {
+    QJsonObject waitAnonymousReply(int timeoutMs = 5000)
+    {
         QJsonObject reply;
         waitUntil(
             [&] {
@@ -112,10 +125,12 @@ public:
             timeoutMs);
         return reply;
     }
-    QJsonObject request(const QJsonObject &request, int timeoutMs = 5000) {
+    QJsonObject request(const QJsonObject &request, int timeoutMs = 5000)
+    {
         return waitReply(send(request), timeoutMs);
     }
-    bool hello(const Identity &identity = Identity::generate()) {
+    bool hello(const Identity &identity = Identity::generate())
+    {
         m_me = identity;
         const QJsonObject reply =
             request({{QStringLiteral("type"), QStringLiteral("hello")},
@@ -136,7 +151,8 @@ public:
     QString participantId() const { return m_pid; }
     QString lastError() const { return m_lastError; }
     QJsonObject createRoom(const QString &name, const QString &displayName, int capacity = 10,
-                           const QJsonObject &settings = {}) {
+                           const QJsonObject &settings = {})
+    {
         QJsonObject r{{QStringLiteral("type"), QStringLiteral("create_room")},
                       {QStringLiteral("name"), name},
                       {QStringLiteral("displayName"), displayName},
@@ -148,7 +164,8 @@ public:
         return reply.value(QStringLiteral("result")).toObject();
     }
     QJsonObject joinRoom(const QString &code, const QString &displayName,
-                         const QString &role = QStringLiteral("member")) {
+                         const QString &role = QStringLiteral("member"))
+    {
         const QJsonObject reply = request({{QStringLiteral("type"), QStringLiteral("join_room")},
                                            {QStringLiteral("code"), code},
                                            {QStringLiteral("displayName"), displayName},
@@ -157,7 +174,8 @@ public:
         return reply.value(QStringLiteral("result")).toObject();
     }
     bool waitForEvent(const std::function<bool(const QJsonObject &)> &predicate,
-                      int timeoutMs = 5000) {
+                      int timeoutMs = 5000)
+    {
         return waitUntil(
             [&] {
                 const QList<QJsonObject> seen = events();
@@ -165,7 +183,8 @@ public:
             },
             timeoutMs);
     }
-    bool waitForEventKind(const QString &kind, int timeoutMs = 5000) {
+    bool waitForEventKind(const QString &kind, int timeoutMs = 5000)
+    {
         return waitForEvent(
             [&](const QJsonObject &e) {
                 return e.value(QStringLiteral("event")).toString() == kind;
@@ -183,21 +202,24 @@ private:
 // never does: stop reading, never answer pings. It reads only while one of its wait functions
 // runs; otherwise the bytes stay in the kernel (whose receive buffer can be made small). Its
 // socket is not known to the event loop, so its waits poll.
-class RawWebSocket {
+class RawWebSocket
+{
 public:
     struct Frame {
         int opcode = 0;
         QByteArray payload;
     };
 
-    ~RawWebSocket() {
+    ~RawWebSocket()
+    {
         if (m_fd >= 0)
             ::close(m_fd);
     }
 
     // Connects (and does the opening handshake) to 127.0.0.1:port. receiveBuffer > 0 shrinks
     // SO_RCVBUF before connecting, so that the TCP window stays small.
-    bool open(quint16 port, int receiveBuffer = 0, int timeoutMs = 5000) {
+    bool open(quint16 port, int receiveBuffer = 0, int timeoutMs = 5000)
+    {
         m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
         if (m_fd < 0)
             return false;
@@ -236,9 +258,18 @@ public:
         return true;
     }
 
-    bool sendText(const QByteArray &payload, int timeoutMs = 5000) {
+    bool sendText(const QByteArray &payload, int timeoutMs = 5000)
+    {
+        return sendFrame(0x1, payload, timeoutMs);
+    }
+
+    // A ping of our own: a frame, though not a message.
+    bool sendPing(int timeoutMs = 5000) { return sendFrame(0x9, "are you there", timeoutMs); }
+
+    bool sendFrame(int opcode, const QByteArray &payload, int timeoutMs)
+    {
         QByteArray frame;
-        frame.append(char(0x81)); // FIN, text
+        frame.append(char(0x80 | opcode)); // FIN
         const quint64 n = quint64(payload.size());
         if (n < 126) {
             frame.append(char(0x80 | n));
@@ -258,12 +289,14 @@ public:
         return writeAll(frame, timeoutMs);
     }
 
-    bool sendJson(const QJsonObject &o) {
+    bool sendJson(const QJsonObject &o)
+    {
         return sendText(QJsonDocument(o).toJson(QJsonDocument::Compact));
     }
 
     // Reads (only now) and waits for a text frame holding a reply with this id.
-    QJsonObject waitReply(qint64 id, int timeoutMs = 5000) {
+    QJsonObject waitReply(qint64 id, int timeoutMs = 5000)
+    {
         QJsonObject found;
         [[maybe_unused]] const bool done = QTest::qWaitFor(
             [&] {
@@ -285,7 +318,8 @@ public:
     }
 
     // Reads until the server has closed the TCP connection (or the time is up).
-    bool waitForEof(int timeoutMs) {
+    bool waitForEof(int timeoutMs)
+    {
         return QTest::qWaitFor(
             [this] {
                 pump();
@@ -294,7 +328,24 @@ public:
             timeoutMs);
     }
 
-    int pings() const {
+    // Bytes as they are, for frames no library would send.
+    bool sendRaw(const QByteArray &bytes, int timeoutMs = 5000)
+    {
+        return writeAll(bytes, timeoutMs);
+    }
+
+    // The code of the server's close frame; -1 if none came.
+    int closeCode() const
+    {
+        for (const Frame &f : m_frames) {
+            if (f.opcode == 0x8 && f.payload.size() >= 2)
+                return (uchar(f.payload[0]) << 8) | uchar(f.payload[1]);
+        }
+        return -1;
+    }
+
+    int pings() const
+    {
         int n = 0;
         for (const Frame &f : m_frames)
             n += f.opcode == 0x9;
@@ -302,7 +353,8 @@ public:
     }
 
 private:
-    bool writeAll(const QByteArray &data, int timeoutMs) {
+    bool writeAll(const QByteArray &data, int timeoutMs)
+    {
         qsizetype done = 0;
         return QTest::qWaitFor(
             [&] {
@@ -320,7 +372,8 @@ private:
             timeoutMs);
     }
 
-    void pumpRaw() {
+    void pumpRaw()
+    {
         char chunk[65536];
         for (;;) {
             const ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
@@ -334,7 +387,8 @@ private:
         }
     }
 
-    void pump() {
+    void pump()
+    {
         pumpRaw();
         if (!m_open)
             return;
@@ -372,7 +426,8 @@ private:
 };
 } // namespace
 
-class tst_BadInput : public QObject {
+class tst_BadInput : public QObject
+{
     Q_OBJECT
 
 private:
@@ -382,7 +437,8 @@ private:
     QString m_bystanderCode;
 
     // A fresh server (adjusted) with the bystanders' room in it.
-    bool startServer(const std::function<void(ServerConfig &)> &adjust = {}) {
+    bool startServer(const std::function<void(ServerConfig &)> &adjust = {})
+    {
         m_bystanderHost.reset();
         m_bystander.reset();
         m_server.reset();
@@ -414,7 +470,8 @@ private:
         return true;
     }
 
-    std::unique_ptr<FastClient> client(bool sayHello = true) {
+    std::unique_ptr<FastClient> client(bool sayHello = true)
+    {
         auto c = std::make_unique<FastClient>();
         if (!c->connectTo(m_server->url()))
             return nullptr;
@@ -423,7 +480,8 @@ private:
         return c;
     }
 
-    QString hostRoom(FastClient &host, const QJsonObject &settings = {}) {
+    QString hostRoom(FastClient &host, const QJsonObject &settings = {})
+    {
         return host.createRoom(str("Target"), str("Ana"), 10, settings)
             .value(QStringLiteral("room"))
             .toObject()
@@ -433,7 +491,8 @@ private:
 
     // The server is up, a fresh client can say hello, the bystanders saw nothing and their
     // room still works. Use through VERIFY_UNHARMED().
-    void verifyUnharmed() {
+    void verifyUnharmed()
+    {
         QVERIFY(m_server->server()->isListening());
         FastClient fresh;
         QVERIFY(fresh.connectTo(m_server->url()));
@@ -468,11 +527,20 @@ private:
     } while (false)
 
 private Q_SLOTS:
-    void init() {
+    void initTestCase()
+    {
+        QString why;
+        if (TestServer::postgresMissing(&why))
+            QSKIP(qPrintable(why));
+    }
+
+    void init()
+    {
         QVERIFY(startServer());
     }
 
-    void cleanup() {
+    void cleanup()
+    {
         m_bystanderHost.reset();
         m_bystander.reset();
         m_server.reset();
@@ -480,7 +548,8 @@ private Q_SLOTS:
 
     // --- frames and fields -------------------------------------------------------------------
 
-    void badRequests_data() {
+    void badRequests_data()
+    {
         // "frame" is sent as is after hello, by the host of its own room; @ROOM@ is that room's
         // code and @SELF@ its participant id. Requests carry "id": 777 unless unreadable.
         QTest::addColumn<QString>("frame");
@@ -698,8 +767,11 @@ private Q_SLOTS:
             "bad_request");
         row("history: after -1", str(R"({"id":777,"type":"history","room":"@ROOM@","after":-1})"),
             "bad_request");
-        row("history: before and after",
-            str(R"({"id":777,"type":"history","room":"@ROOM@","before":5,"after":1})"),
+        row("history: before not above after + 1",
+            str(R"({"id":777,"type":"history","room":"@ROOM@","before":2,"after":1})"),
+            "bad_request");
+        row("history: before below after",
+            str(R"({"id":777,"type":"history","room":"@ROOM@","before":3,"after":10})"),
             "bad_request");
 
         // host operations
@@ -750,7 +822,8 @@ private Q_SLOTS:
             str(R"({"id":777,"type":"transfer_host","room":"@ROOM@"})"), "bad_request");
     }
 
-    void badRequests() {
+    void badRequests()
+    {
         QFETCH(QString, frame);
         QFETCH(QString, code);
         QFETCH(bool, nullId);
@@ -802,7 +875,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void invalidCodes_data() {
+    void invalidCodes_data()
+    {
         QTest::addColumn<QJsonValue>("code");
         QTest::addColumn<QString>("error");
         const QString notFound = str("room_not_found");
@@ -826,7 +900,8 @@ private Q_SLOTS:
                                 << badRequest;
     }
 
-    void invalidCodes() {
+    void invalidCodes()
+    {
         QFETCH(QJsonValue, code);
         QFETCH(QString, error);
         auto target = client();
@@ -866,7 +941,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void beforeHello_data() {
+    void beforeHello_data()
+    {
         QTest::addColumn<QString>("type");
         for (const char *type : {"create_room", "join_room", "leave_room", "send_chat", "history",
                                  "set_status", "room_info", "update_settings", "set_state", "admit",
@@ -874,7 +950,8 @@ private Q_SLOTS:
             QTest::newRow(type) << str(type);
     }
 
-    void beforeHello() {
+    void beforeHello()
+    {
         QFETCH(QString, type);
         auto early = client(false);
         QVERIFY(early);
@@ -900,7 +977,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void secondHello() {
+    void secondHello()
+    {
         auto c = client();
         QVERIFY(c);
         const QString first = c->participantId();
@@ -925,7 +1003,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void badHello_data() {
+    void badHello_data()
+    {
         QTest::addColumn<QJsonObject>("hello");
         QTest::addColumn<QString>("error");
         const Identity me = Identity::generate();
@@ -964,7 +1043,8 @@ private Q_SLOTS:
             << str("bad_request");
     }
 
-    void badHello() {
+    void badHello()
+    {
         QFETCH(QJsonObject, hello);
         QFETCH(QString, error);
         auto c = client(false);
@@ -983,7 +1063,8 @@ private Q_SLOTS:
 
     // --- frames that close the connection ------------------------------------------------------
 
-    void binaryFrameCloses() {
+    void binaryFrameCloses()
+    {
         auto attacker = client();
         auto friendly = client();
         QVERIFY(attacker && friendly);
@@ -1002,7 +1083,73 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void oversizedFrame_data() {
+    void malformedWebSocketFrames_data()
+    {
+        // Frames that break RFC 6455 itself (sent raw after a proper hello): the connection is
+        // failed with the RFC's close code, nothing else happens.
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("closeCode");
+        auto masked = [](uchar b0, const QByteArray &payload) {
+            QByteArray f;
+            f.append(char(b0));
+            f.append(char(0x80 | payload.size())); // payloads here are < 126
+            const char mask[4] = {0x01, 0x02, 0x03, 0x04};
+            f.append(mask, 4);
+            for (qsizetype i = 0; i < payload.size(); ++i)
+                f.append(char(payload[i] ^ mask[i % 4]));
+            return f;
+        };
+        const QByteArray ping = R"({"id":777,"type":"ping"})";
+        // (An unmasked client frame is not here: Qt 6.4 accepts it, though RFC 6455 5.1 says
+        // the server must close; harmless, the payload is just read as a message.)
+        QTest::newRow("invalid UTF-8")
+            << masked(0x81, QByteArray("{\"id\":7,\"x\":\"\xff\xfe\"}")) << 1007;
+        QTest::newRow("reserved opcode 3") << masked(0x83, ping) << 1002;
+        QTest::newRow("RSV1 without an extension") << masked(0xC1, ping) << 1002;
+        QTest::newRow("continuation without a start") << masked(0x80, ping) << 1002;
+        QTest::newRow("ping without FIN") << masked(0x09, "x") << 1002;
+        QTest::newRow("new message inside a fragmented one")
+            << QByteArray(masked(0x01, "{\"id\":") + masked(0x81, ping)) << 1002;
+        QTest::newRow("close with a reserved code")
+            << masked(0x88, QByteArray("\x03\xe7", 2)) << 1002; // 999
+        QTest::newRow("64-bit length with the top bit set")
+            << QByteArray("\x81\xff\x80\x00\x00\x00\x00\x00\x00\x01\x01\x02\x03\x04", 14) << 1002;
+    }
+
+    void malformedWebSocketFrames()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, closeCode);
+        auto host = client();
+        QVERIFY(host);
+        const QString room = hostRoom(*host);
+        RawWebSocket raw;
+        QVERIFY(raw.open(m_server->server()->port()));
+        const Identity me = Identity::generate();
+        QVERIFY(raw.sendJson(
+            {{str("id"), 1},
+             {str("type"), str("hello")},
+             {str("version"), 1},
+             {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
+        QVERIFY(ok(raw.waitReply(1)));
+        QVERIFY(raw.sendJson({{str("id"), 2},
+                              {str("type"), str("join_room")},
+                              {str("code"), room},
+                              {str("displayName"), str("Raw")}}));
+        QVERIFY(ok(raw.waitReply(2)));
+        const QString rawId = IdentityRules::participantIdFor(me.id);
+
+        QVERIFY(raw.sendRaw(bytes));
+        QVERIFY2(raw.waitForEof(5000), "the connection was not closed");
+        QCOMPARE(raw.closeCode(), closeCode);
+        QVERIFY(
+            host->waitForEvent([&](const QJsonObject &e) { return isPresence(e, rawId, false); }));
+        QVERIFY(host->eventsOf(str("chat")).isEmpty());
+        VERIFY_UNHARMED();
+    }
+
+    void oversizedFrame_data()
+    {
         QTest::addColumn<int>("bytes");
         QTest::addColumn<int>("fragment"); // outgoing frame size; 0: one frame
         QTest::addColumn<bool>("closes");
@@ -1013,7 +1160,8 @@ private Q_SLOTS:
         QTest::newRow("65536 bytes in 4 KiB fragments: allowed") << 65536 << 4096 << false;
     }
 
-    void oversizedFrame() {
+    void oversizedFrame()
+    {
         QFETCH(int, bytes);
         QFETCH(int, fragment);
         QFETCH(bool, closes);
@@ -1054,7 +1202,8 @@ private Q_SLOTS:
 
     // --- floods --------------------------------------------------------------------------------
 
-    void requestFlood() {
+    void requestFlood()
+    {
         QVERIFY(startServer([](ServerConfig &c) {
             c.limits.requestsPerSecond = 20; // the defaults, said out loud
             c.maxConsecutiveRefusals = 50;
@@ -1067,10 +1216,14 @@ private Q_SLOTS:
         QVERIFY(host->waitForEventKind(str("participant_joined")));
 
         std::vector<qint64> ids;
+        QElapsedTimer timer;
+        timer.start();
         for (int i = 0; i < 400; ++i)
             ids.push_back(attacker->send(req("ping")));
         QVERIFY(attacker->waitForDisconnected(10000));
         QCOMPARE(attacker->closeCode(), 1008);
+        // Tokens refill at 20 a second while the flood is worked through.
+        const qint64 refilled = timer.elapsed() * 20 / 1000 + 1;
 
         int accepted = 0, limited = 0, unanswered = 0, longestRefusedRun = 0, run = 0;
         for (qint64 id : ids) {
@@ -1092,7 +1245,9 @@ private Q_SLOTS:
         }
         // A burst of twice the rate (40; the attacker spent two on hello and join), then
         // refusals until 50 in a row close the connection; nothing is answered after that.
-        QVERIFY2(accepted >= 38 && accepted <= 45, qPrintable(QString::number(accepted)));
+        QVERIFY2(
+            accepted >= 38 && accepted <= 40 + refilled,
+            qPrintable(QStringLiteral("%1 accepted, %2 refilled").arg(accepted).arg(refilled)));
         QCOMPARE(longestRefusedRun, 50);
         QVERIFY(unanswered > 0);
         QCOMPARE(accepted + limited + unanswered, 400);
@@ -1105,7 +1260,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void requestsAreAllowedAgainAfterTheWait() {
+    void requestsAreAllowedAgainAfterTheWait()
+    {
         QVERIFY(startServer());
         auto c = client();
         QVERIFY(c);
@@ -1127,7 +1283,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void joinGuessFlood_data() {
+    void joinGuessFlood_data()
+    {
         QTest::addColumn<QString>("guess"); // what the guesser sends as code
         QTest::addColumn<bool>("withPassword");
         QTest::addColumn<QString>("failure");
@@ -1136,13 +1293,14 @@ private Q_SLOTS:
         QTest::newRow("wrong passwords") << str("target") << true << str("wrong_password");
     }
 
-    void joinGuessFlood() {
+    void joinGuessFlood()
+    {
         QFETCH(QString, guess);
         QFETCH(bool, withPassword);
         QFETCH(QString, failure);
         QVERIFY(startServer([](ServerConfig &c) {
             c.joinFailureBurst = 10;
-            c.joinFailureRefillSeconds = 2; // shorter than the default 6 s, to keep this quick
+            c.joinFailureRefillSeconds = 1; // shorter than the default 6 s, to keep this quick
             c.joinFailuresPerMinuteTotal = 200;
         }));
         auto host = client();
@@ -1175,7 +1333,7 @@ private Q_SLOTS:
         const QJsonObject limited = join(*guesser, room, str("another guess"));
         QCOMPARE(errorCode(limited), str("rate_limited"));
         const qint64 retry = errorOf(limited).value(str("retryAfterMs")).toInteger(-1);
-        QVERIFY2(retry > 0 && retry <= 2000, qPrintable(QString::number(retry)));
+        QVERIFY2(retry > 0 && retry <= 1000, qPrintable(QString::number(retry)));
         // While limited, the address gets no join at all, not even with the right code (and
         // password): otherwise "rate_limited" vs "room_not_found" would tell codes apart.
         QCOMPARE(errorCode(join(*guesser, room, withPassword ? str("sesame") : QString())),
@@ -1198,7 +1356,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void joinGuessGlobalLimit() {
+    void joinGuessGlobalLimit()
+    {
         // The total limit alone (per-address burst out of reach) stops guessing as well.
         QVERIFY(startServer([](ServerConfig &c) {
             c.joinFailureBurst = 1000;
@@ -1222,7 +1381,8 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void chatFlood() {
+    void chatFlood()
+    {
         QVERIFY(startServer([](ServerConfig &c) {
             c.limits.chatPerSecond = 5; // bursts of 10
             c.limits.requestsPerSecond = 100;
@@ -1236,6 +1396,8 @@ private Q_SLOTS:
         host->clearEvents();
 
         std::vector<qint64> ids;
+        QElapsedTimer timer;
+        timer.start();
         for (int i = 0; i < 30; ++i)
             ids.push_back(attacker->send(
                 req("send_chat",
@@ -1255,8 +1417,12 @@ private Q_SLOTS:
             QVERIFY2(retry > 0 && retry <= 200, qPrintable(QString::number(retry)));
             ++limited;
         }
-        QVERIFY2(acknowledged.size() >= 10 && acknowledged.size() <= 12,
-                 qPrintable(QString::number(acknowledged.size())));
+        // A burst of 10, and 5 a second more while the burst is worked through.
+        const qint64 refilled = timer.elapsed() * 5 / 1000 + 1;
+        QVERIFY2(acknowledged.size() >= 10 && acknowledged.size() <= 10 + refilled,
+                 qPrintable(QStringLiteral("%1 acknowledged, %2 refilled")
+                                .arg(acknowledged.size())
+                                .arg(refilled)));
         QCOMPARE(acknowledged.size() + limited, 30);
         QVERIFY(attacker->isConnected()); // 20 refusals: limited, not closed
 
@@ -1274,7 +1440,8 @@ private Q_SLOTS:
 
     // --- silent and slow peers -----------------------------------------------------------------
 
-    void noHelloIsClosed() {
+    void noHelloIsClosed()
+    {
         QVERIFY(startServer([](ServerConfig &c) { c.helloTimeoutSeconds = 1; }));
         const int before = m_server->server()->connectionCount();
         auto mute = client(false);
@@ -1300,9 +1467,13 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void silentClientIsDropped() {
+    void silentClientIsDropped()
+    {
         QVERIFY(startServer([](ServerConfig &c) {
-            c.limits.idleTimeoutSeconds = 2;
+            // Not 2: the sweep runs once a second, so a healthy peer last heard 0.95 s before
+            // a sweep is first pinged at the next one, and a late timer could then already
+            // find it over a 2 s timeout.
+            c.limits.idleTimeoutSeconds = 3;
             c.limits.heartbeatSeconds = 1;
             c.limits.graceSeconds = 60;
         }));
@@ -1333,10 +1504,10 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         QVERIFY(host->waitForEvent(
-            [&](const QJsonObject &e) { return isPresence(e, silentId, false); }, 8000));
+            [&](const QJsonObject &e) { return isPresence(e, silentId, false); }, 10000));
         const qint64 elapsed = timer.elapsed();
-        // Not before the idle timeout (2 s), and within it plus the sweep's second and slack.
-        QVERIFY2(elapsed >= 1500 && elapsed <= 6000, qPrintable(QString::number(elapsed)));
+        // Not before the idle timeout (3 s), and within it plus the sweep's second and slack.
+        QVERIFY2(elapsed >= 2500 && elapsed <= 7000, qPrintable(QString::number(elapsed)));
         QTRY_COMPARE(m_server->server()->connectionCount(), connections);
         // The server did ping it, and then gave up on it.
         QVERIFY(silent.waitForEof(5000));
@@ -1355,7 +1526,130 @@ private Q_SLOTS:
         VERIFY_UNHARMED();
     }
 
-    void slowReaderIsDropped() {
+    void clientPingsCountAsLife()
+    {
+        // "A connection from which nothing (no frame, no pong) has arrived for
+        // idleTimeoutSeconds is closed": a peer that keeps sending frames is not silent.
+        QVERIFY(startServer([](ServerConfig &c) {
+            // Not 2: the sweep runs once a second, so a healthy peer last heard 0.95 s before
+            // a sweep is first pinged at the next one, and a late timer could then already
+            // find it over a 2 s timeout.
+            c.limits.idleTimeoutSeconds = 3;
+            c.limits.heartbeatSeconds = 1;
+        }));
+        auto host = client();
+        QVERIFY(host);
+        const QString room = hostRoom(*host);
+        RawWebSocket pinger;
+        QVERIFY(pinger.open(m_server->server()->port()));
+        const Identity me = Identity::generate();
+        QVERIFY(pinger.sendJson(
+            {{str("id"), 1},
+             {str("type"), str("hello")},
+             {str("version"), 1},
+             {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
+        QVERIFY(ok(pinger.waitReply(1)));
+        QVERIFY(pinger.sendJson({{str("id"), 2},
+                                 {str("type"), str("join_room")},
+                                 {str("code"), room},
+                                 {str("displayName"), str("Pinger")}}));
+        QVERIFY(ok(pinger.waitReply(2)));
+        const QString pingerId = IdentityRules::participantIdFor(me.id);
+
+        // Well over the idle timeout, a frame every 300 ms, never a pong.
+        QElapsedTimer timer;
+        timer.start();
+        bool dropped = false;
+        while (timer.elapsed() < 8000 && !dropped) {
+            QVERIFY(pinger.sendPing());
+            dropped = host->waitForEvent(
+                [&](const QJsonObject &e) { return isPresence(e, pingerId, false); }, 300);
+        }
+        QEXPECT_FAIL("",
+                     "server bug: only text messages and pongs refresh lastHeardMs; a "
+                     "client's own frames (pings, continuation frames) do not, so a client that "
+                     "sends frames but does not answer pings is dropped as silent",
+                     Continue);
+        QVERIFY2(!dropped, qPrintable(QStringLiteral("dropped after %1 ms").arg(timer.elapsed())));
+        VERIFY_UNHARMED();
+    }
+
+    void refusalsThatAreNotRateLimitsDoNotClose()
+    {
+        // "A connection that keeps sending while limited (50 refused requests in a row) is
+        // closed with 1008": a client within its rate whose requests fail for other reasons is
+        // not flooding.
+        QVERIFY(startServer([](ServerConfig &c) {
+            c.limits.requestsPerSecond = 1000;
+            c.maxConsecutiveRefusals = 50;
+        }));
+        auto c = client();
+        QVERIFY(c);
+        int notMember = 0;
+        for (int i = 0; i < 60 && c->isConnected(); ++i) {
+            const QJsonObject reply =
+                c->request(req("room_info", {{str("room"), str("ZZZZZZ")}}), 2000);
+            notMember += errorCode(reply) == str("not_member");
+        }
+        QEXPECT_FAIL("",
+                     "server bug: RoomServerPrivate::refuse() counts every refusal "
+                     "(not_member, bad_request, ...) towards maxConsecutiveRefusals, not only "
+                     "rate_limited ones; the 50th failed request in a row closes with 1008",
+                     Abort);
+        QCOMPARE(notMember, 60);
+        QVERIFY(c->isConnected());
+        VERIFY_UNHARMED();
+    }
+
+    void burstToAFastReaderIsNotADrop()
+    {
+        // The default maxQueuedBytes (1 MiB). A client that reads everything asks for one full
+        // history page of long messages: about 1.2 MB in one reply.
+        QVERIFY(startServer([](ServerConfig &c) {
+            c.limits.requestsPerSecond = 100000;
+            c.limits.chatPerSecond = 100000;
+        }));
+        QCOMPARE(m_server->config().maxQueuedBytes, qint64(1) << 20);
+        auto host = client();
+        QVERIFY(host);
+        const QString room = hostRoom(*host);
+        const QString text = QString(2000, QChar(0x65E5)); // 2000 characters, 6000 bytes
+        for (int round = 0; round < 10; ++round) {
+            std::vector<qint64> ids;
+            for (int i = 0; i < 20; ++i)
+                ids.push_back(
+                    host->send(req("send_chat", {{str("room"), room}, {str("text"), text}})));
+            for (qint64 id : ids)
+                QVERIFY(ok(host->waitReply(id, 10000)));
+        }
+        auto reader = client();
+        QVERIFY(reader);
+        QVERIFY(!reader->joinRoom(room, str("Reader")).isEmpty());
+        QVERIFY(host->waitForEventKind(str("participant_joined")));
+
+        const qint64 id = reader->send(
+            req("history", {{str("room"), room}, {str("before"), 202}, {str("limit"), 200}}));
+        QJsonObject page;
+        QVERIFY(waitUntil(
+            [&] {
+                page = reader->TestClient::waitReply(id, 0);
+                return !page.isEmpty() || !reader->isConnected();
+            },
+            10000));
+        QEXPECT_FAIL("",
+                     "server bug: Session::send() compares QWebSocket::bytesToWrite() with "
+                     "maxQueuedBytes right after queueing, before the event loop wrote anything "
+                     "to the kernel, so one reply or one group commit's fan-out larger than "
+                     "maxQueuedBytes drops a client that reads everything at once",
+                     Abort);
+        QVERIFY2(ok(page), "the reader was dropped instead of answered");
+        QCOMPARE(page.value(str("result")).toObject().value(str("events")).toArray().size(), 200);
+        QVERIFY(reader->isConnected());
+        VERIFY_UNHARMED();
+    }
+
+    void slowReaderIsDropped()
+    {
         QVERIFY(startServer([](ServerConfig &c) {
             c.maxQueuedBytes = 64 * 1024;
             c.limits.requestsPerSecond = 100000;
@@ -1397,7 +1691,11 @@ private Q_SLOTS:
         const QString text = QString(1900, u'w');
         QList<qint64> acknowledged;
         bool dropped = false;
-        for (int round = 0; round < 100 && !dropped; ++round) {
+        // How much it takes depends on the kernel's socket buffers (the server's send buffer
+        // grows up to tcp_wmem's maximum, 4 MiB by default); 5000 messages are 10 MB. Twenty
+        // at a time: one group commit's fan-out to the host stays under maxQueuedBytes (see
+        // burstToAFastReaderIsNotADrop for why that matters).
+        for (int round = 0; round < 250 && !dropped; ++round) {
             std::vector<qint64> ids;
             for (int i = 0; i < 20; ++i)
                 ids.push_back(

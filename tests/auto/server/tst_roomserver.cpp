@@ -62,9 +62,12 @@ private:
     // A host with a room; returns the code.
     QString hostRoom(TestClient &host, int capacity = 10, const QJsonObject &settings = {})
     {
-        const QJsonObject result = host.createRoom(str("Game night"), str("Ana"), capacity,
-                                                   settings);
-        return result.value(QStringLiteral("room")).toObject().value(QStringLiteral("code")).toString();
+        const QJsonObject result =
+            host.createRoom(str("Game night"), str("Ana"), capacity, settings);
+        return result.value(QStringLiteral("room"))
+            .toObject()
+            .value(QStringLiteral("code"))
+            .toString();
     }
 
 private Q_SLOTS:
@@ -141,11 +144,16 @@ private Q_SLOTS:
         QCOMPARE(room.value(str("seats")).toInt(), 1);
         QCOMPARE(room.value(str("lastSeq")).toInt(), 1);
         QCOMPARE(created.value(str("participants")).toArray().size(), 1);
-        QCOMPARE(created.value(str("participants")).toArray()[0].toObject().value(str("role")).toString(),
+        QCOMPARE(created.value(str("participants"))
+                     .toArray()[0]
+                     .toObject()
+                     .value(str("role"))
+                     .toString(),
                  str("host"));
 
         // Typed the way people type it: lower case, with a dash and spaces.
-        const QString typed = QStringLiteral(" %1-%2 ").arg(code.left(3).toLower(), code.mid(3).toLower());
+        const QString typed =
+            QStringLiteral(" %1-%2 ").arg(code.left(3).toLower(), code.mid(3).toLower());
         auto ben = client();
         QVERIFY(ben);
         const QJsonObject joined = ben->joinRoom(typed, str("  Ben  "));
@@ -160,7 +168,12 @@ private Q_SLOTS:
         const QJsonObject ev = host->eventsOf(str("participant_joined")).first();
         QCOMPARE(ev.value(str("seq")).toInt(), 2);
         QCOMPARE(ev.value(str("room")).toString(), code);
-        QCOMPARE(ev.value(str("data")).toObject().value(str("participant")).toObject().value(str("name")).toString(),
+        QCOMPARE(ev.value(str("data"))
+                     .toObject()
+                     .value(str("participant"))
+                     .toObject()
+                     .value(str("name"))
+                     .toString(),
                  str("Ben"));
         // Ben does not get his own join pushed: it is in his snapshot.
         QTest::qWait(50);
@@ -183,22 +196,29 @@ private Q_SLOTS:
         auto outsider = client(); // connected, said hello, in no room
         QVERIFY(outsider);
 
-        const QJsonObject sent = inA[0]->request(req("send_chat", {{str("room"), codeA},
-                                                                    {str("text"), str("only for A")},
-                                                                    {str("clientMsgId"), str("m1")}}));
+        const QJsonObject sent =
+            inA[0]->request(req("send_chat", {{str("room"), codeA},
+                                              {str("text"), str("only for A")},
+                                              {str("clientMsgId"), str("m1")}}));
         QVERIFY2(ok(sent), qPrintable(errorCode(sent)));
-        const qint64 seq = qint64(sent.value(str("result")).toObject().value(str("seq")).toDouble());
-        auto isChat = [](const QJsonObject &e) { return e.value(str("event")).toString() == str("chat"); };
+        const qint64 seq =
+            qint64(sent.value(str("result")).toObject().value(str("seq")).toDouble());
+        auto isChat = [](const QJsonObject &e) {
+            return e.value(str("event")).toString() == str("chat");
+        };
         QVERIFY(hostA->waitForEvent(isChat));
         for (auto &c : inA) {
             QVERIFY(c->waitForEvent(isChat));
             const QJsonObject chat = c->eventsOf(str("chat")).first();
             QCOMPARE(qint64(chat.value(str("seq")).toDouble()), seq);
-            QCOMPARE(chat.value(str("data")).toObject().value(str("text")).toString(), str("only for A"));
-            QCOMPARE(chat.value(str("data")).toObject().value(str("author")).toString(), inA[0]->participantId());
+            QCOMPARE(chat.value(str("data")).toObject().value(str("text")).toString(),
+                     str("only for A"));
+            QCOMPARE(chat.value(str("data")).toObject().value(str("author")).toString(),
+                     inA[0]->participantId());
         }
         // A round trip in room B and for the outsider proves nothing of A is still in flight.
-        QVERIFY(ok(inB[0]->request(req("send_chat", {{str("room"), codeB}, {str("text"), str("B here")}}))));
+        QVERIFY(ok(inB[0]->request(
+            req("send_chat", {{str("room"), codeB}, {str("text"), str("B here")}}))));
         for (auto &c : inB)
             QVERIFY(c->waitForEvent(isChat));
         QVERIFY(ok(outsider->request(req("ping"))));
@@ -210,11 +230,13 @@ private Q_SLOTS:
         QVERIFY(outsider->events().isEmpty());
 
         // A non-member cannot act on the room, nor learn whether it exists.
-        const QJsonObject intrude = outsider->request(req("send_chat", {{str("room"), codeA}, {str("text"), str("hi")}}));
+        const QJsonObject intrude =
+            outsider->request(req("send_chat", {{str("room"), codeA}, {str("text"), str("hi")}}));
         QCOMPARE(errorCode(intrude), str("not_member"));
         const QJsonObject info = outsider->request(req("room_info", {{str("room"), codeA}}));
         QCOMPARE(errorCode(info), str("not_member"));
-        const QJsonObject none = outsider->request(req("room_info", {{str("room"), str("ZZZZZZ")}}));
+        const QJsonObject none =
+            outsider->request(req("room_info", {{str("room"), str("ZZZZZZ")}}));
         QCOMPARE(errorCode(none), str("not_member"));
     }
 
@@ -224,11 +246,14 @@ private Q_SLOTS:
         QVERIFY(host);
         const QString code = hostRoom(*host);
         for (int i = 0; i < 250; ++i)
-            host->send(req("send_chat", {{str("room"), code}, {str("text"), QStringLiteral("m%1").arg(i)}}));
+            host->send(req("send_chat",
+                           {{str("room"), code}, {str("text"), QStringLiteral("m%1").arg(i)}}));
         // The last reply arrives after all the others: replies come in completion order.
-        QVERIFY(host->waitForEvent([](const QJsonObject &e) { return e.value(str("seq")).toInt() == 251; }, 10000));
+        QVERIFY(host->waitForEvent(
+            [](const QJsonObject &e) { return e.value(str("seq")).toInt() == 251; }, 10000));
 
-        const QJsonObject newest = host->request(req("history", {{str("room"), code}, {str("limit"), 200}}));
+        const QJsonObject newest =
+            host->request(req("history", {{str("room"), code}, {str("limit"), 200}}));
         QVERIFY(ok(newest));
         const QJsonObject page1 = newest.value(str("result")).toObject();
         QJsonArray events = page1.value(str("events")).toArray();
@@ -239,15 +264,18 @@ private Q_SLOTS:
         QCOMPARE(page1.value(str("lastSeq")).toInt(), 251);
         QCOMPARE(page1.value(str("firstSeq")).toInt(), 1);
 
-        const QJsonObject older = host->request(req("history", {{str("room"), code}, {str("before"), 52}, {str("limit"), 200}}));
+        const QJsonObject older = host->request(
+            req("history", {{str("room"), code}, {str("before"), 52}, {str("limit"), 200}}));
         const QJsonObject page2 = older.value(str("result")).toObject();
         events = page2.value(str("events")).toArray();
         QCOMPARE(events.size(), 51);
         QCOMPARE(events.first().toObject().value(str("seq")).toInt(), 1);
-        QCOMPARE(events.first().toObject().value(str("event")).toString(), str("participant_joined"));
+        QCOMPARE(events.first().toObject().value(str("event")).toString(),
+                 str("participant_joined"));
         QVERIFY(!page2.value(str("hasMore")).toBool());
 
-        const QJsonObject after = host->request(req("history", {{str("room"), code}, {str("after"), 240}, {str("limit"), 5}}));
+        const QJsonObject after = host->request(
+            req("history", {{str("room"), code}, {str("after"), 240}, {str("limit"), 5}}));
         events = after.value(str("result")).toObject().value(str("events")).toArray();
         QCOMPARE(events.size(), 5);
         QCOMPARE(events.first().toObject().value(str("seq")).toInt(), 241);
@@ -255,11 +283,19 @@ private Q_SLOTS:
 
         // The stored events are the pushed ones, byte for byte in content.
         const QJsonObject pushed = host->eventsOf(str("chat")).last();
-        const QJsonObject stored = host->request(req("history", {{str("room"), code}, {str("after"), 250}}))
-                                       .value(str("result")).toObject().value(str("events")).toArray().first().toObject();
+        const QJsonObject stored =
+            host->request(req("history", {{str("room"), code}, {str("after"), 250}}))
+                .value(str("result"))
+                .toObject()
+                .value(str("events"))
+                .toArray()
+                .first()
+                .toObject();
         QCOMPARE(stored, pushed);
 
-        QCOMPARE(errorCode(host->request(req("history", {{str("room"), code}, {str("limit"), 201}}))), str("bad_request"));
+        QCOMPARE(
+            errorCode(host->request(req("history", {{str("room"), code}, {str("limit"), 201}}))),
+            str("bad_request"));
     }
 
     void historyRangeAndTrimming()
@@ -274,25 +310,37 @@ private Q_SLOTS:
         QVERIFY(host);
         const QString code = hostRoom(*host);
         for (int i = 0; i < 599; ++i)
-            host->send(req("send_chat", {{str("room"), code}, {str("text"), QStringLiteral("m%1").arg(i)}}));
-        QVERIFY(host->waitForEvent([](const QJsonObject &e) { return e.value(str("seq")).toInt() == 600; }, 20000));
+            host->send(req("send_chat",
+                           {{str("room"), code}, {str("text"), QStringLiteral("m%1").arg(i)}}));
+        QVERIFY(host->waitForEvent(
+            [](const QJsonObject &e) { return e.value(str("seq")).toInt() == 600; }, 20000));
 
         // Seq 512 trimmed everything up to 212: a resume from 100 hears that 112 are gone.
-        const QJsonObject resumed = host->request(req("history", {{str("room"), code}, {str("after"), 100}, {str("limit"), 10}}))
-                                        .value(str("result")).toObject();
+        const QJsonObject resumed =
+            host->request(
+                    req("history", {{str("room"), code}, {str("after"), 100}, {str("limit"), 10}}))
+                .value(str("result"))
+                .toObject();
         QCOMPARE(resumed.value(str("firstSeq")).toInt(), 213);
         QCOMPARE(resumed.value(str("missing")).toInt(), 112);
-        QCOMPARE(resumed.value(str("events")).toArray().first().toObject().value(str("seq")).toInt(), 213);
+        QCOMPARE(
+            resumed.value(str("events")).toArray().first().toObject().value(str("seq")).toInt(),
+            213);
         // A resume from within what is kept reports nothing missing.
-        const QJsonObject within = host->request(req("history", {{str("room"), code}, {str("after"), 400}, {str("before"), 404}}))
-                                       .value(str("result")).toObject();
+        const QJsonObject within =
+            host->request(req("history",
+                              {{str("room"), code}, {str("after"), 400}, {str("before"), 404}}))
+                .value(str("result"))
+                .toObject();
         QVERIFY(!within.contains(str("missing")));
         const QJsonArray between = within.value(str("events")).toArray();
         QCOMPARE(between.size(), 3);
         QCOMPARE(between.first().toObject().value(str("seq")).toInt(), 401);
         QCOMPARE(between.last().toObject().value(str("seq")).toInt(), 403);
         QVERIFY(!within.value(str("hasMore")).toBool());
-        QCOMPARE(errorCode(host->request(req("history", {{str("room"), code}, {str("after"), 10}, {str("before"), 11}}))), str("bad_request"));
+        QCOMPARE(errorCode(host->request(req(
+                     "history", {{str("room"), code}, {str("after"), 10}, {str("before"), 11}}))),
+                 str("bad_request"));
     }
 
     void capacityRaceSeatsExactlyTheFreeSeats()
@@ -307,7 +355,9 @@ private Q_SLOTS:
         }
         std::vector<qint64> ids;
         for (int i = 0; i < 60; ++i)
-            ids.push_back(racers[i]->send(req("join_room", {{str("code"), code}, {str("displayName"), QStringLiteral("p%1").arg(i)}})));
+            ids.push_back(racers[i]->send(
+                req("join_room",
+                    {{str("code"), code}, {str("displayName"), QStringLiteral("p%1").arg(i)}})));
         int joined = 0, full = 0;
         for (int i = 0; i < 60; ++i) {
             const QJsonObject reply = racers[i]->waitReply(ids[i], 10000);
@@ -322,8 +372,20 @@ private Q_SLOTS:
         auto watcher = client();
         QVERIFY(!watcher->joinRoom(code, str("Watcher"), str("spectator")).isEmpty());
         const QJsonObject info = host->request(req("room_info", {{str("room"), code}}));
-        QCOMPARE(info.value(str("result")).toObject().value(str("room")).toObject().value(str("seats")).toInt(), 11);
-        QCOMPARE(info.value(str("result")).toObject().value(str("room")).toObject().value(str("spectators")).toInt(), 1);
+        QCOMPARE(info.value(str("result"))
+                     .toObject()
+                     .value(str("room"))
+                     .toObject()
+                     .value(str("seats"))
+                     .toInt(),
+                 11);
+        QCOMPARE(info.value(str("result"))
+                     .toObject()
+                     .value(str("room"))
+                     .toObject()
+                     .value(str("spectators"))
+                     .toInt(),
+                 1);
     }
 
     void sameIdentityTakesBackItsSeat()
@@ -354,7 +416,8 @@ private Q_SLOTS:
         QCOMPARE(bens, 1);
         QCOMPARE(host->eventsOf(str("participant_joined")).size(), 1);
         // Chat from the new connection works; the old one got nothing after its close.
-        QVERIFY(ok(second.request(req("send_chat", {{str("room"), code}, {str("text"), str("back")}}))));
+        QVERIFY(ok(
+            second.request(req("send_chat", {{str("room"), code}, {str("text"), str("back")}}))));
     }
 
     void hostLeavesAndLongestPresentMemberTakesOver()
@@ -367,15 +430,21 @@ private Q_SLOTS:
         QVERIFY(!second->joinRoom(code, str("Second")).isEmpty());
         QVERIFY(ok(host->request(req("leave_room", {{str("room"), code}}))));
         QVERIFY(second->waitForEventKind(str("host_changed")));
-        const QJsonObject changed = second->eventsOf(str("host_changed")).first().value(str("data")).toObject();
+        const QJsonObject changed =
+            second->eventsOf(str("host_changed")).first().value(str("data")).toObject();
         QCOMPARE(changed.value(str("to")).toString(), first->participantId());
         QCOMPARE(changed.value(str("reason")).toString(), str("host_left"));
-        const QJsonObject left = second->eventsOf(str("participant_left")).first().value(str("data")).toObject();
+        const QJsonObject left =
+            second->eventsOf(str("participant_left")).first().value(str("data")).toObject();
         QCOMPARE(left.value(str("reason")).toString(), str("left"));
         // The new host can use host operations; the old one is out.
-        QVERIFY(ok(first->request(req("set_state", {{str("room"), code}, {str("state"), str("active")}}))));
-        QCOMPARE(errorCode(second->request(req("set_state", {{str("room"), code}, {str("state"), str("finished")}}))), str("not_host"));
-        QCOMPARE(errorCode(host->request(req("room_info", {{str("room"), code}}))), str("not_member"));
+        QVERIFY(ok(first->request(
+            req("set_state", {{str("room"), code}, {str("state"), str("active")}}))));
+        QCOMPARE(errorCode(second->request(
+                     req("set_state", {{str("room"), code}, {str("state"), str("finished")}}))),
+                 str("not_host"));
+        QCOMPARE(errorCode(host->request(req("room_info", {{str("room"), code}}))),
+                 str("not_member"));
     }
 
     void droppedHostTimesOutAndHostMoves()
@@ -386,15 +455,21 @@ private Q_SLOTS:
         QVERIFY(!member->joinRoom(code, str("Ben")).isEmpty());
         host->disconnectNow();
         QVERIFY(member->waitForEvent([](const QJsonObject &e) {
-            return e.value(str("event")).toString() == str("presence")
-                && !e.value(str("data")).toObject().value(str("online")).toBool();
+            return e.value(str("event")).toString() == str("presence") &&
+                   !e.value(str("data")).toObject().value(str("online")).toBool();
         }));
         // grace is 2 s in this test
         QVERIFY(member->waitForEventKind(str("host_changed"), 6000));
         const auto left = member->eventsOf(str("participant_left"));
         QCOMPARE(left.size(), 1);
-        QCOMPARE(left.first().value(str("data")).toObject().value(str("reason")).toString(), str("timed_out"));
-        QCOMPARE(member->eventsOf(str("host_changed")).first().value(str("data")).toObject().value(str("to")).toString(),
+        QCOMPARE(left.first().value(str("data")).toObject().value(str("reason")).toString(),
+                 str("timed_out"));
+        QCOMPARE(member->eventsOf(str("host_changed"))
+                     .first()
+                     .value(str("data"))
+                     .toObject()
+                     .value(str("to"))
+                     .toString(),
                  member->participantId());
         // Sequence numbers came without gaps.
         const QList<qint64> got = seqs(member->events());
@@ -410,17 +485,24 @@ private Q_SLOTS:
         QVERIFY(!ben->joinRoom(code, str("Ben")).isEmpty());
         QVERIFY(!cy->joinRoom(code, str("Cy")).isEmpty());
 
-        QCOMPARE(errorCode(ben->request(req("kick", {{str("room"), code}, {str("participant"), cy->participantId()}}))), str("not_host"));
-        QVERIFY(ok(host->request(req("kick", {{str("room"), code}, {str("participant"), ben->participantId()}}))));
+        QCOMPARE(errorCode(ben->request(req(
+                     "kick", {{str("room"), code}, {str("participant"), cy->participantId()}}))),
+                 str("not_host"));
+        QVERIFY(ok(host->request(
+            req("kick", {{str("room"), code}, {str("participant"), ben->participantId()}}))));
         QVERIFY(ben->waitForEventKind(str("participant_left")));
-        const QJsonObject kicked = ben->eventsOf(str("participant_left")).first().value(str("data")).toObject();
+        const QJsonObject kicked =
+            ben->eventsOf(str("participant_left")).first().value(str("data")).toObject();
         QCOMPARE(kicked.value(str("reason")).toString(), str("kicked"));
         QCOMPARE(kicked.value(str("by")).toString(), host->participantId());
-        QCOMPARE(errorCode(ben->request(req("send_chat", {{str("room"), code}, {str("text"), str("hey")}}))), str("not_member"));
+        QCOMPARE(errorCode(ben->request(
+                     req("send_chat", {{str("room"), code}, {str("text"), str("hey")}}))),
+                 str("not_member"));
         // Kicked is not banned: Ben may come back.
         QVERIFY(!ben->joinRoom(code, str("Ben")).isEmpty());
 
-        QVERIFY(ok(host->request(req("ban", {{str("room"), code}, {str("participant"), cy->participantId()}}))));
+        QVERIFY(ok(host->request(
+            req("ban", {{str("room"), code}, {str("participant"), cy->participantId()}}))));
         QVERIFY(cy->waitForEvent([](const QJsonObject &e) {
             return e.value(str("data")).toObject().value(str("reason")).toString() == str("banned");
         }));
@@ -432,11 +514,18 @@ private Q_SLOTS:
         QVERIFY(cyAgain.hello(cy->identity()));
         QVERIFY(cyAgain.joinRoom(code, str("Cy")).isEmpty());
         QCOMPARE(cyAgain.lastError(), str("banned"));
-        const QJsonObject stats = host->request(req("room_info", {{str("room"), code}})).value(str("result")).toObject().value(str("stats")).toObject();
+        const QJsonObject stats = host->request(req("room_info", {{str("room"), code}}))
+                                      .value(str("result"))
+                                      .toObject()
+                                      .value(str("stats"))
+                                      .toObject();
         QCOMPARE(stats.value(str("kicks")).toInt(), 1);
         QCOMPARE(stats.value(str("bans")).toInt(), 1);
         // Members do not see the statistics.
-        QVERIFY(!ben->request(req("room_info", {{str("room"), code}})).value(str("result")).toObject().contains(str("stats")));
+        QVERIFY(!ben->request(req("room_info", {{str("room"), code}}))
+                     .value(str("result"))
+                     .toObject()
+                     .contains(str("stats")));
     }
 
     void transferHost()
@@ -446,11 +535,22 @@ private Q_SLOTS:
         auto ben = client(), spec = client();
         QVERIFY(!ben->joinRoom(code, str("Ben")).isEmpty());
         QVERIFY(!spec->joinRoom(code, str("Spec"), str("spectator")).isEmpty());
-        QCOMPARE(errorCode(host->request(req("transfer_host", {{str("room"), code}, {str("participant"), spec->participantId()}}))), str("bad_request"));
-        QVERIFY(ok(host->request(req("transfer_host", {{str("room"), code}, {str("participant"), ben->participantId()}}))));
+        QCOMPARE(errorCode(host->request(
+                     req("transfer_host",
+                         {{str("room"), code}, {str("participant"), spec->participantId()}}))),
+                 str("bad_request"));
+        QVERIFY(ok(host->request(req(
+            "transfer_host", {{str("room"), code}, {str("participant"), ben->participantId()}}))));
         QVERIFY(ben->waitForEventKind(str("host_changed")));
-        QCOMPARE(ben->eventsOf(str("host_changed")).first().value(str("data")).toObject().value(str("reason")).toString(), str("transferred"));
-        QCOMPARE(errorCode(host->request(req("close_room", {{str("room"), code}}))), str("not_host"));
+        QCOMPARE(ben->eventsOf(str("host_changed"))
+                     .first()
+                     .value(str("data"))
+                     .toObject()
+                     .value(str("reason"))
+                     .toString(),
+                 str("transferred"));
+        QCOMPARE(errorCode(host->request(req("close_room", {{str("room"), code}}))),
+                 str("not_host"));
         QVERIFY(ok(ben->request(req("close_room", {{str("room"), code}}))));
         QVERIFY(host->waitForEventKind(str("room_closed")));
         QVERIFY(spec->waitForEventKind(str("room_closed")));
@@ -465,18 +565,26 @@ private Q_SLOTS:
         auto host = client();
         const QString code = hostRoom(*host, 10, {{str("approval"), true}});
         auto ben = client(), cy = client();
-        const qint64 benJoin = ben->send(req("join_room", {{str("code"), code}, {str("displayName"), str("Ben")}}));
+        const qint64 benJoin =
+            ben->send(req("join_room", {{str("code"), code}, {str("displayName"), str("Ben")}}));
         QVERIFY(ben->waitForNotice(str("join_pending")));
         QVERIFY(host->waitForNotice(str("join_request")));
-        const qint64 cyJoin = cy->send(req("join_room", {{str("code"), code}, {str("displayName"), str("Cy")}}));
+        const qint64 cyJoin =
+            cy->send(req("join_room", {{str("code"), code}, {str("displayName"), str("Cy")}}));
         QVERIFY(cy->waitForNotice(str("join_pending")));
-        QVERIFY(ok(host->request(req("admit", {{str("room"), code}, {str("participant"), ben->participantId()}}))));
+        QVERIFY(ok(host->request(
+            req("admit", {{str("room"), code}, {str("participant"), ben->participantId()}}))));
         const QJsonObject benReply = ben->waitReply(benJoin);
         QVERIFY(ok(benReply));
-        QCOMPARE(benReply.value(str("result")).toObject().value(str("participants")).toArray().size(), 2);
-        QVERIFY(ok(host->request(req("deny", {{str("room"), code}, {str("participant"), cy->participantId()}}))));
+        QCOMPARE(
+            benReply.value(str("result")).toObject().value(str("participants")).toArray().size(),
+            2);
+        QVERIFY(ok(host->request(
+            req("deny", {{str("room"), code}, {str("participant"), cy->participantId()}}))));
         QCOMPARE(errorCode(cy->waitReply(cyJoin)), str("join_denied"));
-        QCOMPARE(errorCode(host->request(req("admit", {{str("room"), code}, {str("participant"), cy->participantId()}}))), str("participant_not_found"));
+        QCOMPARE(errorCode(host->request(req(
+                     "admit", {{str("room"), code}, {str("participant"), cy->participantId()}}))),
+                 str("participant_not_found"));
     }
 
     void settingsStateAndStatus()
@@ -486,13 +594,34 @@ private Q_SLOTS:
         auto ben = client();
         QVERIFY(ben->joinRoom(code, str("Ben")).isEmpty());
         QCOMPARE(ben->lastError(), str("wrong_password"));
-        const QJsonObject withPassword = ben->request(req("join_room", {{str("code"), code}, {str("displayName"), str("Ben")}, {str("password"), str("sesame")}}));
+        const QJsonObject withPassword =
+            ben->request(req("join_room", {{str("code"), code},
+                                           {str("displayName"), str("Ben")},
+                                           {str("password"), str("sesame")}}));
         QVERIFY(ok(withPassword));
-        QCOMPARE(withPassword.value(str("result")).toObject().value(str("room")).toObject().value(str("settings")).toObject().value(str("password")).toBool(), true);
+        QCOMPARE(withPassword.value(str("result"))
+                     .toObject()
+                     .value(str("room"))
+                     .toObject()
+                     .value(str("settings"))
+                     .toObject()
+                     .value(str("password"))
+                     .toBool(),
+                 true);
 
-        QVERIFY(ok(host->request(req("update_settings", {{str("room"), code}, {str("name"), str("Study group")}, {str("capacity"), 4}, {str("settings"), QJsonObject{{str("locked"), true}, {str("password"), str("")}}}}))));
+        QVERIFY(ok(host->request(req(
+            "update_settings",
+            {{str("room"), code},
+             {str("name"), str("Study group")},
+             {str("capacity"), 4},
+             {str("settings"), QJsonObject{{str("locked"), true}, {str("password"), str("")}}}}))));
         QVERIFY(ben->waitForEventKind(str("room_updated")));
-        const QJsonObject updated = ben->eventsOf(str("room_updated")).first().value(str("data")).toObject().value(str("room")).toObject();
+        const QJsonObject updated = ben->eventsOf(str("room_updated"))
+                                        .first()
+                                        .value(str("data"))
+                                        .toObject()
+                                        .value(str("room"))
+                                        .toObject();
         QCOMPARE(updated.value(str("name")).toString(), str("Study group"));
         QCOMPARE(updated.value(str("capacity")).toInt(), 4);
         QVERIFY(updated.value(str("settings")).toObject().value(str("locked")).toBool());
@@ -500,31 +629,55 @@ private Q_SLOTS:
         auto cy = client();
         QVERIFY(cy->joinRoom(code, str("Cy")).isEmpty());
         QCOMPARE(cy->lastError(), str("room_locked"));
-        QCOMPARE(errorCode(host->request(req("update_settings", {{str("room"), code}, {str("capacity"), 1}}))), str("bad_request"));
+        QCOMPARE(errorCode(host->request(
+                     req("update_settings", {{str("room"), code}, {str("capacity"), 1}}))),
+                 str("bad_request"));
 
-        QCOMPARE(errorCode(host->request(req("set_state", {{str("room"), code}, {str("state"), str("waiting")}}))), str("bad_request"));
-        QVERIFY(ok(host->request(req("set_state", {{str("room"), code}, {str("state"), str("active")}}))));
-        QVERIFY(ok(host->request(req("set_state", {{str("room"), code}, {str("state"), str("finished")}}))));
-        QCOMPARE(errorCode(host->request(req("set_state", {{str("room"), code}, {str("state"), str("active")}}))), str("invalid_transition"));
+        QCOMPARE(errorCode(host->request(
+                     req("set_state", {{str("room"), code}, {str("state"), str("waiting")}}))),
+                 str("bad_request"));
+        QVERIFY(ok(
+            host->request(req("set_state", {{str("room"), code}, {str("state"), str("active")}}))));
+        QVERIFY(ok(host->request(
+            req("set_state", {{str("room"), code}, {str("state"), str("finished")}}))));
+        QCOMPARE(errorCode(host->request(
+                     req("set_state", {{str("room"), code}, {str("state"), str("active")}}))),
+                 str("invalid_transition"));
 
-        QVERIFY(ok(ben->request(req("set_status", {{str("room"), code}, {str("status"), QJsonObject{{str("ready"), true}, {str("muted"), false}}}}))));
+        QVERIFY(ok(ben->request(
+            req("set_status",
+                {{str("room"), code},
+                 {str("status"), QJsonObject{{str("ready"), true}, {str("muted"), false}}}}))));
         QVERIFY(host->waitForEventKind(str("participant_updated")));
-        const QJsonObject status = host->eventsOf(str("participant_updated")).first().value(str("data")).toObject();
+        const QJsonObject status =
+            host->eventsOf(str("participant_updated")).first().value(str("data")).toObject();
         QCOMPARE(status.value(str("participant")).toString(), ben->participantId());
         QCOMPARE(status.value(str("status")).toObject(), (QJsonObject{{str("ready"), true}}));
-        QCOMPARE(errorCode(ben->request(req("set_status", {{str("room"), code}, {str("status"), QJsonObject{{str("dancing"), true}}}}))), str("bad_request"));
+        QCOMPARE(errorCode(ben->request(
+                     req("set_status", {{str("room"), code},
+                                        {str("status"), QJsonObject{{str("dancing"), true}}}}))),
+                 str("bad_request"));
     }
 
     void chatResendIsIdempotent()
     {
         auto host = client();
         const QString code = hostRoom(*host);
-        const QJsonObject a = host->request(req("send_chat", {{str("room"), code}, {str("text"), str("once")}, {str("clientMsgId"), str("x-1")}}));
-        const QJsonObject b = host->request(req("send_chat", {{str("room"), code}, {str("text"), str("once")}, {str("clientMsgId"), str("x-1")}}));
+        const QJsonObject a = host->request(req(
+            "send_chat",
+            {{str("room"), code}, {str("text"), str("once")}, {str("clientMsgId"), str("x-1")}}));
+        const QJsonObject b = host->request(req(
+            "send_chat",
+            {{str("room"), code}, {str("text"), str("once")}, {str("clientMsgId"), str("x-1")}}));
         QVERIFY(ok(a) && ok(b));
-        QCOMPARE(b.value(str("result")).toObject().value(str("seq")), a.value(str("result")).toObject().value(str("seq")));
+        QCOMPARE(b.value(str("result")).toObject().value(str("seq")),
+                 a.value(str("result")).toObject().value(str("seq")));
         QVERIFY(b.value(str("result")).toObject().value(str("duplicate")).toBool());
-        const QJsonArray history = host->request(req("history", {{str("room"), code}})).value(str("result")).toObject().value(str("events")).toArray();
+        const QJsonArray history = host->request(req("history", {{str("room"), code}}))
+                                       .value(str("result"))
+                                       .toObject()
+                                       .value(str("events"))
+                                       .toArray();
         int chats = 0;
         for (const auto &e : history)
             chats += e.toObject().value(str("event")).toString() == str("chat");
@@ -542,9 +695,8 @@ private Q_SLOTS:
 
     void emptyRoomExpires()
     {
-        m_server = std::make_unique<TestServer>([](ServerConfig &c) {
-            c.emptyRoomExpirySeconds = 1;
-        });
+        m_server =
+            std::make_unique<TestServer>([](ServerConfig &c) { c.emptyRoomExpirySeconds = 1; });
         QVERIFY(m_server->start());
         auto host = client();
         const QString code = hostRoom(*host);
@@ -563,10 +715,15 @@ private Q_SLOTS:
         auto ben = client(), cy = client();
         QVERIFY(!ben->joinRoom(code, str("Ben")).isEmpty());
         QVERIFY(!cy->joinRoom(code, str("Cy")).isEmpty());
-        QVERIFY(ok(host->request(req("ban", {{str("room"), code}, {str("participant"), cy->participantId()}}))));
+        QVERIFY(ok(host->request(
+            req("ban", {{str("room"), code}, {str("participant"), cy->participantId()}}))));
         for (int i = 0; i < 20; ++i)
-            QVERIFY(ok(ben->request(req("send_chat", {{str("room"), code}, {str("text"), QStringLiteral("m%1").arg(i)}, {str("clientMsgId"), QStringLiteral("c%1").arg(i)}}))));
-        const qint64 lastSeq = qint64(ben->eventsOf(str("chat")).last().value(str("seq")).toDouble());
+            QVERIFY(ok(ben->request(
+                req("send_chat", {{str("room"), code},
+                                  {str("text"), QStringLiteral("m%1").arg(i)},
+                                  {str("clientMsgId"), QStringLiteral("c%1").arg(i)}}))));
+        const qint64 lastSeq =
+            qint64(ben->eventsOf(str("chat")).last().value(str("seq")).toDouble());
         const Identity cyIdentity = cy->identity();
         host.reset();
         ben->disconnectNow();
@@ -580,7 +737,12 @@ private Q_SLOTS:
         QCOMPARE(back.lastError(), QString());
         QVERIFY(snap.value(str("rejoined")).toBool());
         QCOMPARE(snap.value(str("participants")).toArray().size(), 2);
-        const QJsonArray history = back.request(req("history", {{str("room"), code}, {str("limit"), 200}})).value(str("result")).toObject().value(str("events")).toArray();
+        const QJsonArray history =
+            back.request(req("history", {{str("room"), code}, {str("limit"), 200}}))
+                .value(str("result"))
+                .toObject()
+                .value(str("events"))
+                .toArray();
         QVERIFY(history.size() >= 20);
         int chats = 0;
         qint64 previous = 0;
@@ -602,7 +764,9 @@ private Q_SLOTS:
         QVERIFY(benAgain.connectTo(m_server->url()));
         QVERIFY(benAgain.hello(ben->identity()));
         QVERIFY(!benAgain.joinRoom(code, str("Ben")).isEmpty());
-        const QJsonObject resend = benAgain.request(req("send_chat", {{str("room"), code}, {str("text"), str("m19")}, {str("clientMsgId"), str("c19")}}));
+        const QJsonObject resend = benAgain.request(req(
+            "send_chat",
+            {{str("room"), code}, {str("text"), str("m19")}, {str("clientMsgId"), str("c19")}}));
         QVERIFY(resend.value(str("result")).toObject().value(str("duplicate")).toBool());
     }
 };

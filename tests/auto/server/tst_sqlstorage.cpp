@@ -141,6 +141,7 @@ public:
     bool deleteParticipant(qint64, const QString &) override { return true; }
     bool saveBan(qint64, const StoredBan &) override { return true; }
     bool appendEvent(const StoredEvent &) override { return true; }
+    bool trimHistory(qint64, qint64) override { return true; }
     std::optional<LoadedState> loadLiveState() override { return LoadedState{}; }
     std::optional<HistoryPage> history(qint64, qint64, qint64, int) override {
         return HistoryPage{};
@@ -430,6 +431,17 @@ private Q_SLOTS:
             << qint64(-1) << qint64(248) << 1 << qint64(249) << qint64(249) << true;
         QTest::newRow("after the last")
             << qint64(-1) << qint64(250) << 100 << qint64(0) << qint64(0) << false;
+        // Both: the oldest page between them (both exclusive), as a client catching up asks.
+        QTest::newRow("between 10 and 21")
+            << qint64(21) << qint64(10) << 100 << qint64(11) << qint64(20) << false;
+        QTest::newRow("between 10 and 121, limit 100")
+            << qint64(121) << qint64(10) << 100 << qint64(11) << qint64(110) << true;
+        QTest::newRow("between 10 and 111, limit 100: exactly")
+            << qint64(111) << qint64(10) << 100 << qint64(11) << qint64(110) << false;
+        QTest::newRow("between 0 and 1000")
+            << qint64(1000) << qint64(0) << 200 << qint64(1) << qint64(200) << true;
+        QTest::newRow("between 5 and 6: nothing")
+            << qint64(6) << qint64(5) << 100 << qint64(0) << qint64(0) << false;
     }
 
     void historyPaging() {
@@ -477,22 +489,36 @@ private Q_SLOTS:
         QVERIFY(!page->hasMore);
         QCOMPARE(page->firstSeq, 0);
 
-        // Trimmed history: firstSeq says where what is left begins.
+        // Trimmed history: firstSeq says where what is left begins; other rooms keep theirs.
         QVERIFY(batch(*storage, [&] {
-            bool ok = true;
+            bool ok = storage->saveRoom(makeRoom(2, str("BBBBBB")));
             for (qint64 seq = 1; seq <= 20; ++seq)
-                ok = ok && storage->appendEvent(makeEvent(1, seq));
+                ok = ok && storage->appendEvent(makeEvent(1, seq)) &&
+                     storage->appendEvent(makeEvent(2, seq));
             return ok;
         }));
-        {
-            Inspector db(m_path);
-            QVERIFY(db.exec(str("DELETE FROM events WHERE room_id = 1 AND seq <= 12")));
-        }
+        QVERIFY(batch(*storage, [&] { return storage->trimHistory(1, 12); }));
         page = storage->history(1, -1, 0, 100);
         QVERIFY(page);
         QCOMPARE(page->firstSeq, 13);
         QCOMPARE(page->bodies.size(), 8);
         QCOMPARE(seqOf(page->bodies.first()), 13);
+        page = storage->history(1, 13, -1, 100); // everything before 13 is gone
+        QVERIFY(page);
+        QVERIFY(page->bodies.isEmpty());
+        QVERIFY(!page->hasMore);
+        page = storage->history(2, -1, -1, 100);
+        QVERIFY(page);
+        QCOMPARE(page->firstSeq, 1);
+        QCOMPARE(page->bodies.size(), 20);
+        // Trimming again below what is left, or past nothing, is harmless.
+        QVERIFY(batch(*storage,
+                      [&] { return storage->trimHistory(1, 5) && storage->trimHistory(3, 100); }));
+        // The room's last seq survives a restart through what is left.
+        const auto state = storage->loadLiveState();
+        QVERIFY(state);
+        QCOMPARE(findRoom(*state, 1)->lastSeq, 20);
+        QCOMPARE(findRoom(*state, 1)->eventCounts.value(str("presence")), 8);
     }
 
     void bodiesAreKeptByteForByte() {

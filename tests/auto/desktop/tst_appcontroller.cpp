@@ -1,0 +1,258 @@
+// AppController: hosting (the embedded server on its worker thread, the room created over
+// loopback), joining by code from a second controller, errors in plain words, cancelling,
+// leaving and quitting while hosting.
+
+#include "appcontroller.h"
+#include "desktoptest.h"
+
+#include <QtNetwork/QTcpServer>
+
+using namespace Client;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+std::unique_ptr<AppController> makeController(const IsolatedHome &home, const QString &name)
+{
+    AppController::Options options;
+    options.profile = name.toLower();
+    options.hostPort = 0; // any free port: tests run in parallel
+    // The keychain has its own test; here an identity per controller is all that matters.
+    options.identityFile = home.path(name + u".identity"_s);
+    auto app = std::make_unique<AppController>(options);
+    app->setDisplayName(name);
+    return app;
+}
+
+} // namespace
+
+class tst_AppController : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<IsolatedHome> m_home;
+
+    std::unique_ptr<AppController> hosting(const QVariantMap &options = {})
+    {
+        auto ana = makeController(*m_home, u"Ana"_s);
+        if (!QTest::qWaitFor([&] { return ana->phase() == AppController::Phase::Lobby; }, 5000))
+            return nullptr;
+        ana->hostRoom(u"Game night"_s, 4, options);
+        if (!QTest::qWaitFor([&] { return ana->phase() != AppController::Phase::Connecting; },
+                             10000)
+            || ana->phase() != AppController::Phase::Room) {
+            qWarning("hosting failed: %s", qPrintable(ana->errorText()));
+            return nullptr;
+        }
+        return ana;
+    }
+
+private Q_SLOTS:
+    void init() { m_home = std::make_unique<IsolatedHome>(); }
+    void cleanup() { m_home.reset(); }
+
+    void parseHostAddress_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("address") << u"192.168.1.5"_s << u"ws://192.168.1.5:47800/"_s << QString();
+        QTest::newRow("host:port") << u" box.lan:47801 "_s << u"ws://box.lan:47801/"_s
+                                   << QString();
+        QTest::newRow("ws url") << u"ws://10.0.0.2:5000/anything"_s << u"ws://10.0.0.2:5000/"_s
+                                << QString();
+        QTest::newRow("ipv6") << u"[::1]:47802"_s << u"ws://[::1]:47802/"_s << QString();
+        QTest::newRow("link") << u"hearth://10.0.0.2:5000/xj9-k2m"_s << u"ws://10.0.0.2:5000/"_s
+                              << u"XJ9K2M"_s;
+        QTest::newRow("empty") << u"  "_s << QString() << QString();
+        QTest::newRow("path") << u"host/room"_s << QString() << QString();
+        QTest::newRow("garbage") << u"::::"_s << QString() << QString();
+    }
+
+    void parseHostAddress()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, url);
+        QFETCH(QString, code);
+        QString linkCode;
+        const auto parsed = AppController::parseHostAddress(typed, &linkCode);
+        QCOMPARE(parsed.has_value(), !url.isEmpty());
+        if (parsed)
+            QCOMPARE(parsed->toString(), url);
+        QCOMPARE(linkCode, code);
+    }
+
+    void codeValidationAsOneTypes()
+    {
+        auto app = makeController(*m_home, u"Ana"_s);
+        QVariantMap check = app->checkCode(u"xj9-k"_s);
+        QCOMPARE(check.value(u"code"_s).toString(), u"XJ9K"_s);
+        QVERIFY(check.value(u"valid"_s).toBool());
+        QVERIFY(!check.value(u"complete"_s).toBool());
+        check = app->checkCode(u"xj9 k2m"_s);
+        QVERIFY(check.value(u"complete"_s).toBool());
+        check = app->checkCode(u"XO"_s); // O is not in the alphabet
+        QVERIFY(!check.value(u"valid"_s).toBool());
+        QCOMPARE(check.value(u"code"_s).toString(), u"X"_s);
+        QVERIFY(app->checkDisplayName(u"  "_s).size() > 0);
+        QVERIFY(app->checkDisplayName(QString(33, u'a')).size() > 0);
+        QVERIFY(app->checkDisplayName(u"Ana"_s).isEmpty());
+    }
+
+    void hostAndJoinShareARoom()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        QVERIFY(ana->isHosting());
+        QVERIFY(ana->serverPort() > 0);
+        QVERIFY(ana->serverAddress().endsWith(u":%1/"_s.arg(ana->serverPort())));
+        RoomSession *hostSession = ana->session();
+        QVERIFY(hostSession);
+        QVERIFY(hostSession->room()->isHost());
+        QCOMPARE(hostSession->room()->name(), u"Game night"_s);
+        QCOMPARE(ana->client()->state(), RoomClient::State::Joined);
+        QVERIFY(ana->inviteText().contains(hostSession->code()));
+        // The host's own client went through the protocol over loopback.
+        QCOMPARE(ana->client()->url().host(), u"127.0.0.1"_s);
+
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        const QString code = hostSession->code();
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()),
+                      code.left(3).toLower() + u" "_s + code.mid(3), false, {});
+        QCOMPARE(ben->phase(), AppController::Phase::Connecting);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QVERIFY(!ben->isHosting());
+        QCOMPARE(ben->session()->participants()->rowCount(), 2);
+        QTRY_COMPARE(hostSession->participants()->rowCount(), 2);
+        QCOMPARE(ben->lastHost(), u"127.0.0.1:%1"_s.arg(ana->serverPort()));
+
+        // A message typed on one side appears on the other.
+        QVERIFY(ben->session()->sendChat(u"hi from Ben"_s));
+        const auto lastText = [](RoomSession *s) {
+            MessagesModel *m = s->messages();
+            return m->index(m->rowCount() - 1).data(MessagesModel::TextRole).toString();
+        };
+        QTRY_COMPARE(lastText(hostSession), u"hi from Ben"_s);
+
+        // Quitting while hosting closes the room: Ben is told, and Ana's server stops.
+        QSignalSpy finished(ana.get(), &AppController::shutdownFinished);
+        ana->shutdown();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(!ana->isHosting());
+        QTRY_VERIFY(ben->session()->room()->hasEnded());
+        QCOMPARE(ben->session()->room()->endReason(), u"closed"_s);
+        QCOMPARE(lastText(ben->session()), u"The host closed the room."_s);
+        ben->backToLobby();
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QTRY_VERIFY(ben->session() == nullptr);
+    }
+
+    void joinErrorsInPlainWords_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no such room") << u"code"_s << u"No room has this code"_s;
+        QTest::newRow("wrong password") << u"password"_s << u"password is not right"_s;
+        QTest::newRow("unreachable") << u"unreachable"_s << u"Cannot reach the host"_s;
+        QTest::newRow("bad address") << u"address"_s << u"is not an address"_s;
+        QTest::newRow("short code") << u"short"_s << u"6 letters and digits"_s;
+        QTest::newRow("no name") << u"name"_s << u"name others will see"_s;
+    }
+
+    void joinErrorsInPlainWords()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, expected);
+        auto ana = hosting({{u"password"_s, u"hunter2"_s}});
+        QVERIFY(ana);
+        const QString code = ana->session()->code();
+        QString host = u"127.0.0.1:%1"_s.arg(ana->serverPort());
+        QString joinCode = code;
+        if (kind == "code"_L1)
+            joinCode = code == "ZZZZZZ"_L1 ? u"YYYYYY"_s : u"ZZZZZZ"_s;
+        if (kind == "unreachable"_L1) {
+            // A port that was free a moment ago: nothing listens there.
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost));
+            host = u"127.0.0.1:%1"_s.arg(probe.serverPort());
+            probe.close();
+        }
+        if (kind == "address"_L1)
+            host = u"::::"_s;
+        if (kind == "short"_L1)
+            joinCode = u"AB"_s;
+
+        auto ben = makeController(*m_home, u"Ben"_s);
+        if (kind == "name"_L1)
+            ben->setDisplayName(u"   "_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->joinRoom(host, joinCode, false, kind == "password"_L1 ? u"wrong"_s : QString());
+        QTRY_VERIFY(!ben->errorText().isEmpty());
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QVERIFY2(ben->errorText().contains(expected), qPrintable(ben->errorText()));
+        QVERIFY(ben->session() == nullptr);
+    }
+
+    void waitingForApprovalCanBeCancelled()
+    {
+        auto ana = hosting({{u"approval"_s, true}});
+        QVERIFY(ana);
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        QSignalSpy pending(ben.get(), &AppController::joinPending);
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false,
+                      {});
+        QVERIFY(pending.wait());
+        QVERIFY(ben->busyText().contains("host to let you in"_L1));
+        QTRY_COMPARE(ana->session()->joinRequests()->rowCount(), 1);
+
+        ben->cancel();
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QVERIFY(ben->errorText().isEmpty());
+        // The host's waiting list empties (join_request_cancelled).
+        QTRY_COMPARE(ana->session()->joinRequests()->rowCount(), 0);
+    }
+
+    void leavingGoesBackToTheLobbyAndHostingAgainWorks()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), true,
+                      {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QCOMPARE(ben->session()->room()->yourRole(), u"spectator"_s);
+
+        ben->leaveRoom();
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        QTRY_COMPARE(ana->session()->participants()->rowCount(), 1);
+        QCOMPARE(ben->client()->state(), RoomClient::State::Disconnected);
+
+        // The host closes the room, is back in the lobby, and can host again.
+        ana->closeRoom();
+        QTRY_COMPARE(ana->phase(), AppController::Phase::Lobby);
+        QTRY_VERIFY(!ana->isHosting());
+        ana->hostRoom(u"Second room"_s, 10, {});
+        QTRY_COMPARE(ana->phase(), AppController::Phase::Room);
+        QCOMPARE(ana->session()->room()->name(), u"Second room"_s);
+        QVERIFY(ana->isHosting());
+    }
+
+    void settingsAreRemembered()
+    {
+        {
+            auto ana = hosting();
+            QVERIFY(ana);
+            QCOMPARE(ana->lastRoomName(), u"Game night"_s);
+        }
+        auto again = makeController(*m_home, u"Ana"_s); // the same profile, a new run
+        QCOMPARE(again->lastRoomName(), u"Game night"_s);
+        QCOMPARE(again->lastCapacity(), 4);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_AppController)
+#include "tst_appcontroller.moc"

@@ -1,0 +1,289 @@
+import QtQuick
+import QtTest
+import Hearth
+
+// The room view with real models: a hosted room (embedded server), guests that are real
+// protocol clients, and the views checked as people use them.
+TestCase {
+    id: testCase
+    name: "RoomView"
+    width: 1180
+    height: 760
+    visible: true
+    when: windowShown
+
+    property AppController host: null
+    property Item view: null
+
+    Component {
+        id: roomComponent
+        RoomView {
+            anchors.fill: parent
+        }
+    }
+
+    function init() {
+        host = fixture.newController("Ana");
+        tryCompare(host, "phase", AppController.Lobby, 5000);
+        host.hostRoom("Game night", 3, {});
+        tryCompare(host, "phase", AppController.Room, 10000);
+    }
+
+    function cleanup() {
+        // The view goes before the controllers and sessions it shows (as in Main.qml).
+        if (view) {
+            view.destroy();
+            view = null;
+            wait(0);
+        }
+        fixture.reset();
+    }
+
+    function makeView(app) {
+        view = roomComponent.createObject(testCase, { app: app, session: app.session });
+        verify(view);
+        waitForRendering(view);
+        return view;
+    }
+
+    function join(name) {
+        const app = fixture.newController(name);
+        tryCompare(app, "phase", AppController.Lobby, 5000);
+        app.joinRoom("127.0.0.1:" + host.serverPort, host.session.code, false, "");
+        tryVerify(() => app.phase === AppController.Room || app.errorText.length > 0, 10000);
+        compare(app.errorText, "");
+        compare(app.phase, AppController.Room);
+        return app;
+    }
+
+    function addGuest(name, spectator) {
+        fixture.addGuest(host, name, spectator === true);
+        tryVerify(() => fixture.guestJoined(name), 5000);
+    }
+
+    function lastMessage(session) {
+        const list = session.messages;
+        return list.data(list.index(list.count - 1, 0), MessagesModel.TextRole);
+    }
+
+    function test_codeIsShownAndCopied() {
+        const view = makeView(host);
+        const code = host.session.code;
+        compare(findChild(view, "codeLabel").text, code);
+        const copy = findChild(view, "copyCodeButton");
+        mouseClick(copy);
+        compare(Clipboard.text, code);
+        verify(copy.text.indexOf("Copied") >= 0); // visible feedback
+        mouseClick(findChild(view, "copyInviteButton"));
+        verify(Clipboard.text.indexOf(code) >= 0);
+        verify(Clipboard.text.indexOf("Game night") >= 0);
+        verify(Clipboard.text.indexOf(":" + host.serverPort + "/") >= 0);
+    }
+
+    function test_participantsFollowTheRoom() {
+        const view = makeView(host);
+        const list = findChild(view, "participantsList");
+        const count = findChild(view, "seatCount");
+        compare(list.count, 1);
+        compare(count.text, "1/3");
+        verify(!findChild(view, "fullWarning").visible);
+        addGuest("Ben");
+        addGuest("Chloé");
+        tryCompare(list, "count", 3);
+        compare(count.text, "3/3");
+        verify(findChild(view, "fullWarning").visible);
+        addGuest("Emma", true); // spectators take no seat
+        tryCompare(list, "count", 4);
+        compare(count.text, "3/3");
+        fixture.guestLeave("Chloé");
+        tryCompare(list, "count", 3);
+        tryCompare(count, "text", "2/3");
+        verify(!findChild(view, "fullWarning").visible);
+        // Ben's status, changed on his side, shows here live.
+        fixture.guestSetStatus("Ben", "ready", true);
+        const participants = host.session.participants;
+        tryVerify(() => participants.data(participants.index(
+                            participants.rowOf(fixture.guestId("Ben")), 0),
+                            ParticipantsModel.ReadyRole) === true, 5000);
+    }
+
+    function test_chatIsPlainTextAndFollowsNewMessages() {
+        const view = makeView(host);
+        addGuest("Ben");
+        const list = findChild(view, "messagesList");
+        const before = list.count;
+        fixture.guestSay("Ben", "<b>not bold</b> & <a href='x'>no link</a>");
+        tryCompare(list, "count", before + 1, 5000);
+        compare(lastMessage(host.session), "<b>not bold</b> & <a href='x'>no link</a>");
+        // Every Text showing it renders plain text.
+        waitForRendering(list);
+        let found = false;
+        for (let i = 0; i < list.contentItem.children.length; ++i) {
+            const row = list.contentItem.children[i];
+            if (row.text === "<b>not bold</b> & <a href='x'>no link</a>") {
+                found = true;
+                for (let j = 0; j < row.children.length; ++j) {
+                    const child = row.children[j];
+                    if (child.textFormat !== undefined && child.visible)
+                        compare(child.textFormat, Text.PlainText);
+                }
+            }
+        }
+        verify(found);
+    }
+
+    function test_enterSendsAndShiftEnterBreaksTheLine() {
+        const view = makeView(host);
+        const input = findChild(view, "composerInput");
+        mouseClick(input);
+        tryVerify(() => input.activeFocus);
+        keyClick("h");
+        keyClick("i");
+        keyClick(Qt.Key_Return, Qt.ShiftModifier);
+        keyClick("y");
+        compare(input.text, "hi\ny");
+        const messages = host.session.messages;
+        const before = messages.count;
+        keyClick(Qt.Key_Return);
+        compare(input.text, "");
+        tryCompare(messages, "count", before + 1, 5000);
+        compare(lastMessage(host.session), "hi\ny");
+    }
+
+    function test_lengthCounterNearTheLimit() {
+        const view = makeView(host);
+        const input = findChild(view, "composerInput");
+        const counter = findChild(view, "lengthCounter");
+        const send = findChild(view, "sendButton");
+        verify(!counter.visible);
+        input.text = "x".repeat(1700);
+        verify(counter.visible);
+        compare(counter.text, "1700/2000");
+        verify(send.enabled);
+        input.text = "x".repeat(2001);
+        verify(!send.enabled);
+        // Code points, not UTF-16 units: 1000 emoji are 1000 characters.
+        input.text = "😀".repeat(1000);
+        verify(!counter.visible);
+    }
+
+    function test_statusTogglesChangeWhatEveryoneSees() {
+        const view = makeView(host);
+        addGuest("Ben");
+        const ready = findChild(view, "readyToggle");
+        verify(!host.session.ready);
+        mouseClick(ready);
+        tryCompare(host.session, "ready", true, 5000);
+        verify(ready.checked);
+        mouseClick(findChild(view, "micToggle"));
+        tryCompare(host.session, "muted", true, 5000);
+        mouseClick(ready);
+        tryCompare(host.session, "ready", false, 5000);
+    }
+
+    function test_hostRemovesAParticipant() {
+        const view = makeView(host);
+        addGuest("Ben");
+        const list = findChild(view, "participantsList");
+        tryCompare(list, "count", 2);
+        // Through the participant's menu and the confirmation.
+        let row = null;
+        tryVerify(() => {
+            for (let i = 0; i < list.contentItem.children.length; ++i) {
+                const b = findChild(list.contentItem.children[i], "participantMenuButton");
+                if (b && b.visible)
+                    row = list.contentItem.children[i];
+            }
+            return row !== null;
+        });
+        mouseClick(findChild(row, "participantMenuButton"));
+        const menu = findChild(row, "participantMenu");
+        tryVerify(() => menu.opened);
+        mouseClick(findChild(row, "kickItem"));
+        // Confirm with the keyboard: the dialog's main button has the focus.
+        tryVerify(() => findChild(view, "confirmDialog") === null || true);
+        wait(100);
+        keyClick(Qt.Key_Return);
+        tryCompare(list, "count", 1, 5000);
+        verify(lastMessage(host.session).indexOf("Ben was removed by Ana") === 0);
+    }
+
+    function test_waitingListAdmits() {
+        host.session.updateSettings({ "approval": true });
+        tryVerify(() => host.session.room.approvalRequired, 5000);
+        const view = makeView(host);
+        const waiting = findChild(view, "waitingList");
+        fixture.addGuest(host, "Dev", false);
+        tryCompare(waiting, "count", 1, 5000);
+        verify(!fixture.guestJoined("Dev"));
+        host.session.admit(fixture.guestId("Dev"));
+        tryVerify(() => fixture.guestJoined("Dev"), 5000);
+        tryCompare(waiting, "count", 0);
+        tryCompare(findChild(view, "participantsList"), "count", 2);
+    }
+
+    function test_leaveAsksFirstAndEscapeCancels() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        const leave = findChild(view, "leaveButton");
+        mouseClick(leave);
+        const dialog = findChild(view, "leaveDialog");
+        tryVerify(() => dialog.opened);
+        keyClick(Qt.Key_Escape);
+        tryVerify(() => !dialog.visible);
+        compare(ben.phase, AppController.Room);
+        mouseClick(leave);
+        tryVerify(() => dialog.opened);
+        keyClick(Qt.Key_Return);
+        tryCompare(ben, "phase", AppController.Lobby, 5000);
+        tryCompare(host.session.participants, "count", 1, 5000);
+    }
+
+    function test_bannerWhenTheConnectionDrops() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        verify(!ben.connectionLost);
+        fixture.dropConnection(ben);
+        tryVerify(() => ben.connectionLost, 5000);
+        const text = findChild(view, "connectionText");
+        tryVerify(() => text.visible && text.text.length > 0);
+        verify(!findChild(view, "composerInput").enabled);
+    }
+
+    function test_closedRoomEndsTheViewForJoiners() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        const overlay = findChild(view, "endedOverlay");
+        verify(!overlay.visible);
+        host.closeRoom();
+        tryVerify(() => overlay.visible, 5000);
+        compare(lastMessage(ben.session), "The host closed the room.");
+        mouseClick(findChild(view, "backToLobbyButton"));
+        tryCompare(ben, "phase", AppController.Lobby);
+    }
+
+    function test_historyPagesInWhenScrollingUp() {
+        fixture.bulkRoom(450);
+        tryVerify(() => fixture.bulkRoomReady(), 15000);
+        const reader = fixture.newController("Reader");
+        tryCompare(reader, "phase", AppController.Lobby, 5000);
+        fixture.joinBulkRoom(reader);
+        tryCompare(reader, "phase", AppController.Room, 10000);
+        const view = makeView(reader);
+        const list = findChild(view, "messagesList");
+        tryVerify(() => !reader.session.loadingHistory && list.count >= 100, 5000);
+        const first = list.count;
+        verify(reader.session.hasMoreHistory);
+        // Scroll to the top: older pages come in above, one at a time.
+        for (let i = 0; i < 20 && reader.session.hasMoreHistory; ++i) {
+            // As a wheel or the scroll bar would: the content moves up to the top.
+            list.contentY = list.originY + 1;
+            list.contentY = list.originY;
+            tryVerify(() => !reader.session.loadingHistory, 5000);
+            wait(20);
+        }
+        verify(list.count > first);
+        tryVerify(() => !reader.session.hasMoreHistory, 10000);
+        compare(list.count, 452); // Archivist joined, 450 messages, Reader joined
+    }
+}

@@ -1,0 +1,164 @@
+#include "viewfixture.h"
+
+#include "roomserver.h"
+
+#include <QtCore/QEventLoop>
+#include <QtCore/QTimer>
+
+using namespace Client;
+using namespace Qt::StringLiterals;
+
+ViewFixture::ViewFixture(QObject *parent)
+    : QObject(parent)
+{
+}
+
+ViewFixture::~ViewFixture()
+{
+    reset();
+}
+
+AppController *ViewFixture::newController(const QString &displayName)
+{
+    AppController::Options options;
+    options.profile = u"view%1"_s.arg(++m_controllers);
+    options.hostPort = 0;
+    options.identityFile = m_dir.filePath(options.profile + u".identity"_s);
+    auto *app = new AppController(options, this);
+    app->setDisplayName(displayName);
+    m_apps.append(app);
+    return app;
+}
+
+void ViewFixture::addGuest(AppController *host, const QString &name, bool spectator)
+{
+    if (!host || !host->session())
+        return;
+    auto *client = new RoomClient(this);
+    client->setIdentity(Identity::generate());
+    const QString code = host->session()->code();
+    const QUrl url(u"ws://127.0.0.1:%1/"_s.arg(host->serverPort()));
+    m_guests.append(Guest{name, client, code});
+    connect(client, &RoomClient::ready, this, [this, client, code, name, spectator] {
+        client->joinRoom(JoinRoomArgs{code, name, spectator ? Role::Spectator : Role::Member, {}},
+                         this, {});
+    });
+    client->open(url);
+}
+
+const ViewFixture::Guest *ViewFixture::guest(const QString &name) const
+{
+    for (const Guest &g : m_guests) {
+        if (g.name == name)
+            return &g;
+    }
+    return nullptr;
+}
+
+bool ViewFixture::guestJoined(const QString &name) const
+{
+    const Guest *g = guest(name);
+    return g && g->client->state() == RoomClient::State::Joined;
+}
+
+void ViewFixture::guestSay(const QString &name, const QString &text)
+{
+    if (const Guest *g = guest(name))
+        g->client->sendChat(g->room, text, this, {});
+}
+
+void ViewFixture::guestSetStatus(const QString &name, const QString &flag, bool on)
+{
+    const Guest *g = guest(name);
+    if (!g)
+        return;
+    for (int i = 0; i < StatusFlags::Count; ++i) {
+        if (flag == QLatin1String(StatusFlags::name(i))) {
+            const auto bit = quint8(1 << i);
+            g->client->setStatus(g->room, StatusFlags::Update{bit, on ? bit : quint8(0)}, this,
+                                 {});
+        }
+    }
+}
+
+void ViewFixture::guestLeave(const QString &name)
+{
+    if (const Guest *g = guest(name))
+        g->client->leaveRoom(g->room, this, {});
+}
+
+QString ViewFixture::guestId(const QString &name) const
+{
+    const Guest *g = guest(name);
+    return g ? g->client->participantId() : QString();
+}
+
+QString ViewFixture::bulkRoom(int messages)
+{
+    ServerConfig config;
+    config.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    config.port = 0;
+    config.database = m_dir.filePath(u"bulk.sqlite"_s);
+    config.syncFull = false;
+    config.limits.chatPerSecond = 100000;
+    config.limits.requestsPerSecond = 100000;
+    m_bulkServer = std::make_unique<RoomServer>(config);
+    if (!m_bulkServer->start())
+        return {};
+    m_bulkReady = false;
+    m_bulkHost = new RoomClient(this);
+    m_bulkHost->setIdentity(Identity::generate());
+    connect(m_bulkHost, &RoomClient::ready, this, [this, messages] {
+        CreateRoomArgs args;
+        args.name = u"Long history"_s;
+        args.displayName = u"Archivist"_s;
+        m_bulkHost->createRoom(args, this, [this, messages](const Result<RoomSnapshot> &r) {
+            if (!r.ok())
+                return;
+            m_bulkCode = r.value->room.code;
+            auto remaining = std::make_shared<int>(messages);
+            for (int i = 1; i <= messages; ++i) {
+                m_bulkHost->sendChat(m_bulkCode, u"Message number %1"_s.arg(i), this,
+                                     [this, remaining](const Result<ChatAck> &) {
+                                         if (--*remaining == 0)
+                                             m_bulkReady = true;
+                                     });
+            }
+        });
+    });
+    m_bulkHost->open(m_bulkServer->url());
+    return m_bulkServer->url().toString();
+}
+
+void ViewFixture::joinBulkRoom(AppController *app)
+{
+    if (app && m_bulkServer && m_bulkReady)
+        app->joinRoom(m_bulkServer->url().toString(), m_bulkCode, false, {});
+}
+
+void ViewFixture::dropConnection(AppController *app)
+{
+    if (app)
+        app->client()->close();
+}
+
+void ViewFixture::reset()
+{
+    for (const Guest &g : std::as_const(m_guests))
+        delete g.client;
+    m_guests.clear();
+    qDeleteAll(m_apps); // each stops its embedded server, if it runs one
+    m_apps.clear();
+    delete m_bulkHost;
+    m_bulkHost = nullptr;
+    if (m_bulkServer) {
+        // Stop before destroying: connections are closed and writes flushed first.
+        QEventLoop loop;
+        connect(m_bulkServer.get(), &RoomServer::stopped, &loop, &QEventLoop::quit);
+        QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+        m_bulkServer->stop();
+        loop.exec();
+        m_bulkServer.reset();
+    }
+    m_bulkReady = false;
+}
