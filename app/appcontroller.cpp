@@ -28,7 +28,8 @@ QString settingsPrefix(const QString &profile)
 bool isPrivateIPv4(const QHostAddress &address)
 {
     const quint32 ip = address.toIPv4Address();
-    return (ip >> 24) == 10 || (ip >> 20) == ((172u << 4) | 1u) || (ip >> 16) == ((192u << 8) | 168u);
+    return (ip >> 24) == 10 || (ip >> 20) == ((172u << 4) | 1u) ||
+           (ip >> 16) == ((192u << 8) | 168u);
 }
 
 } // namespace
@@ -124,12 +125,14 @@ void AppController::fail(const QString &message)
     qCWarning(lcApp).noquote() << "failed:" << message;
     ++m_attempt;
     m_intent = Intent::None;
+    // Back in the lobby first: closing the connection below reports its own failure, which
+    // must not replace this message.
+    setErrorText(message);
+    setPhase(Phase::Lobby);
     if (m_client->state() != RoomClient::State::Disconnected && !m_session)
         m_client->close();
     if (m_hosting && !m_session)
         stopServer({});
-    setErrorText(message);
-    setPhase(Phase::Lobby);
 }
 
 void AppController::setDisplayName(const QString &name)
@@ -158,6 +161,7 @@ QString AppController::identityWarning() const
 void AppController::onIdentityLoaded()
 {
     m_client->setIdentity(m_identity->identity());
+    m_identityReady = true;
     if (m_phase == Phase::Starting)
         setPhase(Phase::Lobby); // first: listeners of identityChanged may host or join at once
     Q_EMIT identityChanged();
@@ -172,8 +176,8 @@ QString AppController::serverAddress() const
 
 bool AppController::isConnectionLost() const
 {
-    return m_phase == Phase::Room && m_session && !m_session->room()->hasEnded()
-        && m_client->state() != RoomClient::State::Joined;
+    return m_phase == Phase::Room && m_session && !m_session->room()->hasEnded() &&
+           m_client->state() != RoomClient::State::Joined;
 }
 
 QString AppController::connectionText() const
@@ -252,8 +256,8 @@ std::optional<QUrl> AppController::parseHostAddress(const QString &typed, QStrin
         url.setScheme(u"ws"_s);
         url.setHost(link.host());
         url.setPort(link.port(Protocol::DefaultPort));
-    } else if (text.startsWith("ws://"_L1, Qt::CaseInsensitive)
-               || text.startsWith("wss://"_L1, Qt::CaseInsensitive)) {
+    } else if (text.startsWith("ws://"_L1, Qt::CaseInsensitive) ||
+               text.startsWith("wss://"_L1, Qt::CaseInsensitive)) {
         url = QUrl(text, QUrl::StrictMode);
         if (url.port() < 0)
             url.setPort(Protocol::DefaultPort);
@@ -276,8 +280,9 @@ QString AppController::lanAddress()
     const auto interfaces = QNetworkInterface::allInterfaces();
     for (const QNetworkInterface &iface : interfaces) {
         const auto flags = iface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp) || !flags.testFlag(QNetworkInterface::IsRunning)
-            || flags.testFlag(QNetworkInterface::IsLoopBack))
+        if (!flags.testFlag(QNetworkInterface::IsUp) ||
+            !flags.testFlag(QNetworkInterface::IsRunning) ||
+            flags.testFlag(QNetworkInterface::IsLoopBack))
             continue;
         const auto entries = iface.addressEntries();
         for (const QNetworkAddressEntry &entry : entries) {
@@ -328,10 +333,13 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
     setPhase(Phase::Connecting, tr("Starting the room server…"));
     if (m_server->isStopping()) {
         // The last room's server is still shutting down: start afresh once it has.
-        connect(m_server, &EmbeddedServer::stopped, this, [this] {
-            if (m_intent == Intent::Host && m_phase == Phase::Connecting)
-                startServer();
-        }, Qt::SingleShotConnection);
+        connect(
+            m_server, &EmbeddedServer::stopped, this,
+            [this] {
+                if (m_intent == Intent::Host && m_phase == Phase::Connecting)
+                    startServer();
+            },
+            Qt::SingleShotConnection);
         return;
     }
     startServer();
@@ -382,8 +390,8 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
     TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
     setErrorText({});
 
-    m_joinArgs = JoinRoomArgs{*normalized, displayName,
-                              spectator ? Role::Spectator : Role::Member, password};
+    m_joinArgs = JoinRoomArgs{*normalized, displayName, spectator ? Role::Spectator : Role::Member,
+                              password};
     m_joinHostText = host.trimmed();
     m_joinUrl = *url;
     m_intent = Intent::Join;
@@ -395,8 +403,8 @@ void AppController::openClient(const QUrl &url)
 {
     setPhase(Phase::Connecting, tr("Connecting to %1…").arg(url.host()));
     const auto state = m_client->state();
-    if (m_client->url() == url
-        && (state == RoomClient::State::Connected || state == RoomClient::State::Joined)) {
+    if (m_client->url() == url &&
+        (state == RoomClient::State::Connected || state == RoomClient::State::Joined)) {
         onClientReady();
         return;
     }
@@ -490,11 +498,11 @@ void AppController::cancel()
     ++m_attempt;
     const bool wasHosting = m_intent == Intent::Host;
     m_intent = Intent::None;
+    setPhase(Phase::Lobby); // first: the closing connection's failure is not an error now
     // Closing the connection also withdraws a join that waits for approval.
     m_client->close();
     if (wasHosting)
         stopServer({});
-    setPhase(Phase::Lobby);
 }
 
 void AppController::leaveRoom()
@@ -507,12 +515,15 @@ void AppController::leaveRoom()
         return;
     }
     RoomSession *session = m_session;
-    connect(session, &RoomSession::leaveFinished, this, [this] {
-        // The view goes before the session it shows.
-        setPhase(Phase::Lobby);
-        setSession(nullptr);
-        m_client->close();
-    }, Qt::SingleShotConnection);
+    connect(
+        session, &RoomSession::leaveFinished, this,
+        [this] {
+            // The view goes before the session it shows.
+            setPhase(Phase::Lobby);
+            setSession(nullptr);
+            m_client->close();
+        },
+        Qt::SingleShotConnection);
     session->leave();
 }
 
@@ -521,12 +532,15 @@ void AppController::closeRoom()
     if (!m_session)
         return;
     RoomSession *session = m_session;
-    connect(session, &RoomSession::leaveFinished, this, [this] {
-        setPhase(Phase::Lobby);
-        setSession(nullptr);
-        m_client->close();
-        stopServer({});
-    }, Qt::SingleShotConnection);
+    connect(
+        session, &RoomSession::leaveFinished, this,
+        [this] {
+            setPhase(Phase::Lobby);
+            setSession(nullptr);
+            m_client->close();
+            stopServer({});
+        },
+        Qt::SingleShotConnection);
     if (m_session->room()->isHost())
         session->closeRoom();
     else
@@ -547,8 +561,7 @@ void AppController::reconnect()
     if (!m_session || m_client->state() != RoomClient::State::Disconnected)
         return;
     // Take back the seat: the same identity joining again within graceSeconds is "rejoined".
-    m_joinArgs = JoinRoomArgs{m_session->code(), m_displayName, m_session->room()->selfRole(),
-                              {}};
+    m_joinArgs = JoinRoomArgs{m_session->code(), m_displayName, m_session->room()->selfRole(), {}};
     if (m_joinArgs.role == Role::Host)
         m_joinArgs.role = Role::Member;
     m_joinUrl = m_client->url();
@@ -571,13 +584,16 @@ void AppController::stopServer(std::function<void()> then)
             then();
         return;
     }
-    connect(m_server, &EmbeddedServer::stopped, this, [this, then] {
-        m_hosting = false;
-        m_serverPort = 0;
-        Q_EMIT hostingChanged();
-        if (then)
-            then();
-    }, Qt::SingleShotConnection);
+    connect(
+        m_server, &EmbeddedServer::stopped, this,
+        [this, then] {
+            m_hosting = false;
+            m_serverPort = 0;
+            Q_EMIT hostingChanged();
+            if (then)
+                then();
+        },
+        Qt::SingleShotConnection);
     m_server->stop();
 }
 

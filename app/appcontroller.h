@@ -60,11 +60,11 @@ public:
     Q_ENUM(Phase)
 
     struct Options {
-        QString profile;        // a second identity and settings set on one machine
-        int hostPort = -1;      // -1: 47800 if free, else any free port
-        QString database;       // empty: the data directory's host[-profile].sqlite
-        QString bindAddress;    // empty: all interfaces
-        QString identityFile;   // non-empty: keep the identity in this file (no keychain)
+        QString profile;      // a second identity and settings set on one machine
+        int hostPort = -1;    // -1: 47800 if free, else any free port
+        QString database;     // empty: the data directory's host[-profile].sqlite
+        QString bindAddress;  // empty: all interfaces
+        QString identityFile; // non-empty: keep the identity in this file (no keychain)
         bool resetIdentity = false;
         bool ephemeralIdentity = false; // a throwaway identity, kept nowhere (demo, bench)
     };
@@ -83,7 +83,7 @@ public:
     QString lastRoomName() const { return m_lastRoomName; }
     int lastCapacity() const { return m_lastCapacity; }
     QString identityWarning() const;
-    bool isIdentityReady() const { return m_identity->isLoaded(); }
+    bool isIdentityReady() const { return m_identityReady; }
     const Identity &identity() const { return m_identity->identity(); }
     bool isHosting() const { return m_hosting; }
     QString serverAddress() const;
@@ -171,6 +171,7 @@ private:
     bool m_triedDefaultPort = false;
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;
+    bool m_identityReady = false; // set when the store's loaded() has been handled
 
     // What the current Connecting phase is for.
     Intent m_intent = Intent::None;

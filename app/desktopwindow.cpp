@@ -19,8 +19,7 @@ DesktopWindow::DesktopWindow(AppController *app, Options options, QObject *paren
     : QObject(parent)
     , m_app(app)
     , m_options(std::move(options))
-{
-}
+{}
 
 DesktopWindow::~DesktopWindow() = default;
 
@@ -31,8 +30,8 @@ bool DesktopWindow::load()
     QString theme = m_options.theme;
     if (theme.isEmpty())
         theme = qEnvironmentVariable("HEARTH_THEME", u"auto"_s);
-    m_engine.setInitialProperties({{u"app"_s, QVariant::fromValue(m_app)},
-                                   {u"themeMode"_s, theme}});
+    m_engine.setInitialProperties(
+        {{u"app"_s, QVariant::fromValue(m_app)}, {u"themeMode"_s, theme}});
     m_engine.load(QUrl(u"qrc:/Hearth/Main.qml"_s));
     if (m_engine.rootObjects().isEmpty()) {
         std::fprintf(stderr, "hearth: the window could not be loaded\n");
@@ -44,14 +43,11 @@ bool DesktopWindow::load()
     connect(m_window, &QQuickWindow::frameSwapped, this, &DesktopWindow::onFirstFrame);
 
     if (!m_options.joinHost.isEmpty()) {
-        auto join = [this] {
-            m_app->joinRoom(m_options.joinHost, m_options.joinCode, false, {});
-        };
+        auto join = [this] { m_app->joinRoom(m_options.joinHost, m_options.joinCode, false, {}); };
         if (m_app->isIdentityReady())
             join();
         else
-            connect(m_app, &AppController::identityChanged, this, join,
-                    Qt::SingleShotConnection);
+            connect(m_app, &AppController::identityChanged, this, join, Qt::SingleShotConnection);
     }
     if (!m_options.screenshotDir.isEmpty()) {
         auto *demo = new ScreenshotDemo(m_app, m_window, m_options.screenshotDir, this);

@@ -17,7 +17,7 @@ public:
     struct Options {
         QString joinHost; // join on start (from `hearth join ADDRESS CODE`)
         QString joinCode;
-        QString theme;    // "auto", "light", "dark"
+        QString theme; // "auto", "light", "dark"
         bool printStartup = false;
         bool quitAfterStartup = false;
         QString screenshotDir;

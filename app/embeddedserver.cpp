@@ -115,8 +115,8 @@ void EmbeddedServer::stop()
 
 QString EmbeddedServer::defaultDatabasePath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-        + QStringLiteral("/host.sqlite");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+           QStringLiteral("/host.sqlite");
 }
 
 #include "embeddedserver.moc"

@@ -64,8 +64,7 @@ void HeadlessRunner::begin()
     if (!m_app->identityWarning().isEmpty())
         writeErr(u"hearth: warning: "_s + m_app->identityWarning());
     if (m_options.join) {
-        m_app->joinRoom(m_options.host, m_options.code, m_options.spectator,
-                        m_options.password);
+        m_app->joinRoom(m_options.host, m_options.code, m_options.spectator, m_options.password);
     } else {
         m_app->hostRoom(m_options.roomName, m_options.capacity, m_options.roomOptions);
     }
@@ -126,9 +125,9 @@ void HeadlessRunner::onSessionChanged()
                         i.data(MessagesModel::TimestampRole).toDateTime().toMSecsSinceEpoch();
                     const QString text = i.data(MessagesModel::TextRole).toString();
                     if (i.data(MessagesModel::KindRole).toString() == "chat"_L1)
-                        printLine(stamp(ts) + u" <"_s
-                                  + i.data(MessagesModel::AuthorNameRole).toString() + u"> "_s
-                                  + text);
+                        printLine(stamp(ts) + u" <"_s +
+                                  i.data(MessagesModel::AuthorNameRole).toString() + u"> "_s +
+                                  text);
                     else
                         printLine(stamp(ts) + u" * "_s + text);
                 }
@@ -137,9 +136,9 @@ void HeadlessRunner::onSessionChanged()
         if (event.kind == RoomEvent::Kind::Presence) {
             const QString id = event.data.value("participant"_L1).toString();
             const bool online = event.data.value("online"_L1).toBool();
-            printLine(stamp(event.ts) + u" * "_s
-                      + (online ? tr("%1 is back online.") : tr("%1 went offline."))
-                            .arg(session->participants()->nameOf(id)));
+            printLine(stamp(event.ts) + u" * "_s +
+                      (online ? tr("%1 is back online.") : tr("%1 went offline."))
+                          .arg(session->participants()->nameOf(id)));
         }
     });
     connect(session->room(), &RoomObject::changed, this, [this, session] {
@@ -160,7 +159,8 @@ void HeadlessRunner::onSessionChanged()
                     const QModelIndex i = session->joinRequests()->index(row);
                     const QString name = i.data(JoinRequestsModel::NameRole).toString();
                     const QString id = i.data(JoinRequestsModel::IdRole).toString();
-                    printLine(u"hearth: %1 asks to join; type /admit %2 or /deny %2"_s.arg(name, id));
+                    printLine(
+                        u"hearth: %1 asks to join; type /admit %2 or /deny %2"_s.arg(name, id));
                 }
             });
     connect(m_app->client(), &RoomClient::connectionClosed, this,
@@ -183,8 +183,8 @@ void HeadlessRunner::printRoomBanner()
     if (m_app->isHosting()) {
         writeOut(u"hearth: hosting room \"%1\" with code %2"_s.arg(room->name(), room->code()));
         writeOut(u"hearth: address %1"_s.arg(address));
-        writeOut(u"hearth: others join with: hearth join %1 %2 --name NAME"_s.arg(
-            address, room->code()));
+        writeOut(u"hearth: others join with: hearth join %1 %2 --name NAME"_s.arg(address,
+                                                                                  room->code()));
     } else {
         writeOut(u"hearth: joined room \"%1\" with code %2"_s.arg(room->name(), room->code()));
         writeOut(u"hearth: address %1"_s.arg(address));

@@ -23,6 +23,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+#ifdef HEARTH_HAVE_GUI
 bool hasArgument(int argc, char **argv, const char *name)
 {
     for (int i = 1; i < argc; ++i) {
@@ -36,10 +37,11 @@ bool hasArgument(int argc, char **argv, const char *name)
 // vnc, ...) counts as one: whoever sets it wants the window.
 bool displayAvailable()
 {
-    return !qEnvironmentVariableIsEmpty("DISPLAY")
-        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
+#endif
 
 int usageError(const QString &message)
 {
@@ -72,9 +74,10 @@ int runHost(int argc, char **argv)
         u"Hearth: host a room on your local network, or join one with its code.\n"
         "Without a display (or with --headless) it hosts or joins on the terminal."_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"join"_s, u"join ADDRESS CODE: join a room (ADDRESS is "
-                                            "host, host:port, ws://host:port/ or a "
-                                            "hearth://host:port/CODE link)."_s,
+    parser.addPositionalArgument(u"join"_s,
+                                 u"join ADDRESS CODE: join a room (ADDRESS is "
+                                 "host, host:port, ws://host:port/ or a "
+                                 "hearth://host:port/CODE link)."_s,
                                  u"[join ADDRESS CODE | hearth://HOST:PORT/CODE]"_s);
     const QCommandLineOption headlessOption(u"headless"_s,
                                             u"No window: host or join on the terminal."_s);
@@ -86,9 +89,8 @@ int runHost(int argc, char **argv)
     const QCommandLineOption portOption(
         u"port"_s, u"Port of the hosted room's server (default 47800, or any free port)."_s,
         u"N"_s);
-    const QCommandLineOption bindOption(u"bind"_s,
-                                        u"Address the hosted server listens on (default all)."_s,
-                                        u"ADDR"_s);
+    const QCommandLineOption bindOption(
+        u"bind"_s, u"Address the hosted server listens on (default all)."_s, u"ADDR"_s);
     const QCommandLineOption dbOption(u"db"_s, u"SQLite file of the hosted room's server."_s,
                                       u"PATH"_s);
     const QCommandLineOption approvalOption(u"approval"_s,
@@ -103,8 +105,7 @@ int runHost(int argc, char **argv)
         u"NAME"_s);
     const QCommandLineOption identityFileOption(
         u"identity-file"_s,
-        u"Keep the identity in this file instead of the OS keychain (plain text)."_s,
-        u"PATH"_s);
+        u"Keep the identity in this file instead of the OS keychain (plain text)."_s, u"PATH"_s);
     const QCommandLineOption resetIdentityOption(
         u"reset-identity"_s, u"Forget the stored identity and make a new one."_s);
     const QCommandLineOption printStartupOption(
@@ -114,7 +115,8 @@ int runHost(int argc, char **argv)
     const QCommandLineOption themeOption(u"theme"_s, u"auto, light or dark."_s, u"THEME"_s);
     const QCommandLineOption screenshotOption(
         u"screenshot-demo"_s,
-        u"Host a demo room with a few participants and save lobby.png and room.png to DIR."_s,
+        u"Host a demo room with a few participants and save lobby.png, room.png and "
+        "room-dark.png to DIR."_s,
         u"DIR"_s);
     parser.addOptions({headlessOption, nameOption, roomNameOption, capacityOption, portOption,
                        bindOption, dbOption, approvalOption, noSpectatorsOption, passwordOption,
@@ -159,7 +161,8 @@ int runHost(int argc, char **argv)
             run.join = true;
             run.host = positional.first(); // the code rides in the link
         } else {
-            return usageError(u"unexpected arguments: %1 (see --help)"_s.arg(positional.join(u' ')));
+            return usageError(
+                u"unexpected arguments: %1 (see --help)"_s.arg(positional.join(u' ')));
         }
     }
     run.spectator = parser.isSet(spectatorOption);
@@ -176,9 +179,10 @@ int runHost(int argc, char **argv)
         controller.setDisplayName(headless ? (run.join ? u"Guest"_s : u"Host"_s) : QString());
     run.roomName = parser.value(roomNameOption);
     if (run.roomName.isEmpty())
-        run.roomName = controller.lastRoomName().isEmpty()
-            ? QCoreApplication::translate("runHost", "%1's room").arg(controller.displayName())
-            : controller.lastRoomName();
+        run.roomName =
+            controller.lastRoomName().isEmpty()
+                ? QCoreApplication::translate("runHost", "%1's room").arg(controller.displayName())
+                : controller.lastRoomName();
 
     SignalWatcher signalWatcher;
     QObject::connect(&controller, &AppController::shutdownFinished, app.get(),

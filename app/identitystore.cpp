@@ -48,10 +48,10 @@ IdentityStore::IdentityStore(Options options, QObject *parent)
 {
     if (m_options.filePath.isEmpty()) {
         const QString suffix = m_options.key == "identity"_L1
-            ? QString()
-            : u'-' + QString(m_options.key).replace(u':', u'-');
-        m_options.filePath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-            + u"/identity"_s + suffix + u".json"_s;
+                                   ? QString()
+                                   : u'-' + QString(m_options.key).replace(u':', u'-');
+        m_options.filePath = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                             u"/identity"_s + suffix + u".json"_s;
     }
 }
 
@@ -68,7 +68,9 @@ IdentityStore::Options IdentityStore::optionsForProfile(const QString &profile)
 
 bool IdentityStore::markerSet() const
 {
-    return QSettings(hearthSettingsPath(), QSettings::IniFormat).value(u"identity/"_s + m_options.key + u"/inKeychain"_s).toBool();
+    return QSettings(hearthSettingsPath(), QSettings::IniFormat)
+        .value(u"identity/"_s + m_options.key + u"/inKeychain"_s)
+        .toBool();
 }
 
 void IdentityStore::setMarker(bool on)
@@ -136,8 +138,8 @@ void IdentityStore::readKeychain(int attempt)
     job->start();
 }
 
-void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text,
-                                   const QString &error, int attempt)
+void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text, const QString &error,
+                                   int attempt)
 {
     switch (outcome) {
     case ReadOutcome::Found:
@@ -191,8 +193,8 @@ void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text,
 
     case ReadOutcome::NotFound:
         if (loadFile()) {
-            qCWarning(lcIdentity) << "identity read from the fallback file"
-                                  << m_options.filePath << "(not in the keychain)";
+            qCWarning(lcIdentity) << "identity read from the fallback file" << m_options.filePath
+                                  << "(not in the keychain)";
             m_warning = tr("Your identity is kept in the file %1, not in the keychain.")
                             .arg(m_options.filePath);
             return;

@@ -4,9 +4,9 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
-#include <QtGui/QKeyEvent>
 #include <QtCore/QTimer>
 #include <QtGui/QImage>
+#include <QtGui/QKeyEvent>
 #include <QtQuick/QQuickItem>
 #include <QtQuick/QQuickWindow>
 
@@ -142,9 +142,8 @@ void ScreenshotDemo::start()
             client->joinRoom(JoinRoomArgs{m_code, name, role, {}}, this, {});
             return true;
         });
-        add("guest joined", [this, name = name] {
-            return guest(name)->state() == RoomClient::State::Joined;
-        });
+        add("guest joined",
+            [this, name = name] { return guest(name)->state() == RoomClient::State::Joined; });
     }
     const QList<std::pair<QString, QString>> chat = {
         {u"Ben"_s, u"Evening all! Who is bringing snacks?"_s},
@@ -164,9 +163,8 @@ void ScreenshotDemo::start()
             else
                 guest(author)->sendChat(m_code, text, this, {});
             // Wait for the row, so the order on screen is the order of this script.
-            m_steps.insert(m_current + 1, {"chat shown", [this, before] {
-                               return messageCount() > before;
-                           }});
+            m_steps.insert(m_current + 1,
+                           {"chat shown", [this, before] { return messageCount() > before; }});
             return true;
         });
     }
@@ -184,8 +182,8 @@ void ScreenshotDemo::start()
         return true;
     });
     add("session started", [this] {
-        return m_app->session()->room()->state() == RoomState::Active
-            && m_app->session()->isReady();
+        return m_app->session()->room()->state() == RoomState::Active &&
+               m_app->session()->isReady();
     });
     wait(800);
     add("room.png", [this] { return grab(u"room.png"_s); });

@@ -4,6 +4,6 @@
 
 QString hearthSettingsPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation)
-        + QStringLiteral("/hearth.conf");
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
+           QStringLiteral("/hearth.conf");
 }

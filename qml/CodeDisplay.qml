@@ -69,8 +69,9 @@ RowLayout {
             flat: true
             Layout.fillWidth: true
             Accessible.name: qsTr("Copy an invitation with the code and the address")
+            // Not the invite itself: a tool tip would render the room's name as rich text.
             ToolTip.visible: hovered
-            ToolTip.text: root.inviteText
+            ToolTip.text: qsTr("Copies the room's name, code and address")
             onClicked: root.copyInvite()
         }
     }

@@ -28,7 +28,8 @@ Dialog {
     }
 
     header: Label {
-        text: root.title
+        text: root.title // may hold a room's or a person's name
+        textFormat: Text.PlainText
         font.pixelSize: Theme.metrics.font.pixelSize * 1.2
         font.weight: Font.DemiBold
         color: Theme.text

@@ -350,7 +350,8 @@ Item {
                 }
                 Label {
                     objectName: "busyLabel"
-                    text: root.app.busyText
+                    text: root.app.busyText // may hold a typed host address
+                    textFormat: Text.PlainText
                     wrapMode: Text.Wrap
                     horizontalAlignment: Text.AlignHCenter
                     Layout.fillWidth: true

@@ -86,6 +86,7 @@ ApplicationWindow {
 
     ConfirmDialog {
         id: quitDialog
+        objectName: "quitDialog"
         title: qsTr("Close the room and quit?")
         message: root.app.session
                  ? qsTr("You are hosting “%1”. Quitting closes the room for everyone in it.")
@@ -117,6 +118,7 @@ ApplicationWindow {
             Label {
                 anchors.verticalCenter: parent.verticalCenter
                 text: root.app.busyText
+                textFormat: Text.PlainText
             }
         }
     }

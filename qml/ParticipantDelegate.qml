@@ -116,10 +116,20 @@ ItemDelegate {
             // Status flags as small words: readable, and no icon font needed.
             Label {
                 id: flagsLabel
-                readonly property var flags: [root.ready ? qsTr("ready") : "",
-                    root.away ? qsTr("away") : "", root.muted ? qsTr("muted") : "",
-                    root.camera ? qsTr("camera") : "", root.screen ? qsTr("sharing screen") : ""]
-                                             .filter(f => f.length > 0)
+                readonly property var flags: {
+                    const words = [];
+                    if (root.ready)
+                        words.push(qsTr("ready"));
+                    if (root.away)
+                        words.push(qsTr("away"));
+                    if (root.muted)
+                        words.push(qsTr("muted"));
+                    if (root.camera)
+                        words.push(qsTr("camera"));
+                    if (root.screen)
+                        words.push(qsTr("sharing screen"));
+                    return words;
+                }
                 anchors.top: nameLabel.bottom
                 width: text.width
                 visible: flags.length > 0 || !root.online

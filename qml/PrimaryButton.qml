@@ -17,6 +17,7 @@ Button {
 
     contentItem: Text {
         text: root.text
+        textFormat: Text.PlainText
         font: root.font
         color: root.enabled ? Theme.textOnAccent : Theme.textMuted
         horizontalAlignment: Text.AlignHCenter

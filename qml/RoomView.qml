@@ -96,8 +96,8 @@ Item {
             spacing: Theme.padding
 
             ColumnLayout {
+                Layout.fillWidth: false
                 Layout.preferredWidth: Math.round(Theme.unit * 14)
-                Layout.maximumWidth: Math.round(Theme.unit * 16)
                 Layout.fillHeight: true
                 spacing: Theme.padding
 
@@ -124,12 +124,15 @@ Item {
                 id: chat
                 session: root.session
                 Layout.fillWidth: true
+                Layout.preferredWidth: Math.round(Theme.unit * 30)
                 Layout.fillHeight: true
             }
 
             HostPanel {
                 visible: root.room.isHost
                 session: root.session
+                // A fixed column: extra width goes to the chat.
+                Layout.fillWidth: false
                 Layout.preferredWidth: Math.round(Theme.unit * 13)
                 Layout.fillHeight: true
                 onCloseRequested: closeDialog.open()

@@ -18,6 +18,7 @@ Dialog {
     title: qsTr("Room settings")
     width: Math.min(Math.round(Theme.unit * 26), parent ? parent.width - Theme.unit * 2 : 400)
     padding: Theme.padding * 1.5
+    objectName: "settingsDialog"
     standardButtons: Dialog.Save | Dialog.Cancel
 
     background: Rectangle {
@@ -75,6 +76,7 @@ Dialog {
             }
             SpinBox {
                 id: capacityBox
+                objectName: "settingsCapacityBox"
                 from: Math.max(1, root.room.seats)
                 to: root.session.capacityMax
                 editable: true
@@ -91,6 +93,7 @@ Dialog {
         }
         CheckBox {
             id: lockedBox
+            objectName: "settingsLockedBox"
             text: qsTr("Locked: nobody new can join")
         }
         TextField {

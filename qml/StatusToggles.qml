@@ -28,6 +28,7 @@ Flow {
         }
         contentItem: Text {
             text: toggle.text
+            textFormat: Text.PlainText
             font: toggle.font
             color: toggle.on ? Theme.accent : Theme.text
             horizontalAlignment: Text.AlignHCenter

@@ -35,8 +35,9 @@ struct Participant {
     qint64 lastSeen = 0;
     bool online = false;
     qint64 offlineSinceMs = 0; // when it went offline (or the server started): the grace clock
-    // The connection events go to; null while offline.
-    Session *session = nullptr;
+    // The connection events go to; null while offline. A guarded pointer: a connection can go
+    // away between an event's creation and its delivery (e.g. while its room is closing).
+    QPointer<Session> session;
     // Only events with a higher seq are pushed to this participant's connection: what it had
     // before is in the snapshot its join reply carried.
     qint64 deliverAfter = 0;

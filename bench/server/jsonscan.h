@@ -18,19 +18,22 @@ struct Span {
 
     bool isNull() const { return b == nullptr; }
     std::size_t size() const { return static_cast<std::size_t>(e - b); }
-    template <std::size_t N> bool is(const char (&lit)[N]) const {
+    template <std::size_t N> bool is(const char (&lit)[N]) const
+    {
         return size() == N - 1 && std::memcmp(b, lit, N - 1) == 0;
     }
 };
 
-inline const char *skipWs(const char *p, const char *e) {
+inline const char *skipWs(const char *p, const char *e)
+{
     while (p < e && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
         ++p;
     return p;
 }
 
 // p points at the opening quote; returns the position after the closing quote, or nullptr.
-inline const char *skipString(const char *p, const char *e) {
+inline const char *skipString(const char *p, const char *e)
+{
     const char *from = p + 1;
     for (;;) {
         const void *hit = std::memchr(from, '"', static_cast<std::size_t>(e - from));
@@ -48,7 +51,8 @@ inline const char *skipString(const char *p, const char *e) {
 }
 
 // p points at the first character of a value; returns the position after it, or nullptr.
-inline const char *skipValue(const char *p, const char *e) {
+inline const char *skipValue(const char *p, const char *e)
+{
     if (p >= e)
         return nullptr;
     if (*p == '"')
@@ -83,7 +87,8 @@ inline const char *skipValue(const char *p, const char *e) {
 
 // Calls f(key, value) for each member of the object in `object` (key without its quotes, value
 // raw). f returns false to stop early. Returns false when the text is not a well-formed object.
-template <class F> bool forEachMember(Span object, F &&f) {
+template <class F> bool forEachMember(Span object, F &&f)
+{
     const char *e = object.e;
     const char *p = skipWs(object.b, e);
     if (p >= e || *p != '{')
@@ -120,7 +125,8 @@ template <class F> bool forEachMember(Span object, F &&f) {
 }
 
 // The member `name` of an object, or a null span.
-template <std::size_t N> Span member(Span object, const char (&name)[N]) {
+template <std::size_t N> Span member(Span object, const char (&name)[N])
+{
     Span found;
     forEachMember(object, [&](Span key, Span value) {
         if (key.is(name)) {
@@ -132,7 +138,8 @@ template <std::size_t N> Span member(Span object, const char (&name)[N]) {
     return found;
 }
 
-inline bool toInt(Span v, std::int64_t &out) {
+inline bool toInt(Span v, std::int64_t &out)
+{
     if (v.isNull() || v.size() == 0)
         return false;
     const char *p = v.b;
@@ -155,7 +162,8 @@ inline bool toInt(Span v, std::int64_t &out) {
 
 // The characters between the quotes of a string value (escapes are left as they are: every
 // string the load generator inspects is one it wrote itself, or a code of [A-Z0-9]).
-inline Span stringContent(Span v) {
+inline Span stringContent(Span v)
+{
     if (v.size() < 2 || *v.b != '"' || v.e[-1] != '"')
         return Span{};
     return Span{v.b + 1, v.e - 1};

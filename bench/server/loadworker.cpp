@@ -20,7 +20,8 @@ namespace bench {
 
 using jsonscan::Span;
 
-std::int64_t nowNs() {
+std::int64_t nowNs()
+{
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
@@ -31,19 +32,22 @@ namespace {
 constexpr std::size_t ScratchBytes = 256 * 1024;
 constexpr std::size_t MaxMessageBytes = 16 * 1024 * 1024;
 
-void appendNumber(std::string &s, std::uint64_t v) {
+void appendNumber(std::string &s, std::uint64_t v)
+{
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     s.append(buf, r.ptr);
 }
 
-void appendNumber(std::string &s, std::int64_t v) {
+void appendNumber(std::string &s, std::int64_t v)
+{
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     s.append(buf, r.ptr);
 }
 
-std::string base64(const unsigned char *data, std::size_t size) {
+std::string base64(const unsigned char *data, std::size_t size)
+{
     static const char alphabet[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
@@ -60,17 +64,20 @@ std::string base64(const unsigned char *data, std::size_t size) {
     return out;
 }
 
-std::string str(Span s) {
+std::string str(Span s)
+{
     return s.isNull() ? std::string() : std::string(s.b, s.size());
 }
 
 // "code" of a failed reply's error object, for messages.
-std::string errorCode(Span error) {
+std::string errorCode(Span error)
+{
     const Span code = jsonscan::stringContent(jsonscan::member(error, "code"));
     return code.isNull() ? std::string("(no error code)") : str(code);
 }
 
-std::uint32_t toMicros(std::int64_t ns) {
+std::uint32_t toMicros(std::int64_t ns)
+{
     if (ns < 0)
         return 0;
     const std::int64_t us = ns / 1000;
@@ -78,7 +85,8 @@ std::uint32_t toMicros(std::int64_t ns) {
 }
 
 // Reads a decimal number at p, advancing p; false when there is none.
-bool readNumber(const char *&p, const char *e, std::int64_t &out) {
+bool readNumber(const char *&p, const char *e, std::int64_t &out)
+{
     const auto r = std::from_chars(p, e, out);
     if (r.ec != std::errc())
         return false;
@@ -93,7 +101,8 @@ Worker::Worker(int id, const ClientConfig &config, std::vector<RoomSlot> &rooms)
     , rooms_(rooms)
     , scratch_(ScratchBytes)
     , rng_(0x9E3779B97F4A7C15ULL ^
-           (static_cast<std::uint64_t>(nowNs()) + static_cast<std::uint64_t>(id))) {
+           (static_cast<std::uint64_t>(nowNs()) + static_cast<std::uint64_t>(id)))
+{
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     wake_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     epoll_event ev{};
@@ -103,7 +112,8 @@ Worker::Worker(int id, const ClientConfig &config, std::vector<RoomSlot> &rooms)
     thread_ = std::thread([this] { run(); });
 }
 
-Worker::~Worker() {
+Worker::~Worker()
+{
     post([this] {
         closeAll();
         stop_ = true;
@@ -113,7 +123,8 @@ Worker::~Worker() {
     close(epoll_);
 }
 
-void Worker::post(std::function<void()> task) {
+void Worker::post(std::function<void()> task)
+{
     {
         std::lock_guard<std::mutex> lock(tasksMutex_);
         tasks_.push_back(std::move(task));
@@ -122,7 +133,8 @@ void Worker::post(std::function<void()> task) {
     [[maybe_unused]] const auto n = write(wake_, &one, sizeof one);
 }
 
-void Worker::drainTasks() {
+void Worker::drainTasks()
+{
     std::uint64_t value = 0;
     [[maybe_unused]] const auto n = read(wake_, &value, sizeof value);
     std::vector<std::function<void()>> tasks;
@@ -134,7 +146,8 @@ void Worker::drainTasks() {
         task();
 }
 
-std::uint64_t Worker::random() {
+std::uint64_t Worker::random()
+{
     // xorshift64*: masks and phases only need to be unpredictable enough, not secure.
     rng_ ^= rng_ >> 12;
     rng_ ^= rng_ << 25;
@@ -142,7 +155,8 @@ std::uint64_t Worker::random() {
     return rng_ * 0x2545F4914F6CDD1DULL;
 }
 
-void Worker::run() {
+void Worker::run()
+{
     epoll_event events[512];
     while (!stop_) {
         // Sleep until the next scheduled chat, with sub-millisecond precision where available:
@@ -187,7 +201,8 @@ void Worker::run() {
 
 // ---------------------------------------------------------------- connecting
 
-void Worker::connect(std::vector<Client *> clients, int maxInFlight) {
+void Worker::connect(std::vector<Client *> clients, int maxInFlight)
+{
     maxInFlight_ = maxInFlight;
     for (Client *c : clients) {
         clients_.push_back(c);
@@ -196,7 +211,8 @@ void Worker::connect(std::vector<Client *> clients, int maxInFlight) {
     pumpConnects();
 }
 
-void Worker::pumpConnects() {
+void Worker::pumpConnects()
+{
     while (!pendingConnects_.empty() && (maxInFlight_ <= 0 || inFlight_ < maxInFlight_)) {
         Client *c = pendingConnects_.front();
         pendingConnects_.pop_front();
@@ -205,7 +221,8 @@ void Worker::pumpConnects() {
     }
 }
 
-void Worker::startConnect(Client *c) {
+void Worker::startConnect(Client *c)
+{
     c->tStart = nowNs();
     c->state = Client::State::Connecting;
     c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -232,7 +249,8 @@ void Worker::startConnect(Client *c) {
     // Writability (or an error) is reported by epoll either way.
 }
 
-void Worker::onWritable(Client *c) {
+void Worker::onWritable(Client *c)
+{
     if (c->state == Client::State::Connecting) {
         int err = 0;
         socklen_t len = sizeof err;
@@ -264,7 +282,8 @@ void Worker::onWritable(Client *c) {
 
 // ---------------------------------------------------------------- reading
 
-void Worker::onReadable(Client *c, std::int64_t now) {
+void Worker::onReadable(Client *c, std::int64_t now)
+{
     const ssize_t n = read(c->fd, scratch_.data(), scratch_.size());
     if (n == 0) {
         fail(c, "the server closed the TCP connection");
@@ -278,7 +297,8 @@ void Worker::onReadable(Client *c, std::int64_t now) {
     processBytes(c, scratch_.data(), static_cast<std::size_t>(n), now);
 }
 
-void Worker::processBytes(Client *c, const char *data, std::size_t size, std::int64_t now) {
+void Worker::processBytes(Client *c, const char *data, std::size_t size, std::int64_t now)
+{
     if (c->state == Client::State::Upgrading) {
         c->in.append(data, size);
         const std::size_t end = c->in.find("\r\n\r\n");
@@ -330,7 +350,8 @@ void Worker::processBytes(Client *c, const char *data, std::size_t size, std::in
         c->in.clear();
 }
 
-std::size_t Worker::parseFrames(Client *c, const char *data, std::size_t size, std::int64_t now) {
+std::size_t Worker::parseFrames(Client *c, const char *data, std::size_t size, std::int64_t now)
+{
     std::size_t off = 0;
     while (c->state != Client::State::Closed && size - off >= 2) {
         const auto *h = reinterpret_cast<const unsigned char *>(data + off);
@@ -419,7 +440,8 @@ std::size_t Worker::parseFrames(Client *c, const char *data, std::size_t size, s
 
 // ---------------------------------------------------------------- protocol
 
-void Worker::onMessage(Client *c, const char *p, std::size_t n, std::int64_t now) {
+void Worker::onMessage(Client *c, const char *p, std::size_t n, std::int64_t now)
+{
     // Classify by "type" without a full parse; the three kinds need different fields.
     const Span type = jsonscan::stringContent(jsonscan::member(Span{p, p + n}, "type"));
     if (type.is("event"))
@@ -431,7 +453,8 @@ void Worker::onMessage(Client *c, const char *p, std::size_t n, std::int64_t now
                     std::string(p, std::min<std::size_t>(n, 200)));
 }
 
-void Worker::trackSeq(Client *c, std::int64_t seq) {
+void Worker::trackSeq(Client *c, std::int64_t seq)
+{
     if (c->lastSeq < 0) {
         c->early.push_back(seq);
         return;
@@ -446,7 +469,8 @@ void Worker::trackSeq(Client *c, std::int64_t seq) {
     }
 }
 
-void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now) {
+void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
+{
     Span seqV, roomV, eventV, dataV, tsV;
     const bool wellFormed = jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
         if (key.is("seq"))
@@ -497,6 +521,8 @@ void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now) 
         return;
     }
     fanoutUs_.push_back(toMicros(now - sentAt));
+    if (config_.keepSendTimes)
+        fanoutSentAt_.push_back(sentAt);
     // The event's ts is the server's wall clock when it took the message in (before storing
     // it): the time after it is the server's store-and-forward part of the latency.
     std::int64_t serverTs = 0;
@@ -518,7 +544,8 @@ void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now) 
     counters.lastDelivery.store(now, std::memory_order_relaxed);
 }
 
-void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now) {
+void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
+{
     Span idV, okV, resultV, errorV;
     jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
         if (key.is("id"))
@@ -635,7 +662,8 @@ void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now) 
     }
 }
 
-void Worker::becomeReady(Client *c, std::int64_t now) {
+void Worker::becomeReady(Client *c, std::int64_t now)
+{
     c->tJoined = now;
     c->state = Client::State::Ready;
     --inFlight_;
@@ -643,7 +671,8 @@ void Worker::becomeReady(Client *c, std::int64_t now) {
     pumpConnects();
 }
 
-void Worker::fail(Client *c, const std::string &why) {
+void Worker::fail(Client *c, const std::string &why)
+{
     if (c->state == Client::State::Closed)
         return;
     if (c->error.empty())
@@ -660,7 +689,8 @@ void Worker::fail(Client *c, const std::string &why) {
     }
 }
 
-void Worker::closeFd(Client *c) {
+void Worker::closeFd(Client *c)
+{
     if (c->fd >= 0)
         close(c->fd); // also leaves the epoll set
     c->fd = -1;
@@ -672,7 +702,8 @@ void Worker::closeFd(Client *c) {
 
 // ---------------------------------------------------------------- writing
 
-void Worker::sendFrame(Client *c, int opcode, const char *payload, std::size_t size) {
+void Worker::sendFrame(Client *c, int opcode, const char *payload, std::size_t size)
+{
     std::string &f = frameBuf_;
     f.clear();
     f += static_cast<char>(0x80 | opcode);
@@ -700,7 +731,8 @@ void Worker::sendFrame(Client *c, int opcode, const char *payload, std::size_t s
     writeRaw(c, f.data(), f.size());
 }
 
-void Worker::writeRaw(Client *c, const char *data, std::size_t size) {
+void Worker::writeRaw(Client *c, const char *data, std::size_t size)
+{
     if (c->state == Client::State::Closed)
         return;
     if (c->out.size() == c->outOff) {
@@ -723,7 +755,8 @@ void Worker::writeRaw(Client *c, const char *data, std::size_t size) {
     updatePoll(c);
 }
 
-void Worker::flushOut(Client *c) {
+void Worker::flushOut(Client *c)
+{
     while (c->outOff < c->out.size()) {
         const ssize_t n =
             send(c->fd, c->out.data() + c->outOff, c->out.size() - c->outOff, MSG_NOSIGNAL);
@@ -742,7 +775,8 @@ void Worker::flushOut(Client *c) {
     updatePoll(c);
 }
 
-void Worker::updatePoll(Client *c) {
+void Worker::updatePoll(Client *c)
+{
     if (c->state == Client::State::Closed || c->state == Client::State::Connecting)
         return;
     const bool want = c->outOff < c->out.size();
@@ -757,7 +791,8 @@ void Worker::updatePoll(Client *c) {
 
 // ---------------------------------------------------------------- chat load
 
-void Worker::resetWindow() {
+void Worker::resetWindow()
+{
     measuring_ = false;
     sending_ = false;
     counters.sending = false;
@@ -775,6 +810,7 @@ void Worker::resetWindow() {
     fanoutUs_.clear();
     ackUs_.clear();
     sinceStampUs_.clear();
+    fanoutSentAt_.clear();
     counters.sent = 0;
     counters.answered = 0;
     counters.acked = 0;
@@ -783,18 +819,28 @@ void Worker::resetWindow() {
     counters.lastDelivery = 0;
 }
 
-void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint64_t seed) {
+void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint64_t seed)
+{
     rng_ ^= seed;
     measuring_ = true;
     interval_ = static_cast<std::int64_t>(1e9 / rate);
     sendEnd_ = t1;
     schedule_.clear();
     for (Client *c : clients_) {
-        if (c->state != Client::State::Ready || c->room >= rooms_.size())
-            continue;
-        c->nextSend =
-            t0 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(interval_));
-        schedule_.push_back(c);
+        if (c->state == Client::State::Ready && c->room < rooms_.size())
+            schedule_.push_back(c);
+    }
+    // Phases spread evenly over one interval and dealt out at random: the offered load is
+    // smooth and exact (a window of D seconds holds rate × D × clients sends, give or take
+    // one per client), yet which client sends when, and in which room, is random.
+    for (std::size_t i = schedule_.size(); i > 1; --i)
+        std::swap(schedule_[i - 1], schedule_[static_cast<std::size_t>(random() % i)]);
+    if (!schedule_.empty()) {
+        const auto n = static_cast<std::int64_t>(schedule_.size());
+        const std::int64_t step = std::max<std::int64_t>(1, interval_ / n);
+        const auto offset = static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(step));
+        for (std::int64_t i = 0; i < n; ++i)
+            schedule_[static_cast<std::size_t>(i)]->nextSend = t0 + offset + i * interval_ / n;
     }
     std::sort(schedule_.begin(), schedule_.end(),
               [](const Client *a, const Client *b) { return a->nextSend < b->nextSend; });
@@ -803,7 +849,8 @@ void Worker::startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint6
     counters.sending = sending_;
 }
 
-void Worker::runSendSchedule() {
+void Worker::runSendSchedule()
+{
     // Every client has the same interval, so the one at the cursor is always the next due and
     // the order never changes: a ring instead of a priority queue.
     const std::int64_t now = nowNs();
@@ -823,7 +870,8 @@ void Worker::runSendSchedule() {
     }
 }
 
-void Worker::sendChat(Client *c) {
+void Worker::sendChat(Client *c)
+{
     const std::uint32_t k = c->nextK++;
     const std::uint64_t id = c->nextId++;
     std::string &t = textBuf_;
@@ -860,7 +908,8 @@ void Worker::sendChat(Client *c) {
 
 // ---------------------------------------------------------------- reports
 
-std::vector<ClientReport> Worker::report() const {
+std::vector<ClientReport> Worker::report() const
+{
     std::vector<ClientReport> out;
     out.reserve(clients_.size());
     for (const Client *c : clients_) {
@@ -885,25 +934,36 @@ std::vector<ClientReport> Worker::report() const {
     return out;
 }
 
-std::vector<std::uint32_t> Worker::takeFanoutSamples() {
+std::vector<std::int64_t> Worker::takeFanoutSendTimes()
+{
+    std::vector<std::int64_t> v;
+    v.swap(fanoutSentAt_);
+    return v;
+}
+
+std::vector<std::uint32_t> Worker::takeFanoutSamples()
+{
     std::vector<std::uint32_t> v;
     v.swap(fanoutUs_);
     return v;
 }
 
-std::vector<std::uint32_t> Worker::takeSinceStampSamples() {
+std::vector<std::uint32_t> Worker::takeSinceStampSamples()
+{
     std::vector<std::uint32_t> v;
     v.swap(sinceStampUs_);
     return v;
 }
 
-std::vector<std::uint32_t> Worker::takeAckSamples() {
+std::vector<std::uint32_t> Worker::takeAckSamples()
+{
     std::vector<std::uint32_t> v;
     v.swap(ackUs_);
     return v;
 }
 
-void Worker::closeAll() {
+void Worker::closeAll()
+{
     sending_ = false;
     measuring_ = false;
     counters.sending = false;

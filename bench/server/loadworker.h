@@ -26,10 +26,11 @@ std::int64_t nowNs();
 struct ClientConfig {
     std::string host = "127.0.0.1";
     int port = 0;
-    std::string runId;       // makes identities unique across runs against one server
-    int chatBytes = 64;      // length of each chat text
-    bool clientMsgId = true; // send a clientMsgId with each chat, as the desktop app does
-    int capacity = 50;       // create_room capacity
+    std::string runId;          // makes identities unique across runs against one server
+    int chatBytes = 64;         // length of each chat text
+    bool clientMsgId = true;    // send a clientMsgId with each chat, as the desktop app does
+    int capacity = 50;          // create_room capacity
+    bool keepSendTimes = false; // keep each delivery's send time too (--latency-log)
 };
 
 // One room of the layout. The creator's worker writes `code` before it counts the creator as
@@ -114,7 +115,8 @@ struct alignas(64) WorkerCounters {
     std::atomic<bool> sending{false};
 };
 
-class Worker {
+class Worker
+{
 public:
     Worker(int id, const ClientConfig &config, std::vector<RoomSlot> &rooms);
     ~Worker();
@@ -124,7 +126,8 @@ public:
     void post(std::function<void()> task);
 
     // Runs `f` on the worker's thread and returns its result.
-    template <class F> auto call(F f) -> decltype(f()) {
+    template <class F> auto call(F f) -> decltype(f())
+    {
         using R = decltype(f());
         std::promise<R> done;
         auto result = done.get_future();
@@ -150,14 +153,17 @@ public:
     // Clears the window's counters and samples.
     void resetWindow();
 
-    // Every ready client of this worker sends `rate` chats a second from t0 to t1, each at its
-    // own random phase (an open loop: sends never wait for replies, so a slow server shows up as
-    // latency instead of being hidden by a slower offered load).
+    // Every ready client of this worker sends `rate` chats a second from t0 to t1, at phases
+    // spread over the interval (an open loop: sends never wait for replies, so a slow server
+    // shows up as latency instead of being hidden by a slower offered load).
     void startChat(std::int64_t t0, std::int64_t t1, double rate, std::uint64_t seed);
 
     std::vector<ClientReport> report() const;
     std::vector<std::uint32_t> takeFanoutSamples(); // microseconds
-    std::vector<std::uint32_t> takeAckSamples();    // microseconds
+    // The send time (nowNs) of each fan-out sample, in the same order; empty unless
+    // ClientConfig::keepSendTimes.
+    std::vector<std::int64_t> takeFanoutSendTimes();
+    std::vector<std::uint32_t> takeAckSamples(); // microseconds
     // Server event ts (wall clock, ms) to receipt, in microseconds.
     std::vector<std::uint32_t> takeSinceStampSamples();
 
@@ -214,6 +220,7 @@ private:
     std::vector<std::uint32_t> fanoutUs_;
     std::vector<std::uint32_t> ackUs_;
     std::vector<std::uint32_t> sinceStampUs_;
+    std::vector<std::int64_t> fanoutSentAt_;
     std::vector<char> scratch_;
     std::string frameBuf_;
     std::string textBuf_;

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -77,14 +78,21 @@ Phases (default: all):
   --memory-settle MS       wait before reading the server's RSS (default 2000)
 
   --timeout S              give up (exit 3) after S seconds in all (default 1800; --tiny 110)
+  --latency-log FILE       append "rate,send ms,latency µs" for every chat delivery measured
+                           (fan-out and knee), to look for stalls over time
+  --realtime               run this program and the server it starts under SCHED_RR (needs
+                           root or CAP_SYS_NICE): on a machine shared with other work, it keeps
+                           their CPU use out of the figures
 )";
 
-[[noreturn]] void die(const std::string &message) {
+[[noreturn]] void die(const std::string &message)
+{
     std::fprintf(stderr, "hearth-bench-server: %s\n", message.c_str());
     std::exit(2);
 }
 
-std::vector<std::string> split(const std::string &s) {
+std::vector<std::string> split(const std::string &s)
+{
     std::vector<std::string> out;
     std::stringstream in(s);
     std::string item;
@@ -94,7 +102,8 @@ std::vector<std::string> split(const std::string &s) {
     return out;
 }
 
-double number(const std::string &option, const std::string &value) {
+double number(const std::string &option, const std::string &value)
+{
     char *end = nullptr;
     const double v = std::strtod(value.c_str(), &end);
     if (value.empty() || *end != '\0' || v < 0)
@@ -102,7 +111,8 @@ double number(const std::string &option, const std::string &value) {
     return v;
 }
 
-int integer(const std::string &option, const std::string &value) {
+int integer(const std::string &option, const std::string &value)
+{
     const double v = number(option, value);
     if (v != static_cast<double>(static_cast<int>(v)))
         die(option + " wants a whole number, not '" + value + "'");
@@ -110,7 +120,8 @@ int integer(const std::string &option, const std::string &value) {
 }
 
 // Only loopback: this program floods whatever it is pointed at.
-int portFromUrl(const std::string &url) {
+int portFromUrl(const std::string &url)
+{
     const std::string prefixes[] = {"ws://127.0.0.1:", "ws://localhost:"};
     for (const auto &prefix : prefixes) {
         if (url.compare(0, prefix.size(), prefix) == 0) {
@@ -122,7 +133,8 @@ int portFromUrl(const std::string &url) {
     die("--url must be ws://127.0.0.1:PORT/ (loopback only), not '" + url + "'");
 }
 
-Options parse(int argc, char **argv) {
+Options parse(int argc, char **argv)
+{
     Options o;
     o.hearth = HEARTH_BENCH_HEARTH_BINARY;
     std::vector<std::string> args(argv + 1, argv + argc);
@@ -222,6 +234,10 @@ Options parse(int argc, char **argv) {
             o.memoryJoin = true;
         } else if (a == "--memory-settle") {
             o.memorySettleMs = integer(a, value());
+        } else if (a == "--latency-log") {
+            o.latencyLog = value();
+        } else if (a == "--realtime") {
+            o.realtime = true;
         } else if (a == "--timeout") {
             o.timeoutSeconds = integer(a, value());
         } else {
@@ -241,7 +257,8 @@ Options parse(int argc, char **argv) {
 
 // Raises this process's soft open-file limit to the hard one: 10,000 clients need 10,000 fds.
 // Returns the soft limit it had before, which is what a shell would start the server with.
-long raiseOwnFileLimit() {
+long raiseOwnFileLimit()
+{
     rlimit rl{};
     getrlimit(RLIMIT_NOFILE, &rl);
     const long before = static_cast<long>(rl.rlim_cur);
@@ -250,7 +267,8 @@ long raiseOwnFileLimit() {
     return before;
 }
 
-std::string machine() {
+std::string machine()
+{
     std::string cpu;
     if (FILE *f = std::fopen("/proc/cpuinfo", "r")) {
         char line[512];
@@ -269,7 +287,8 @@ std::string machine() {
     return std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " × " + cpu + ", Linux " + u.release;
 }
 
-void removeTree(const std::string &dir) {
+void removeTree(const std::string &dir)
+{
     // Only what this program wrote there: databases (with WAL files) and server logs.
     const std::string cmd = "rm -rf -- '" + dir + "'";
     if (dir.rfind("/tmp/hearth-bench-", 0) == 0) [[maybe_unused]]
@@ -278,9 +297,19 @@ void removeTree(const std::string &dir) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     std::signal(SIGPIPE, SIG_IGN);
     Options o = parse(argc, argv);
+    if (o.realtime) {
+        // Before any thread or child exists: they inherit the policy. The lowest real-time
+        // priority is enough to run ahead of every ordinary process; the kernel's RT throttling
+        // still leaves others 5% of each CPU.
+        sched_param param{};
+        param.sched_priority = 1;
+        if (sched_setscheduler(0, SCHED_RR, &param) != 0)
+            die(std::string("--realtime: sched_setscheduler: ") + std::strerror(errno));
+    }
     const long shellNofile = raiseOwnFileLimit();
     if (o.serverNofile <= 0)
         o.serverNofile = shellNofile;
@@ -306,7 +335,8 @@ int main(int argc, char **argv) {
                         one > 0.5 ? " (other programs are running: expect noisy figures)" : "");
         std::fclose(f);
     }
-    std::printf("  load generator: %d thread(s); server: %s\n", o.threads,
+    std::printf("  load generator: %d thread(s)%s; server: %s\n", o.threads,
+                o.realtime ? ", SCHED_RR with the server" : "",
                 o.url.empty() ? (o.hearth + " serve").c_str() : o.url.c_str());
     if (!o.serverArgs.empty()) {
         std::string joined;

@@ -18,12 +18,14 @@ namespace bench {
 
 namespace {
 
-void sleepMs(int ms) {
+void sleepMs(int ms)
+{
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 std::string fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
-std::string fmt(const char *format, ...) {
+std::string fmt(const char *format, ...)
+{
     char buf[512];
     va_list args;
     va_start(args, format);
@@ -32,7 +34,8 @@ std::string fmt(const char *format, ...) {
     return buf;
 }
 
-double processCpuSeconds() {
+double processCpuSeconds()
+{
     rusage ru{};
     getrusage(RUSAGE_SELF, &ru);
     return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
@@ -45,7 +48,8 @@ struct Percentiles {
 };
 
 // Nearest-rank percentiles of samples in microseconds.
-Percentiles percentiles(std::vector<std::uint32_t> v) {
+Percentiles percentiles(std::vector<std::uint32_t> v)
+{
     Percentiles p;
     p.count = v.size();
     if (v.empty())
@@ -63,11 +67,13 @@ Percentiles percentiles(std::vector<std::uint32_t> v) {
     return p;
 }
 
-std::string ms(double v) {
+std::string ms(double v)
+{
     return v < 10 ? fmt("%.2f ms", v) : fmt("%.1f ms", v);
 }
 
-std::string grouped(double v) {
+std::string grouped(double v)
+{
     // 123456 -> "123,456": large figures are read at a glance in the report.
     const auto n = static_cast<long long>(std::llround(v));
     std::string digits = std::to_string(n < 0 ? -n : n);
@@ -80,11 +86,13 @@ std::string grouped(double v) {
     return n < 0 ? "-" + out : out;
 }
 
-ClientConfig clientConfig(const Options &o, const Target &t) {
+ClientConfig clientConfig(const Options &o, const Target &t)
+{
     ClientConfig c;
     c.port = t.port;
     c.chatBytes = o.chatBytes;
     c.clientMsgId = o.clientMsgId;
+    c.keepSendTimes = !o.latencyLog.empty();
     // Identities must be new to the server even when it is reused (--url): a random run id.
     std::random_device rd;
     char buf[17];
@@ -94,16 +102,20 @@ ClientConfig clientConfig(const Options &o, const Target &t) {
 }
 
 // Clients laid out in rooms, spread over worker threads, and the ways to drive them.
-class Session {
+class Session
+{
 public:
     Session(const Options &o, const Target &t, std::size_t roomCount)
         : rooms(roomCount)
-        , config_(clientConfig(o, t)) {
+        , latencyLog(o.latencyLog)
+        , config_(clientConfig(o, t))
+    {
         for (int i = 0; i < std::max(1, o.threads); ++i)
             workers.push_back(std::make_unique<Worker>(i, config_, rooms));
     }
 
-    ~Session() {
+    ~Session()
+    {
         // Workers drop their pointers before the clients go away.
         for (auto &w : workers)
             w->call([&] { w->closeAll(); });
@@ -113,7 +125,8 @@ public:
     Session(const Session &) = delete;
     Session &operator=(const Session &) = delete;
 
-    Client &add(Role role, std::uint32_t room, std::uint16_t slot) {
+    Client &add(Role role, std::uint32_t room, std::uint16_t slot)
+    {
         auto c = std::make_unique<Client>();
         c->index = static_cast<std::uint32_t>(clients.size());
         c->role = role;
@@ -130,7 +143,8 @@ public:
 
     Worker &workerOf(std::uint32_t index) { return *workers[index % workers.size()]; }
 
-    std::uint64_t sum(std::atomic<std::uint64_t> WorkerCounters::*field) const {
+    std::uint64_t sum(std::atomic<std::uint64_t> WorkerCounters::*field) const
+    {
         std::uint64_t n = 0;
         for (const auto &w : workers)
             n += (w->counters.*field).load();
@@ -140,7 +154,8 @@ public:
     // Connects the given clients (all at once, or at most `concurrency` pending at a time) and
     // waits until each is ready or failed. False if some failed or the time ran out.
     bool connect(const std::vector<std::uint32_t> &indexes, int concurrency, int timeoutMs,
-                 std::string &problem) {
+                 std::string &problem)
+    {
         const std::uint64_t before = sum(&WorkerCounters::ready) + sum(&WorkerCounters::failed);
         const std::uint64_t failedBefore = sum(&WorkerCounters::failed);
         std::vector<std::vector<Client *>> perWorker(workers.size());
@@ -175,7 +190,8 @@ public:
         return true;
     }
 
-    std::string firstError(const std::vector<std::uint32_t> &indexes) {
+    std::string firstError(const std::vector<std::uint32_t> &indexes)
+    {
         std::map<std::string, int> errors;
         for (auto &w : workers) {
             w->call([&] {
@@ -199,7 +215,8 @@ public:
     // Lays out `roomCount` rooms of `size` clients each, creators first in the index order.
     // byRoom: client i is in room i / size (a room's members are consecutive); otherwise client i
     // is in room i % roomCount (the rooms fill up evenly as indexes grow).
-    void layoutRooms(std::size_t total, bool byRoom, std::size_t size) {
+    void layoutRooms(std::size_t total, bool byRoom, std::size_t size)
+    {
         const std::size_t roomCount = rooms.size();
         for (std::size_t i = 0; i < total; ++i) {
             const std::size_t room = byRoom ? i / size : i % roomCount;
@@ -210,7 +227,8 @@ public:
     }
 
     // Connects creators first (the others need their codes), then everyone else.
-    bool connectRooms(int concurrency, int timeoutMs, std::string &problem) {
+    bool connectRooms(int concurrency, int timeoutMs, std::string &problem)
+    {
         std::vector<std::uint32_t> creators, joiners;
         for (const auto &c : clients)
             (c->role == Role::Create ? creators : joiners).push_back(c->index);
@@ -224,7 +242,8 @@ public:
         Role role;
     };
 
-    std::vector<Times> times() {
+    std::vector<Times> times()
+    {
         std::vector<Times> out(clients.size());
         for (auto &w : workers) {
             w->call([&] {
@@ -238,6 +257,7 @@ public:
     }
 
     std::vector<RoomSlot> rooms;
+    std::string latencyLog;
     std::vector<std::unique_ptr<Client>> clients;
     std::vector<std::unique_ptr<Worker>> workers;
 
@@ -261,21 +281,40 @@ struct Window {
     Percentiles fanout, ack, sinceStamp;
     double serverCpu = -1; // fraction of one core
     double generatorCpu = 0;
-    double otherCpu = -1;  // other programs on the machine, fraction of one core
-    double softirqCpu = 0; // interrupt work, mostly our own loopback traffic
-    double stealCpu = 0;   // taken by the hypervisor
+    double otherCpu = -1;              // other programs on the machine, fraction of one core
+    std::vector<double> serverThreads; // cores used by each busy server thread, busiest first
+    double softirqCpu = 0;             // interrupt work, mostly our own loopback traffic
+    double stealCpu = 0;               // taken by the hypervisor
     std::string firstError;
 
-    bool lossless() const {
+    bool lossless() const
+    {
         return missing == 0 && extra == 0 && seqGaps == 0 && seqDups == 0 && orderErrors == 0 &&
                foreign == 0 && dropped == 0 && unanswered == 0 && ackErrors == 0;
     }
-    bool keptPace() const {
-        return static_cast<double>(sent) >= 0.97 * static_cast<double>(expectedSends);
+    bool keptPace() const
+    {
+        return sent + 2 >= expectedSends ||
+               static_cast<double>(sent) >= 0.97 * static_cast<double>(expectedSends);
     }
 };
 
-Window runWindow(Session &s, const Target &t, double rate, double seconds) {
+// One line per delivery, to see latency over time (stalls, periodic spikes) in a plot.
+void appendLatencyLog(const std::string &path, double rate, std::int64_t t0,
+                      const std::vector<std::uint32_t> &latencyUs,
+                      const std::vector<std::int64_t> &sentAt)
+{
+    FILE *f = std::fopen(path.c_str(), "a");
+    if (!f)
+        return;
+    for (std::size_t i = 0; i < latencyUs.size() && i < sentAt.size(); ++i)
+        std::fprintf(f, "%.3f,%.3f,%u\n", rate, static_cast<double>(sentAt[i] - t0) / 1e6,
+                     latencyUs[i]);
+    std::fclose(f);
+}
+
+Window runWindow(Session &s, const Target &t, double rate, double seconds)
+{
     Window w;
     w.rate = rate;
     w.seconds = seconds;
@@ -286,6 +325,7 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds) {
     const std::uint64_t droppedBefore = s.sum(&WorkerCounters::dropped);
 
     const double serverCpu0 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
+    const auto threads0 = t.pid > 0 ? readThreadCpuSeconds(t.pid) : std::map<long, double>();
     const double genCpu0 = processCpuSeconds();
     const MachineTimes machine0 = readMachineTimes();
     const std::int64_t t0 = nowNs() + 100'000'000;
@@ -299,8 +339,17 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds) {
     while (nowNs() < t1)
         sleepMs(20);
     const double serverCpu1 = t.pid > 0 ? readCpuSeconds(t.pid) : -1;
+    const auto threads1 = t.pid > 0 ? readThreadCpuSeconds(t.pid) : std::map<long, double>();
     const double genCpu1 = processCpuSeconds();
     const MachineTimes machine1 = readMachineTimes();
+    // Per server thread: a single-threaded event loop saturates long before the process does.
+    for (const auto &[tid, cpu] : threads1) {
+        const auto before = threads0.find(tid);
+        const double used = (cpu - (before == threads0.end() ? 0.0 : before->second)) / seconds;
+        if (used >= 0.01)
+            w.serverThreads.push_back(used);
+    }
+    std::sort(w.serverThreads.rbegin(), w.serverThreads.rend());
 
     // Wait for every reply and every delivery; give up after a quiet spell or a hard cap, which
     // then shows up as unanswered or missing messages.
@@ -338,6 +387,8 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds) {
     for (auto &worker : s.workers) {
         worker->call([&] {
             auto f = worker->takeFanoutSamples();
+            if (!s.latencyLog.empty())
+                appendLatencyLog(s.latencyLog, rate, t0, f, worker->takeFanoutSendTimes());
             fanout.insert(fanout.end(), f.begin(), f.end());
             auto a = worker->takeAckSamples();
             ack.insert(ack.end(), a.begin(), a.end());
@@ -397,13 +448,15 @@ Window runWindow(Session &s, const Target &t, double rate, double seconds) {
                 w.extra += got - want;
         }
     }
-    w.expectedSends = static_cast<std::uint64_t>(std::llround(rate * seconds)) * w.clients;
+    w.expectedSends =
+        static_cast<std::uint64_t>(std::llround(rate * seconds * static_cast<double>(w.clients)));
     const double span = static_cast<double>(std::max(lastDelivery, t1) - t0) / 1e9;
     w.deliveredPerSecond = span > 0 ? static_cast<double>(w.delivered) / span : 0;
     return w;
 }
 
-void printWindow(const Window &w) {
+void printWindow(const Window &w)
+{
     std::printf("    rate %.2f msg/s per client, %.1f s, %" PRIu64 " clients\n", w.rate, w.seconds,
                 w.clients);
     std::printf("    chats sent %" PRIu64 " (expected %" PRIu64 "), acknowledged %" PRIu64
@@ -429,16 +482,24 @@ void printWindow(const Window &w) {
             "    CPU (cores): server %.2f, load generator %.2f, network softirq %.2f, "
             "steal %.2f, other programs %.2f%s\n",
             w.serverCpu, w.generatorCpu, w.softirqCpu, w.stealCpu, std::max(0.0, w.otherCpu),
-            w.otherCpu > 0.10 ? " (the machine was not quiet: figures are pessimistic)" : "");
+            w.otherCpu + w.stealCpu > 0.10 ? " (the machine was not quiet: figures are pessimistic)"
+                                           : "");
     else
         std::printf("    CPU (cores): load generator %.2f\n", w.generatorCpu);
+    if (!w.serverThreads.empty()) {
+        std::string list;
+        for (const double c : w.serverThreads)
+            list += fmt("%s%.2f", list.empty() ? "" : ", ", c);
+        std::printf("    server threads (cores, busiest first): %s\n", list.c_str());
+    }
     if (!w.firstError.empty())
         std::printf("    first client error: %s\n", w.firstError.c_str());
     std::fflush(stdout);
 }
 
 // A target holds at the issue's sizes only; at others the figure is shown without a verdict.
-std::string verdict(bool meets, bool issueSize = true) {
+std::string verdict(bool meets, bool issueSize = true)
+{
     if (!issueSize)
         return "(other size)";
     return meets ? "meets" : "misses";
@@ -448,7 +509,8 @@ std::string verdict(bool meets, bool issueSize = true) {
 
 // ------------------------------------------------------------------ phases
 
-PhaseResult runJoinPhase(const Options &o, const Target &t) {
+PhaseResult runJoinPhase(const Options &o, const Target &t)
+{
     PhaseResult r;
     r.name = "join";
     r.ran = true;
@@ -557,7 +619,8 @@ PhaseResult runJoinPhase(const Options &o, const Target &t) {
     return r;
 }
 
-PhaseResult runFanoutPhase(const Options &o, const Target &t) {
+PhaseResult runFanoutPhase(const Options &o, const Target &t)
+{
     PhaseResult r;
     r.name = "fanout";
     r.ran = true;
@@ -616,13 +679,18 @@ PhaseResult runFanoutPhase(const Options &o, const Target &t) {
          fmt("%" PRIu64 " / %" PRIu64, w.missing + w.seqGaps, w.extra + w.seqDups + w.orderErrors),
          "0 / 0", verdict(w.lossless())});
     r.figures.push_back({"ack latency p50 / p99", ms(w.ack.p50) + " / " + ms(w.ack.p99), "", ""});
-    if (w.serverCpu >= 0)
+    if (w.serverCpu >= 0) {
         r.figures.push_back(
             {"fan-out: server CPU", fmt("%.0f%% of a core", w.serverCpu * 100), "", ""});
+        r.figures.push_back({"fan-out: noise (other programs + hypervisor steal)",
+                             fmt("%.2f + %.2f cores", std::max(0.0, w.otherCpu), w.stealCpu), "",
+                             ""});
+    }
     return r;
 }
 
-PhaseResult runKneePhase(const Options &o, const Target &t) {
+PhaseResult runKneePhase(const Options &o, const Target &t)
+{
     PhaseResult r;
     r.name = "knee";
     r.ran = true;
@@ -696,10 +764,19 @@ PhaseResult runKneePhase(const Options &o, const Target &t) {
         if (stopAll)
             break;
     }
+    // Even the lowest rate failed on latency: halve it until one passes, so that the knee is
+    // a figure rather than "below the first step".
+    for (int i = 0; i < 4 && !stopAll && lastPass == 0 && firstFail > 0; ++i) {
+        const double lower = firstFail / 2;
+        if (runStep(lower))
+            lastPass = lower;
+        else
+            firstFail = lower;
+    }
     // Narrow the gap between the last passing and the first failing rate.
     for (int i = 0; i < o.kneeRefine && !stopAll && firstFail > 0 && lastPass > 0; ++i) {
         const double mid = (lastPass + firstFail) / 2;
-        if (firstFail - lastPass < 0.2)
+        if (firstFail - lastPass < 0.1 * lastPass)
             break;
         if (runStep(mid))
             lastPass = mid;
@@ -713,14 +790,19 @@ PhaseResult runKneePhase(const Options &o, const Target &t) {
             best = &st;
     }
     std::printf("  knee steps:\n    | msg/s/client | delivered/s | p50 | p99 | max | ack p99 | "
-                "server CPU | other CPU | result |\n");
+                "server CPU (busiest thread) | noise CPU | result |\n");
     for (const auto &st : steps)
         std::printf("    | %.2f | %s | %s | %s | %s | %s | %s | %.0f%% | %s |\n", st.w.rate,
                     grouped(st.w.deliveredPerSecond).c_str(), ms(st.w.fanout.p50).c_str(),
                     ms(st.w.fanout.p99).c_str(), ms(st.w.fanout.max).c_str(),
                     ms(st.w.ack.p99).c_str(),
-                    st.w.serverCpu >= 0 ? fmt("%.0f%%", st.w.serverCpu * 100).c_str() : "?",
-                    std::max(0.0, st.w.otherCpu) * 100, st.pass ? "pass" : st.why.c_str());
+                    st.w.serverCpu >= 0
+                        ? fmt("%.0f%% (%.0f%%)", st.w.serverCpu * 100,
+                              st.w.serverThreads.empty() ? 0.0 : st.w.serverThreads[0] * 100)
+                              .c_str()
+                        : "?",
+                    (std::max(0.0, st.w.otherCpu) + st.w.stealCpu) * 100,
+                    st.pass ? "pass" : st.why.c_str());
     if (best) {
         std::printf("  knee: %s delivered msg/s at %.2f msg/s per client (p99 %s)\n",
                     grouped(best->w.deliveredPerSecond).c_str(), best->w.rate,
@@ -747,7 +829,8 @@ PhaseResult runKneePhase(const Options &o, const Target &t) {
     return r;
 }
 
-PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool joinRooms) {
+PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool joinRooms)
+{
     PhaseResult r;
     r.name = fmt("memory %d%s", clients, joinRooms ? " in rooms" : "");
     r.ran = true;

@@ -51,7 +51,9 @@ struct Options {
     bool memoryJoin = false;
     int memorySettleMs = 2000;
 
+    std::string latencyLog; // append "rate,send ms,latency µs" per delivery (fan-out, knee)
     int timeoutSeconds = 1800;
+    bool realtime = false;
     bool tiny = false;
 };
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -19,14 +20,16 @@ namespace bench {
 
 namespace {
 
-std::int64_t steadyMs() {
+std::int64_t steadyMs()
+{
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
 // The port in "... ws://127.0.0.1:PORT/ ...", 0 if the line has none.
-int portFromLine(const std::string &line) {
+int portFromLine(const std::string &line)
+{
     const std::size_t scheme = line.find("ws://");
     if (scheme == std::string::npos)
         return 0;
@@ -47,14 +50,16 @@ int portFromLine(const std::string &line) {
 
 } // namespace
 
-ServerProcess::~ServerProcess() {
+ServerProcess::~ServerProcess()
+{
     if (pid_ > 0)
         stop();
 }
 
 bool ServerProcess::start(const std::string &hearth, const std::string &db,
                           const std::vector<std::string> &extraArgs, const std::string &logPath,
-                          long nofileSoft, int timeoutMs, std::string &error) {
+                          long nofileSoft, int timeoutMs, std::string &error)
+{
     stop(); // a previous run of this object: reap it and its drain thread
     ended_.clear();
     logPath_ = logPath;
@@ -168,7 +173,8 @@ bool ServerProcess::start(const std::string &hearth, const std::string &db,
 
 namespace {
 
-std::string describe(int status) {
+std::string describe(int status)
+{
     if (WIFEXITED(status))
         return "exited with status " + std::to_string(WEXITSTATUS(status));
     if (WIFSIGNALED(status))
@@ -178,7 +184,8 @@ std::string describe(int status) {
 
 } // namespace
 
-bool ServerProcess::running() {
+bool ServerProcess::running()
+{
     if (pid_ <= 0)
         return false;
     int status = 0;
@@ -190,7 +197,8 @@ bool ServerProcess::running() {
     return true;
 }
 
-std::string ServerProcess::stop(int timeoutMs) {
+std::string ServerProcess::stop(int timeoutMs)
+{
     std::string result = ended_.empty() ? std::string("was not running") : ended_;
     ended_.clear();
     if (pid_ > 0) {
@@ -217,7 +225,8 @@ std::string ServerProcess::stop(int timeoutMs) {
     return result;
 }
 
-long readRssKb(pid_t pid) {
+long readRssKb(pid_t pid)
+{
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line)) {
@@ -227,7 +236,8 @@ long readRssKb(pid_t pid) {
     return -1;
 }
 
-long readThreads(pid_t pid) {
+long readThreads(pid_t pid)
+{
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string line;
     while (std::getline(in, line)) {
@@ -237,8 +247,11 @@ long readThreads(pid_t pid) {
     return -1;
 }
 
-double readCpuSeconds(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+namespace {
+
+double cpuSecondsFromStat(const std::string &path)
+{
+    std::ifstream in(path);
     std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Fields after the parenthesised command name (which may hold spaces): state is field 3,
     // utime 14 and stime 15.
@@ -257,7 +270,32 @@ double readCpuSeconds(pid_t pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-MachineTimes readMachineTimes() {
+} // namespace
+
+double readCpuSeconds(pid_t pid)
+{
+    return cpuSecondsFromStat("/proc/" + std::to_string(pid) + "/stat");
+}
+
+std::map<long, double> readThreadCpuSeconds(pid_t pid)
+{
+    std::map<long, double> out;
+    const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+    if (DIR *d = opendir(dir.c_str())) {
+        while (const dirent *e = readdir(d)) {
+            if (e->d_name[0] < '0' || e->d_name[0] > '9')
+                continue;
+            const double s = cpuSecondsFromStat(dir + "/" + e->d_name + "/stat");
+            if (s >= 0)
+                out[std::atol(e->d_name)] = s;
+        }
+        closedir(d);
+    }
+    return out;
+}
+
+MachineTimes readMachineTimes()
+{
     std::ifstream in("/proc/stat");
     std::string cpu;
     unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
@@ -273,7 +311,8 @@ MachineTimes readMachineTimes() {
     return t;
 }
 
-long readNofileSoft(pid_t pid) {
+long readNofileSoft(pid_t pid)
+{
     std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
     std::string line;
     while (std::getline(in, line)) {
@@ -289,7 +328,8 @@ long readNofileSoft(pid_t pid) {
     return -1;
 }
 
-std::string tailFile(const std::string &path, int lines) {
+std::string tailFile(const std::string &path, int lines)
+{
     std::ifstream in(path);
     std::vector<std::string> all;
     std::string line;

@@ -5,13 +5,15 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace bench {
 
-class ServerProcess {
+class ServerProcess
+{
 public:
     ServerProcess() = default;
     ~ServerProcess();
@@ -48,6 +50,8 @@ private:
 long readRssKb(pid_t pid);
 // CPU seconds (user + system) the process has used so far, -1 if unknown.
 double readCpuSeconds(pid_t pid);
+// CPU seconds (user + system) of each thread of the process, by thread id.
+std::map<long, double> readThreadCpuSeconds(pid_t pid);
 // The process's soft "Max open files" limit, -1 if unknown or unlimited.
 long readNofileSoft(pid_t pid);
 // CPU seconds all processors spent since boot (from /proc/stat), -1 if unknown. Over a window,

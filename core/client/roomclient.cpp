@@ -116,16 +116,14 @@ void RoomClient::open(const QUrl &url)
     if (!m_identity.isWellFormed()) {
         m_errorString = tr("No valid identity to connect with.");
         qCWarning(lcClient) << "open() without a well-formed identity";
-        QTimer::singleShot(0, this, [this, message = m_errorString] {
-            Q_EMIT connectionFailed(message);
-        });
+        QTimer::singleShot(0, this,
+                           [this, message = m_errorString] { Q_EMIT connectionFailed(message); });
         return;
     }
     if (url.scheme() != "ws"_L1 && url.scheme() != "wss"_L1) {
         m_errorString = tr("Not a Hearth address: %1").arg(url.toDisplayString());
-        QTimer::singleShot(0, this, [this, message = m_errorString] {
-            Q_EMIT connectionFailed(message);
-        });
+        QTimer::singleShot(0, this,
+                           [this, message = m_errorString] { Q_EMIT connectionFailed(message); });
         return;
     }
     qCInfo(lcClient) << "connecting to" << url.toDisplayString();
@@ -332,8 +330,8 @@ void RoomClient::deliverEvent(const RoomEvent &event)
     // After these, the server sends nothing more of the room to this connection.
     if (event.kind == RoomEvent::Kind::RoomClosed) {
         noteLeft(event.room, event.data.value("reason"_L1).toString(u"closed"_s));
-    } else if (event.kind == RoomEvent::Kind::ParticipantLeft
-               && event.data.value("participant"_L1).toString() == m_participantId) {
+    } else if (event.kind == RoomEvent::Kind::ParticipantLeft &&
+               event.data.value("participant"_L1).toString() == m_participantId) {
         noteLeft(event.room, event.data.value("reason"_L1).toString(u"left"_s));
     }
 }
@@ -434,8 +432,8 @@ qint64 RoomClient::request(const QString &type, const QJsonObject &args, QObject
 {
     const qint64 id = m_nextId++;
     const bool isHello = type == "hello"_L1;
-    const bool usable = m_socket->state() == QAbstractSocket::ConnectedState
-        && (m_helloDone || isHello || type == "ping"_L1);
+    const bool usable = m_socket->state() == QAbstractSocket::ConnectedState &&
+                        (m_helloDone || isHello || type == "ping"_L1);
 
     QJsonObject frame = args;
     frame.insert("id"_L1, id);
@@ -489,8 +487,7 @@ void RoomClient::typedRequest(const QString &type, const QJsonObject &args, QObj
 {
     request(
         type, args, context,
-        [done = std::move(done), parse = std::move(parse), type](
-            const Result<QJsonObject> &raw) {
+        [done = std::move(done), parse = std::move(parse), type](const Result<QJsonObject> &raw) {
             Result<T> result;
             if (!raw.ok()) {
                 result.error = raw.error;
@@ -498,8 +495,8 @@ void RoomClient::typedRequest(const QString &type, const QJsonObject &args, QObj
                 result.value = std::move(*value);
             } else {
                 qCWarning(lcClient) << "reply to" << type << "not understood:" << *raw.value;
-                result.error = localError(RequestError::Kind::Malformed,
-                                          QStringLiteral("malformed reply"));
+                result.error =
+                    localError(RequestError::Kind::Malformed, QStringLiteral("malformed reply"));
             }
             if (done)
                 done(result);
@@ -573,17 +570,16 @@ void RoomClient::leaveRoom(const QString &room, QObject *context, Callback<Done>
 QString RoomClient::sendChat(const QString &room, const QString &text, QObject *context,
                              Callback<ChatAck> done, const QString &clientMsgId)
 {
-    const QString msgId = clientMsgId.isEmpty()
-        ? u"c-"_s + m_clientMsgPrefix + u'-' + QString::number(++m_clientMsgCounter)
-        : clientMsgId;
+    const QString msgId = clientMsgId.isEmpty() ? u"c-"_s + m_clientMsgPrefix + u'-' +
+                                                      QString::number(++m_clientMsgCounter)
+                                                : clientMsgId;
     typedRequest<ChatAck>(
-        u"send_chat"_s, {{"room"_L1, room}, {"text"_L1, text}, {"clientMsgId"_L1, msgId}},
-        context, std::move(done), [](const QJsonObject &r) -> std::optional<ChatAck> {
+        u"send_chat"_s, {{"room"_L1, room}, {"text"_L1, text}, {"clientMsgId"_L1, msgId}}, context,
+        std::move(done), [](const QJsonObject &r) -> std::optional<ChatAck> {
             if (!r.value("seq"_L1).isDouble())
                 return std::nullopt;
             return ChatAck{qint64(r.value("seq"_L1).toDouble()),
-                           qint64(r.value("ts"_L1).toDouble()),
-                           r.value("duplicate"_L1).toBool()};
+                           qint64(r.value("ts"_L1).toDouble()), r.value("duplicate"_L1).toBool()};
         });
     return msgId;
 }
@@ -598,8 +594,7 @@ void RoomClient::history(const QString &room, qint64 before, qint64 after, int l
         json.insert("after"_L1, after);
     if (limit > 0)
         json.insert("limit"_L1, qMin(limit, m_limits.historyPageMax));
-    typedRequest<HistoryPage>(u"history"_s, json, context, std::move(done),
-                              &HistoryPage::fromJson);
+    typedRequest<HistoryPage>(u"history"_s, json, context, std::move(done), &HistoryPage::fromJson);
 }
 
 void RoomClient::setStatus(const QString &room, StatusFlags::Update update, QObject *context,
@@ -614,21 +609,22 @@ void RoomClient::setStatus(const QString &room, StatusFlags::Update update, QObj
 
 void RoomClient::roomInfo(const QString &room, QObject *context, Callback<RoomInfoResult> done)
 {
-    typedRequest<RoomInfoResult>(
-        u"room_info"_s, {{"room"_L1, room}}, context, std::move(done),
-        [](const QJsonObject &r) -> std::optional<RoomInfoResult> {
-            const auto info = RoomInfo::fromJson(r.value("room"_L1).toObject());
-            if (!info)
-                return std::nullopt;
-            RoomInfoResult result{*info, std::nullopt};
-            if (r.value("stats"_L1).isObject())
-                result.stats = RoomStats::fromJson(r.value("stats"_L1).toObject());
-            return result;
-        });
+    typedRequest<RoomInfoResult>(u"room_info"_s, {{"room"_L1, room}}, context, std::move(done),
+                                 [](const QJsonObject &r) -> std::optional<RoomInfoResult> {
+                                     const auto info =
+                                         RoomInfo::fromJson(r.value("room"_L1).toObject());
+                                     if (!info)
+                                         return std::nullopt;
+                                     RoomInfoResult result{*info, std::nullopt};
+                                     if (r.value("stats"_L1).isObject())
+                                         result.stats =
+                                             RoomStats::fromJson(r.value("stats"_L1).toObject());
+                                     return result;
+                                 });
 }
 
-void RoomClient::updateSettings(const QString &room, const SettingsChange &change,
-                                QObject *context, Callback<Done> done)
+void RoomClient::updateSettings(const QString &room, const SettingsChange &change, QObject *context,
+                                Callback<Done> done)
 {
     QJsonObject json{{"room"_L1, room}};
     if (change.name)
@@ -685,8 +681,7 @@ void RoomClient::hostAction(const QString &room, HostAction action, const QStrin
 
 void RoomClient::closeRoom(const QString &room, QObject *context, Callback<Done> done)
 {
-    typedRequest<Done>(u"close_room"_s, {{"room"_L1, room}}, context, std::move(done),
-                       &parseDone);
+    typedRequest<Done>(u"close_room"_s, {{"room"_L1, room}}, context, std::move(done), &parseDone);
 }
 
 void RoomClient::ping(QObject *context, Callback<qint64> done)

@@ -57,8 +57,8 @@ enum class HostAction { Admit, Deny, Kick, Ban, TransferHost };
 // A client of one room server over one WebSocket, speaking protocol v1 (docs/protocol.md).
 //
 // open() connects and says hello; every operation then takes a callback that runs exactly once
-// with a typed result or a Client::RequestError (the server's code, or a lost connection, or a timeout).
-// Room events and notices come out as signals, in seq order per room, without duplicates.
+// with a typed result or a Client::RequestError (the server's code, or a lost connection, or a
+// timeout). Room events and notices come out as signals, in seq order per room, without duplicates.
 //
 // It keeps, per room, the last seq it delivered and gives chat messages a clientMsgId, so that
 // resuming after a reconnect (fetch history after lastSeq(), resend unacknowledged chat with
@@ -82,8 +82,7 @@ public:
     enum class State { Disconnected, Connecting, Connected, Joined };
     Q_ENUM(State)
 
-    template <typename T>
-    using Callback = std::function<void(const Client::Result<T> &)>;
+    template <typename T> using Callback = std::function<void(const Client::Result<T> &)>;
 
     explicit RoomClient(QObject *parent = nullptr);
     ~RoomClient() override;
@@ -118,8 +117,10 @@ public:
 
     // Operations. Each callback runs once on this object's thread, later (never inside the
     // call), unless `context` is destroyed first.
-    void createRoom(const Client::CreateRoomArgs &args, QObject *context, Callback<Client::RoomSnapshot> done);
-    void joinRoom(const Client::JoinRoomArgs &args, QObject *context, Callback<Client::RoomSnapshot> done);
+    void createRoom(const Client::CreateRoomArgs &args, QObject *context,
+                    Callback<Client::RoomSnapshot> done);
+    void joinRoom(const Client::JoinRoomArgs &args, QObject *context,
+                  Callback<Client::RoomSnapshot> done);
     void leaveRoom(const QString &room, QObject *context, Callback<Client::Done> done);
     // Returns the clientMsgId used (a fresh one when `clientMsgId` is empty).
     QString sendChat(const QString &room, const QString &text, QObject *context,
@@ -142,8 +143,8 @@ public:
 
     // Any request by name, for operations newer than this class. Returns the request id.
     using RawCallback = std::function<void(const Client::Result<QJsonObject> &)>;
-    qint64 request(const QString &type, const QJsonObject &args, QObject *context,
-                   RawCallback done, int timeoutMs = -1);
+    qint64 request(const QString &type, const QJsonObject &args, QObject *context, RawCallback done,
+                   int timeoutMs = -1);
 
 Q_SIGNALS:
     void stateChanged(RoomClient::State state);
@@ -193,8 +194,7 @@ private:
     void updateJoinedState();
     template <typename T>
     void typedRequest(const QString &type, const QJsonObject &args, QObject *context,
-                      Callback<T> done,
-                      std::function<std::optional<T>(const QJsonObject &)> parse,
+                      Callback<T> done, std::function<std::optional<T>(const QJsonObject &)> parse,
                       int timeoutMs = -1);
     void joinLike(const QString &type, const QJsonObject &args, QObject *context,
                   Callback<Client::RoomSnapshot> done);

@@ -103,8 +103,8 @@ RoomSettings RoomSettings::fromJson(const QJsonObject &object)
 
 bool RoomSettings::operator==(const RoomSettings &other) const
 {
-    return spectators == other.spectators && approval == other.approval
-        && locked == other.locked && password == other.password && isPublic == other.isPublic;
+    return spectators == other.spectators && approval == other.approval && locked == other.locked &&
+           password == other.password && isPublic == other.isPublic;
 }
 
 std::optional<ParticipantInfo> ParticipantInfo::fromJson(const QJsonObject &object)

@@ -163,8 +163,7 @@ struct Notice {
 };
 
 // The empty result of operations that answer `{}`.
-struct Done {
-};
+struct Done {};
 
 // Why a request did not succeed: the server refused it (with a stable code), or the client gave
 // up on it because the connection went away or no reply came in time.
@@ -181,8 +180,7 @@ public:
 };
 
 // The outcome of a request: a value of T, or an error.
-template <typename T>
-struct Result {
+template <typename T> struct Result {
     std::optional<T> value;
     RequestError error;
 

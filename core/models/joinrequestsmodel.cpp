@@ -2,8 +2,7 @@
 
 JoinRequestsModel::JoinRequestsModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{}
 
 int JoinRequestsModel::rowCount(const QModelIndex &parent) const
 {

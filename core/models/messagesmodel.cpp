@@ -13,8 +13,7 @@ constexpr qint64 GroupWindowMs = 5 * 60 * 1000;
 
 MessagesModel::MessagesModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{}
 
 int MessagesModel::rowCount(const QModelIndex &parent) const
 {
@@ -27,8 +26,7 @@ bool MessagesModel::startsGroup(int row) const
     if (r.kind != Kind::Chat || row == 0)
         return true;
     const Row &prev = m_rows.at(row - 1);
-    return prev.kind != Kind::Chat || prev.authorId != r.authorId
-        || r.ts - prev.ts > GroupWindowMs;
+    return prev.kind != Kind::Chat || prev.authorId != r.authorId || r.ts - prev.ts > GroupWindowMs;
 }
 
 QVariant MessagesModel::data(const QModelIndex &index, int role) const
@@ -160,8 +158,8 @@ std::optional<MessagesModel::Row> MessagesModel::rowFor(const RoomEvent &event,
         const QJsonObject p = d.value("participant"_L1).toObject();
         const QString name = p.value("name"_L1).toString();
         row.text = p.value("role"_L1).toString() == "spectator"_L1
-            ? tr("%1 joined as a spectator.").arg(name)
-            : tr("%1 joined.").arg(name);
+                       ? tr("%1 joined as a spectator.").arg(name)
+                       : tr("%1 joined.").arg(name);
         return row;
     }
     case RoomEvent::Kind::ParticipantLeft: {
@@ -195,8 +193,8 @@ std::optional<MessagesModel::Row> MessagesModel::rowFor(const RoomEvent &event,
     }
     case RoomEvent::Kind::RoomClosed:
         row.text = d.value("reason"_L1).toString() == "expired"_L1
-            ? tr("The room expired.")
-            : tr("The host closed the room.");
+                       ? tr("The room expired.")
+                       : tr("The host closed the room.");
         return row;
     case RoomEvent::Kind::ParticipantUpdated:
     case RoomEvent::Kind::Presence:

@@ -21,8 +21,7 @@ bool before(const ParticipantInfo &a, const ParticipantInfo &b)
 
 ParticipantsModel::ParticipantsModel(QObject *parent)
     : QAbstractListModel(parent)
-{
-}
+{}
 
 int ParticipantsModel::rowCount(const QModelIndex &parent) const
 {

@@ -2,14 +2,12 @@
 
 using namespace Client;
 
-RoomObject::RoomObject(const RoomInfo &info, const QString &selfId, Role selfRole,
-                       QObject *parent)
+RoomObject::RoomObject(const RoomInfo &info, const QString &selfId, Role selfRole, QObject *parent)
     : QObject(parent)
     , m_info(info)
     , m_selfId(selfId)
     , m_selfRole(selfRole)
-{
-}
+{}
 
 void RoomObject::setInfo(const RoomInfo &info)
 {

@@ -82,8 +82,8 @@ void RoomSession::detach()
 
 bool RoomSession::isConnected() const
 {
-    return m_client && m_client->state() == RoomClient::State::Joined
-        && m_client->rooms().contains(m_code) && !m_room->hasEnded();
+    return m_client && m_client->state() == RoomClient::State::Joined &&
+           m_client->rooms().contains(m_code) && !m_room->hasEnded();
 }
 
 bool RoomSession::selfFlag(StatusFlags::Flag flag) const
@@ -197,27 +197,25 @@ void RoomSession::requestHistory(qint64 before, int pageSize)
         return;
     m_loadingHistory = true;
     Q_EMIT historyChanged();
-    m_client->history(
-        m_code, before, 0, pageSize, this, [this](const Result<HistoryPage> &result) {
-            m_loadingHistory = false;
-            if (!result.ok()) {
-                setError(result.error.text());
-                Q_EMIT historyChanged();
-                return;
-            }
-            const HistoryPage &page = *result.value;
-            m_messages->prependPage(page.events);
-            if (!page.events.isEmpty())
-                m_oldestLoadedSeq = page.events.first().seq;
-            m_hasMoreHistory = page.hasMore && !page.events.isEmpty();
-            if (!m_hasMoreHistory) {
-                // Whatever lies before the oldest stored event was trimmed by the server.
-                const qint64 oldest = page.events.isEmpty() ? page.firstSeq
-                                                            : page.events.first().seq;
-                m_missingHistory = int(qMax<qint64>(0, oldest - 1));
-            }
+    m_client->history(m_code, before, 0, pageSize, this, [this](const Result<HistoryPage> &result) {
+        m_loadingHistory = false;
+        if (!result.ok()) {
+            setError(result.error.text());
             Q_EMIT historyChanged();
-        });
+            return;
+        }
+        const HistoryPage &page = *result.value;
+        m_messages->prependPage(page.events);
+        if (!page.events.isEmpty())
+            m_oldestLoadedSeq = page.events.first().seq;
+        m_hasMoreHistory = page.hasMore && !page.events.isEmpty();
+        if (!m_hasMoreHistory) {
+            // Whatever lies before the oldest stored event was trimmed by the server.
+            const qint64 oldest = page.events.isEmpty() ? page.firstSeq : page.events.first().seq;
+            m_missingHistory = int(qMax<qint64>(0, oldest - 1));
+        }
+        Q_EMIT historyChanged();
+    });
 }
 
 void RoomSession::loadOlder(int pageSize)

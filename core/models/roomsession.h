@@ -50,7 +50,8 @@ class RoomSession : public QObject
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
-    RoomSession(RoomClient *client, const Client::RoomSnapshot &snapshot, QObject *parent = nullptr);
+    RoomSession(RoomClient *client, const Client::RoomSnapshot &snapshot,
+                QObject *parent = nullptr);
     ~RoomSession() override;
 
     // Loads the newest page of history.

@@ -25,13 +25,16 @@ hearth_add_test(tst_endtoend
     SOURCES desktop/tst_endtoend.cpp
     LIBS qt6keychain LABELS desktop TIMEOUT 120)
 
-# The views, with Qt Quick Test (tests/qml/tst_*.qml) and the real QML module and models.
-find_package(Qt6 REQUIRED COMPONENTS QuickTest)
-hearth_add_test(tst_views
-    SOURCES ${PROJECT_SOURCE_DIR}/tests/qml/main.cpp
-        ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
-    LIBS hearth_desktop hearth_uiplugin Qt6::QuickTest Qt6::Quick Qt6::QuickControls2
-    LABELS desktop TIMEOUT 180)
-target_compile_definitions(tst_views PRIVATE
-    QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
-set_tests_properties(tst_views PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+if(HEARTH_BUILD_GUI)
+    # The views, with Qt Quick Test (tests/qml/tst_*.qml) and the real QML module and models.
+    find_package(Qt6 REQUIRED COMPONENTS QuickTest)
+    hearth_add_test(tst_views
+        SOURCES ${PROJECT_SOURCE_DIR}/tests/qml/main.cpp
+            ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
+        LIBS hearth_desktop hearth_uiplugin Qt6::QuickTest Qt6::Quick Qt6::QuickControls2
+        LABELS desktop TIMEOUT 180)
+    target_compile_definitions(tst_views PRIVATE
+        QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
+    set_tests_properties(tst_views PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+endif()

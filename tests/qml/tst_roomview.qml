@@ -208,6 +208,33 @@ TestCase {
         verify(lastMessage(host.session).indexOf("Ben was removed by Ana") === 0);
     }
 
+    function test_hostSettingsAndSession() {
+        const view = makeView(host);
+        const room = host.session.room;
+        // Start and finish the session.
+        const sessionButton = findChild(view, "sessionButton");
+        mouseClick(sessionButton);
+        tryCompare(room, "state", "active", 5000);
+        mouseClick(sessionButton);
+        tryCompare(room, "state", "finished", 5000);
+        verify(!sessionButton.visible);
+        // Settings: more seats, locked; only what changed is sent.
+        mouseClick(findChild(view, "settingsButton"));
+        const dialog = findChild(view, "settingsDialog");
+        tryVerify(() => dialog.opened);
+        findChild(view, "settingsCapacityBox").value = 6;
+        findChild(view, "settingsLockedBox").checked = true;
+        dialog.accept();
+        tryCompare(room, "capacity", 6, 5000);
+        verify(room.locked);
+        compare(room.name, "Game night");
+        tryVerify(() => lastMessage(host.session).indexOf("locked") >= 0
+                        || lastMessage(host.session).indexOf("6 seats") >= 0, 5000);
+        // Statistics come from room_info.
+        host.session.refreshStats();
+        tryVerify(() => host.session.stats.joins >= 1, 5000);
+    }
+
     function test_waitingListAdmits() {
         host.session.updateSettings({ "approval": true });
         tryVerify(() => host.session.room.approvalRequired, 5000);

@@ -10,8 +10,7 @@ using namespace Qt::StringLiterals;
 
 ViewFixture::ViewFixture(QObject *parent)
     : QObject(parent)
-{
-}
+{}
 
 ViewFixture::~ViewFixture()
 {
@@ -75,8 +74,7 @@ void ViewFixture::guestSetStatus(const QString &name, const QString &flag, bool 
     for (int i = 0; i < StatusFlags::Count; ++i) {
         if (flag == QLatin1String(StatusFlags::name(i))) {
             const auto bit = quint8(1 << i);
-            g->client->setStatus(g->room, StatusFlags::Update{bit, on ? bit : quint8(0)}, this,
-                                 {});
+            g->client->setStatus(g->room, StatusFlags::Update{bit, on ? bit : quint8(0)}, this, {});
         }
     }
 }

@@ -20,11 +20,13 @@ Q_DECLARE_METATYPE(TextRules::Verdict)
 Q_DECLARE_METATYPE(ErrorCode)
 
 namespace {
-QString str(const char *s) {
+QString str(const char *s)
+{
     return QString::fromUtf8(s);
 }
 
-QString repeat(const QString &unit, int times) {
+QString repeat(const QString &unit, int times)
+{
     QString out;
     for (int i = 0; i < times; ++i)
         out += unit;
@@ -36,7 +38,8 @@ const QString eAcute = QString::fromUtf8("\xC3\xA9");           // U+00E9, one u
 const QString eCombining = QString::fromUtf8("e\xCC\x81");      // e + U+0301: 2 code points
 const QString family = QString::fromUtf8("\xF0\x9F\x91\xA8\xE2\x80\x8D\xF0\x9F\x91\xA9"); // 3 cp
 
-QJsonObject json(const char *text) {
+QJsonObject json(const char *text)
+{
     return QJsonDocument::fromJson(QByteArray(text)).object();
 }
 
@@ -44,13 +47,15 @@ const QRegularExpression hex16(QStringLiteral("^[0-9a-f]{16}$"));
 const QRegularExpression hex64(QStringLiteral("^[0-9a-f]{64}$"));
 } // namespace
 
-class tst_ProtocolValues : public QObject {
+class tst_ProtocolValues : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
     // --- TextRules ---------------------------------------------------------------------------
 
-    void codePointCount_data() {
+    void codePointCount_data()
+    {
         QTest::addColumn<QString>("text");
         QTest::addColumn<int>("count");
         QTest::newRow("empty") << QString() << 0;
@@ -65,13 +70,15 @@ private Q_SLOTS:
         QTest::newRow("reversed pair") << QString(QString(QChar(0xDE00)) + QChar(0xD83D)) << 2;
     }
 
-    void codePointCount() {
+    void codePointCount()
+    {
         QFETCH(QString, text);
         QFETCH(int, count);
         QCOMPARE(TextRules::codePointCount(text), count);
     }
 
-    void checkName_data() {
+    void checkName_data()
+    {
         QTest::addColumn<QString>("name");
         QTest::addColumn<TextRules::Verdict>("verdict");
         QTest::addColumn<QString>("cleaned");
@@ -109,7 +116,8 @@ private Q_SLOTS:
             << QString(str("A") + QChar(0x2028) + str("B")) << V::ControlCharacters << QString();
     }
 
-    void checkName() {
+    void checkName()
+    {
         QFETCH(QString, name);
         QFETCH(TextRules::Verdict, verdict);
         QFETCH(QString, cleaned);
@@ -120,13 +128,15 @@ private Q_SLOTS:
         QCOMPARE(TextRules::checkName(name, 32, nullptr), verdict);
     }
 
-    void checkNameHonoursTheLimit() {
+    void checkNameHonoursTheLimit()
+    {
         // Room names use 64; the same function, another bound.
         QCOMPARE(TextRules::checkName(QString(64, u'r'), 64, nullptr), TextRules::Verdict::Ok);
         QCOMPARE(TextRules::checkName(QString(65, u'r'), 64, nullptr), TextRules::Verdict::TooLong);
     }
 
-    void checkChat_data() {
+    void checkChat_data()
+    {
         QTest::addColumn<QString>("text");
         QTest::addColumn<TextRules::Verdict>("verdict");
         using V = TextRules::Verdict;
@@ -149,7 +159,8 @@ private Q_SLOTS:
         QTest::newRow("escape sequence") << str("\x1b[2J") << V::ControlCharacters;
     }
 
-    void checkChat() {
+    void checkChat()
+    {
         QFETCH(QString, text);
         QFETCH(TextRules::Verdict, verdict);
         QCOMPARE(TextRules::checkChat(text, 2000), verdict);
@@ -157,7 +168,8 @@ private Q_SLOTS:
 
     // --- StatusFlags ---------------------------------------------------------------------------
 
-    void statusFlagsToJson() {
+    void statusFlagsToJson()
+    {
         StatusFlags flags;
         const QJsonObject none = flags.toJson();
         QCOMPARE(none.size(), StatusFlags::Count);
@@ -190,7 +202,8 @@ private Q_SLOTS:
             QVERIFY(none.contains(QLatin1String(StatusFlags::name(i))));
     }
 
-    void parseUpdate_data() {
+    void parseUpdate_data()
+    {
         QTest::addColumn<QByteArray>("object");
         QTest::addColumn<bool>("accepted");
         QTest::addColumn<int>("mask");
@@ -219,7 +232,8 @@ private Q_SLOTS:
         QTest::newRow("object") << QByteArray(R"({"camera":{}})") << false << 0 << 0;
     }
 
-    void parseUpdate() {
+    void parseUpdate()
+    {
         QFETCH(QByteArray, object);
         QFETCH(bool, accepted);
         QFETCH(int, mask);
@@ -234,7 +248,8 @@ private Q_SLOTS:
 
     // --- Identity ------------------------------------------------------------------------------
 
-    void identityGenerate() {
+    void identityGenerate()
+    {
         QSet<QString> ids, secrets;
         for (int i = 0; i < 200; ++i) {
             const Identity identity = Identity::generate();
@@ -248,7 +263,8 @@ private Q_SLOTS:
         }
     }
 
-    void identityWellFormed_data() {
+    void identityWellFormed_data()
+    {
         QTest::addColumn<QString>("token");
         QTest::addColumn<bool>("validId");
         QTest::addColumn<bool>("validSecret");
@@ -271,7 +287,8 @@ private Q_SLOTS:
         QTest::newRow("empty") << QString() << false << false;
     }
 
-    void identityWellFormed() {
+    void identityWellFormed()
+    {
         QFETCH(QString, token);
         QFETCH(bool, validId);
         QFETCH(bool, validSecret);
@@ -280,7 +297,8 @@ private Q_SLOTS:
         QCOMPARE((Identity{token, token}.isWellFormed()), validId && validSecret);
     }
 
-    void participantIdIsStable() {
+    void participantIdIsStable()
+    {
         const QString id = str("b1946ac92492d2347c6235b4d2611184");
         const QString pid = IdentityRules::participantIdFor(id);
         QVERIFY2(hex16.match(pid).hasMatch(), qPrintable(pid));
@@ -305,7 +323,8 @@ private Q_SLOTS:
         }
     }
 
-    void secretHash() {
+    void secretHash()
+    {
         const QString secret = str("Zt3N1mHq8v0aWc5yR2kLx9Pd4sFe7GbU");
         const QByteArray hash = IdentityRules::secretHash(secret);
         QVERIFY2(hex64.match(QString::fromLatin1(hash)).hasMatch(), hash.constData());
@@ -318,7 +337,8 @@ private Q_SLOTS:
 
     // --- Limits --------------------------------------------------------------------------------
 
-    void limitsDefaultsMatchTheDocs() {
+    void limitsDefaultsMatchTheDocs()
+    {
         // The hello example of docs/protocol.md.
         const QJsonObject documented = json(
             R"({"maxMessageBytes": 65536, "maxChatLength": 2000, "maxNameLength": 32,
@@ -329,7 +349,8 @@ private Q_SLOTS:
         QCOMPARE(Limits().toJson(), documented);
     }
 
-    void limitsRoundTrip() {
+    void limitsRoundTrip()
+    {
         Limits l;
         l.maxMessageBytes = 1000;
         l.maxChatLength = 11;
@@ -357,7 +378,8 @@ private Q_SLOTS:
         QCOMPARE(back.heartbeatSeconds, 19);
     }
 
-    void limitsFromPartialOrBadJson() {
+    void limitsFromPartialOrBadJson()
+    {
         // Missing keys keep their defaults (an older server), wrong types are ignored, unknown
         // keys (a newer server) too.
         const Limits l = Limits::fromJson(
@@ -372,7 +394,8 @@ private Q_SLOTS:
 
     // --- Error codes ---------------------------------------------------------------------------
 
-    void errorCodes_data() {
+    void errorCodes_data()
+    {
         QTest::addColumn<ErrorCode>("code");
         // In enum order: the wire names of docs/protocol.md, "Error codes".
         const char *const names[] = {
@@ -406,7 +429,8 @@ private Q_SLOTS:
             QTest::newRow(names[i]) << ErrorCode(i);
     }
 
-    void errorCodes() {
+    void errorCodes()
+    {
         QFETCH(ErrorCode, code);
         const QString name = errorCodeName(code);
         QCOMPARE(name, QString::fromLatin1(QTest::currentDataTag()));
@@ -415,7 +439,8 @@ private Q_SLOTS:
         QVERIFY(snake.match(name).hasMatch());
     }
 
-    void errorCodeNamesAreUniqueAndUnknownIsInternal() {
+    void errorCodeNamesAreUniqueAndUnknownIsInternal()
+    {
         QSet<QString> names;
         for (int i = 0; i <= int(ErrorCode::InternalError); ++i)
             names.insert(errorCodeName(ErrorCode(i)));
@@ -425,7 +450,8 @@ private Q_SLOTS:
         QCOMPARE(errorCodeFromName(u"BAD_JSON"), ErrorCode::InternalError);
     }
 
-    void errorCodesMatchTheDocumentExactly() {
+    void errorCodesMatchTheDocumentExactly()
+    {
         // The table in docs/protocol.md is the contract: every code there exists here and
         // nothing here is undocumented.
         const QString path = QFINDTESTDATA("../../../docs/protocol.md");

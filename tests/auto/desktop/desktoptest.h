@@ -38,8 +38,7 @@ private:
 };
 
 // Catches the one callback of a RoomClient request.
-template <typename T>
-struct Reply {
+template <typename T> struct Reply {
     std::optional<Client::Result<T>> result;
     int calls = 0;
 

@@ -40,8 +40,8 @@ private:
             return nullptr;
         ana->hostRoom(u"Game night"_s, 4, options);
         if (!QTest::qWaitFor([&] { return ana->phase() != AppController::Phase::Connecting; },
-                             10000)
-            || ana->phase() != AppController::Phase::Room) {
+                             10000) ||
+            ana->phase() != AppController::Phase::Room) {
             qWarning("hosting failed: %s", qPrintable(ana->errorText()));
             return nullptr;
         }
@@ -58,8 +58,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("code");
         QTest::newRow("address") << u"192.168.1.5"_s << u"ws://192.168.1.5:47800/"_s << QString();
-        QTest::newRow("host:port") << u" box.lan:47801 "_s << u"ws://box.lan:47801/"_s
-                                   << QString();
+        QTest::newRow("host:port") << u" box.lan:47801 "_s << u"ws://box.lan:47801/"_s << QString();
         QTest::newRow("ws url") << u"ws://10.0.0.2:5000/anything"_s << u"ws://10.0.0.2:5000/"_s
                                 << QString();
         QTest::newRow("ipv6") << u"[::1]:47802"_s << u"ws://[::1]:47802/"_s << QString();
@@ -202,8 +201,7 @@ private Q_SLOTS:
         auto ben = makeController(*m_home, u"Ben"_s);
         QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
         QSignalSpy pending(ben.get(), &AppController::joinPending);
-        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false,
-                      {});
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
         QVERIFY(pending.wait());
         QVERIFY(ben->busyText().contains("host to let you in"_L1));
         QTRY_COMPARE(ana->session()->joinRequests()->rowCount(), 1);
@@ -215,14 +213,32 @@ private Q_SLOTS:
         QTRY_COMPARE(ana->session()->joinRequests()->rowCount(), 0);
     }
 
+    void cancellingWhileConnectingIsNotAnError()
+    {
+        // Something that takes the TCP connection but never answers the WebSocket handshake.
+        QTcpServer silent;
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(silent.serverPort()), u"ABCDEF"_s, false, {});
+        QCOMPARE(ben->phase(), AppController::Phase::Connecting);
+        QVERIFY(ben->isBusy());
+        QTRY_VERIFY(silent.hasPendingConnections());
+        ben->cancel();
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QVERIFY(!ben->isBusy());
+        QTest::qWait(100);
+        QCOMPARE(ben->errorText(), QString());
+        QCOMPARE(ben->client()->state(), RoomClient::State::Disconnected);
+    }
+
     void leavingGoesBackToTheLobbyAndHostingAgainWorks()
     {
         auto ana = hosting();
         QVERIFY(ana);
         auto ben = makeController(*m_home, u"Ben"_s);
         QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
-        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), true,
-                      {});
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), true, {});
         QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
         QCOMPARE(ben->session()->room()->yourRole(), u"spectator"_s);
 

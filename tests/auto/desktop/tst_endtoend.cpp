@@ -24,8 +24,8 @@ class Hearth
 {
 public:
     Hearth(const QTemporaryDir &dir, const QString &name)
-        : m_profile(u"e2e-%1-%2"_s.arg(name.toLower())
-                        .arg(QRandomGenerator::global()->generate(), 0, 16))
+        : m_profile(
+              u"e2e-%1-%2"_s.arg(name.toLower()).arg(QRandomGenerator::global()->generate(), 0, 16))
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(name + u"/config"_s));
@@ -66,8 +66,7 @@ public:
         [[maybe_unused]] const bool done = QTest::qWaitFor(
             [&] {
                 while (m_process.canReadLine()) {
-                    const QString line =
-                        QString::fromUtf8(m_process.readLine()).trimmed();
+                    const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
                     m_lines << line;
                 }
                 for (; m_scanned < m_lines.size(); ++m_scanned) {
@@ -77,8 +76,7 @@ public:
                         return true;
                     }
                 }
-                return m_process.state() == QProcess::NotRunning
-                    && m_process.bytesAvailable() == 0;
+                return m_process.state() == QProcess::NotRunning && m_process.bytesAvailable() == 0;
             },
             timeoutMs);
         return match;
@@ -94,8 +92,8 @@ public:
     QProcess &process() { return m_process; }
     QString transcript() const
     {
-        return m_lines.join(u'\n') + u"\n--- stderr:\n"_s
-            + QString::fromUtf8(const_cast<QProcess &>(m_process).readAllStandardError());
+        return m_lines.join(u'\n') + u"\n--- stderr:\n"_s +
+               QString::fromUtf8(const_cast<QProcess &>(m_process).readAllStandardError());
     }
 
 private:
@@ -116,8 +114,7 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         Hearth host(dir, u"Ana"_s);
-        host.start({u"--name"_s, u"Ana"_s, u"--room-name"_s, u"End to end"_s, u"--port"_s,
-                    u"0"_s});
+        host.start({u"--name"_s, u"Ana"_s, u"--room-name"_s, u"End to end"_s, u"--port"_s, u"0"_s});
         const auto hosting =
             host.waitForLine(uR"(^hearth: hosting room "End to end" with code ([A-Z2-9]{6})$)"_s);
         QVERIFY2(hosting.hasMatch(), qPrintable(host.transcript()));

@@ -179,9 +179,9 @@ private Q_SLOTS:
         QCOMPARE(first.storage(), IdentityStore::Storage::File);
         QVERIFY(!first.warning().isEmpty());
         QVERIFY(QFile::exists(options.filePath));
-        QCOMPARE(QFile::permissions(options.filePath)
-                     & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
-                        | QFileDevice::WriteOther),
+        QCOMPARE(QFile::permissions(options.filePath) &
+                     (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup |
+                      QFileDevice::WriteOther),
                  QFileDevice::Permissions());
 
         IdentityStore second(options);

@@ -53,8 +53,7 @@ RoomEvent makeEvent(qint64 seq, const QString &kind, const QJsonObject &data)
 
 RoomEvent chat(qint64 seq, const QString &author, const QString &name, const QString &text)
 {
-    return makeEvent(seq, u"chat"_s,
-                 {{"author"_L1, author}, {"name"_L1, name}, {"text"_L1, text}});
+    return makeEvent(seq, u"chat"_s, {{"author"_L1, author}, {"name"_L1, name}, {"text"_L1, text}});
 }
 
 QStringList column(const QAbstractItemModel &model, int role)
@@ -146,8 +145,8 @@ private Q_SLOTS:
 
         // Live: seq 20 and 21 appended one by one; presence makes no row; duplicates ignored.
         QVERIFY(model.appendEvent(chat(20, u"a"_s, u"Ana"_s, u"<i>hi</i>"_s)));
-        QVERIFY(!model.appendEvent(makeEvent(21, u"presence"_s,
-                                         {{"participant"_L1, "a"_L1}, {"online"_L1, false}})));
+        QVERIFY(!model.appendEvent(
+            makeEvent(21, u"presence"_s, {{"participant"_L1, "a"_L1}, {"online"_L1, false}})));
         QVERIFY(model.appendEvent(chat(22, u"b"_s, u"Ben"_s, u"hello"_s)));
         QVERIFY(!model.appendEvent(chat(22, u"b"_s, u"Ben"_s, u"hello"_s)));
         QCOMPARE(model.rowCount(), 2);
@@ -164,7 +163,7 @@ private Q_SLOTS:
             chat(16, u"a"_s, u"Ana"_s, u"first"_s),
             chat(17, u"a"_s, u"Ana"_s, u"second"_s),
             makeEvent(18, u"participant_left"_s,
-                  {{"participant"_L1, "d"_L1}, {"reason"_L1, "kicked"_L1}, {"by"_L1, "a"_L1}}),
+                      {{"participant"_L1, "d"_L1}, {"reason"_L1, "kicked"_L1}, {"by"_L1, "a"_L1}}),
             chat(19, u"a"_s, u"Ana"_s, u"third"_s),
             chat(25, u"x"_s, u"X"_s, u"newer than the first row: dropped"_s),
         };
@@ -202,13 +201,13 @@ private Q_SLOTS:
         room.capacity = 10;
         model.setRoom(room);
         auto updated = [](qint64 seq, const QString &state, int capacity, bool locked) {
-            return makeEvent(seq, u"room_updated"_s,
-                         {{"room"_L1,
-                           QJsonObject{{"code"_L1, "ABCDEF"_L1},
-                                       {"name"_L1, "Game night"_L1},
-                                       {"capacity"_L1, capacity},
-                                       {"state"_L1, state},
-                                       {"settings"_L1, QJsonObject{{"locked"_L1, locked}}}}}});
+            return makeEvent(
+                seq, u"room_updated"_s,
+                {{"room"_L1, QJsonObject{{"code"_L1, "ABCDEF"_L1},
+                                         {"name"_L1, "Game night"_L1},
+                                         {"capacity"_L1, capacity},
+                                         {"state"_L1, state},
+                                         {"settings"_L1, QJsonObject{{"locked"_L1, locked}}}}}});
         };
         QVERIFY(model.appendEvent(updated(5, u"active"_s, 10, false)));
         QVERIFY(model.appendEvent(updated(6, u"active"_s, 10, true)));
@@ -313,7 +312,8 @@ private Q_SLOTS:
         QVERIFY(guest.sendChat(u"hi Ana"_s));
         QVERIFY(!guest.sendChat(u"   "_s));
         QVERIFY(!guest.sendChat(QString(2001, u'x')));
-        QTRY_COMPARE(host.messages()->index(host.messages()->rowCount() - 1)
+        QTRY_COMPARE(host.messages()
+                         ->index(host.messages()->rowCount() - 1)
                          .data(MessagesModel::TextRole)
                          .toString(),
                      u"hi Ana"_s);

@@ -89,8 +89,7 @@ private Q_SLOTS:
         Reply<RoomSnapshot> joined;
         // Typed loosely, as people do: lower case, a dash.
         const QString loose = code.left(3).toLower() + u'-' + code.mid(3).toLower();
-        guest->joinRoom(JoinRoomArgs{loose, u"Ben"_s, Role::Member, {}}, this,
-                        joined.callback());
+        guest->joinRoom(JoinRoomArgs{loose, u"Ben"_s, Role::Member, {}}, this, joined.callback());
         QTRY_VERIFY(joined.done());
         QVERIFY(joined.ok());
         const RoomSnapshot &snapshot = joined.value();

@@ -847,15 +847,6 @@ private Q_SLOTS:
         else
             QCOMPARE(reply.value(str("id")).toInteger(), 777);
 
-        static const char *const wrongTypeNotBadRequest =
-            "server bug: a host op whose \"participant\" is missing or not a string answers "
-            "participant_not_found; docs say a missing or wrongly typed field is bad_request";
-        QEXPECT_FAIL("kick: participant missing", wrongTypeNotBadRequest, Abort);
-        QEXPECT_FAIL("kick: participant as number", wrongTypeNotBadRequest, Abort);
-        QEXPECT_FAIL("ban: participant as array", wrongTypeNotBadRequest, Abort);
-        QEXPECT_FAIL("admit: participant missing", wrongTypeNotBadRequest, Abort);
-        QEXPECT_FAIL("deny: participant as number", wrongTypeNotBadRequest, Abort);
-        QEXPECT_FAIL("transfer_host: participant missing", wrongTypeNotBadRequest, Abort);
         QCOMPARE(errorCode(reply), code);
         const QString message = errorOf(reply).value(str("message")).toString();
         QVERIFY2(!message.isEmpty() && message.size() < 300, qPrintable(message));
@@ -1288,9 +1279,13 @@ private Q_SLOTS:
         QTest::addColumn<QString>("guess"); // what the guesser sends as code
         QTest::addColumn<bool>("withPassword");
         QTest::addColumn<QString>("failure");
-        QTest::newRow("unknown codes") << str("unknown") << false << str("room_not_found");
-        QTest::newRow("malformed codes") << str("IIIIII") << false << str("room_not_found");
-        QTest::newRow("wrong passwords") << str("target") << true << str("wrong_password");
+        QTest::addColumn<int>("refillSeconds");
+        // Shorter refills than the default 6 s keep the wait for recovery short; a wrong
+        // password costs a PBKDF2 each (slow under sanitizers), so that row keeps 6 s and
+        // checks no recovery.
+        QTest::newRow("unknown codes") << str("unknown") << false << str("room_not_found") << 2;
+        QTest::newRow("malformed codes") << str("IIIIII") << false << str("room_not_found") << 2;
+        QTest::newRow("wrong passwords") << str("target") << true << str("wrong_password") << 6;
     }
 
     void joinGuessFlood()
@@ -1298,9 +1293,10 @@ private Q_SLOTS:
         QFETCH(QString, guess);
         QFETCH(bool, withPassword);
         QFETCH(QString, failure);
-        QVERIFY(startServer([](ServerConfig &c) {
+        QFETCH(int, refillSeconds);
+        QVERIFY(startServer([refillSeconds](ServerConfig &c) {
             c.joinFailureBurst = 10;
-            c.joinFailureRefillSeconds = 1; // shorter than the default 6 s, to keep this quick
+            c.joinFailureRefillSeconds = refillSeconds;
             c.joinFailuresPerMinuteTotal = 200;
         }));
         auto host = client();
@@ -1310,6 +1306,7 @@ private Q_SLOTS:
         const QString room = hostRoom(*host, settings);
         QVERIFY(!room.isEmpty());
         host->clearEvents();
+        const QString rightPassword = withPassword ? str("sesame") : QString();
 
         auto guesser = client();
         QVERIFY(guesser);
@@ -1319,7 +1316,12 @@ private Q_SLOTS:
                 r.insert(str("password"), password);
             return who.request(r);
         };
-        for (int i = 0; i < 10; ++i) {
+        // Guess until refused: a burst of 10, plus whatever refilled while guessing.
+        QElapsedTimer timer;
+        timer.start();
+        int failures = 0;
+        QJsonObject limited;
+        for (int i = 0; i < 30 && limited.isEmpty(); ++i) {
             QString code = guess == str("target") ? room : guess;
             if (guess == str("unknown")) {
                 code = QString(5, u'Z') + QChar(char16_t(u'2' + i % 8));
@@ -1327,32 +1329,44 @@ private Q_SLOTS:
                     code = QStringLiteral("YYYYY%1").arg(i % 8 + 2);
             }
             const QJsonObject reply = join(*guesser, code, QStringLiteral("guess%1").arg(i));
+            if (errorCode(reply) == str("rate_limited")) {
+                limited = reply;
+                continue;
+            }
             QCOMPARE(errorCode(reply), failure);
+            ++failures;
         }
-        // The 11th attempt is refused before the code is even looked at.
-        const QJsonObject limited = join(*guesser, room, str("another guess"));
-        QCOMPARE(errorCode(limited), str("rate_limited"));
+        const qint64 refilled = timer.elapsed() / (refillSeconds * 1000);
+        QVERIFY2(!limited.isEmpty(), "never limited");
+        QVERIFY2(failures >= 10 && failures <= 10 + refilled,
+                 qPrintable(QStringLiteral("%1 failures allowed").arg(failures)));
         const qint64 retry = errorOf(limited).value(str("retryAfterMs")).toInteger(-1);
-        QVERIFY2(retry > 0 && retry <= 1000, qPrintable(QString::number(retry)));
+        QVERIFY2(retry > 0 && retry <= refillSeconds * 1000, qPrintable(QString::number(retry)));
+
         // While limited, the address gets no join at all, not even with the right code (and
-        // password): otherwise "rate_limited" vs "room_not_found" would tell codes apart.
-        QCOMPARE(errorCode(join(*guesser, room, withPassword ? str("sesame") : QString())),
-                 str("rate_limited"));
-        // A new connection from the same address is limited too.
-        auto again = client();
-        QVERIFY(again);
-        QCOMPARE(errorCode(join(*again, room, withPassword ? str("sesame") : QString())),
-                 str("rate_limited"));
+        // password): otherwise "rate_limited" vs "room_not_found" would tell codes apart. (Only
+        // checked while the wait is long enough to be sure it is still running.)
+        if (retry > 300) {
+            QCOMPARE(errorCode(join(*guesser, room, rightPassword)), str("rate_limited"));
+            // A new connection from the same address is limited too.
+            auto again = client();
+            QVERIFY(again);
+            QCOMPARE(errorCode(join(*again, room, rightPassword)), str("rate_limited"));
+        }
         // The room's members saw nothing of the guessing.
         QVERIFY(ok(host->request(req("ping"))));
         QVERIFY(host->events().isEmpty());
         QVERIFY(host->notices().isEmpty());
 
         // retryAfterMs tells the truth: after it, a right join goes through (and costs nothing).
-        QTest::qWait(int(retry) + 50);
-        const QJsonObject joined = join(*again, room, withPassword ? str("sesame") : QString());
-        QVERIFY2(ok(joined), qPrintable(compact(joined)));
-        QVERIFY(host->waitForEventKind(str("participant_joined")));
+        if (refillSeconds <= 2) {
+            QTest::qWait(int(retry) + 50);
+            auto later = client();
+            QVERIFY(later);
+            const QJsonObject joined = join(*later, room, rightPassword);
+            QVERIFY2(ok(joined), qPrintable(compact(joined)));
+            QVERIFY(host->waitForEventKind(str("participant_joined")));
+        }
         VERIFY_UNHARMED();
     }
 
@@ -1528,8 +1542,9 @@ private Q_SLOTS:
 
     void clientPingsCountAsLife()
     {
-        // "A connection from which nothing (no frame, no pong) has arrived for
-        // idleTimeoutSeconds is closed": a peer that keeps sending frames is not silent.
+        // "A connection from which nothing at all (no frame, no pong, no ping) has arrived for
+        // idleTimeoutSeconds is dropped": a peer that sends its own pings is not silent, even
+        // if it never answers the server's.
         QVERIFY(startServer([](ServerConfig &c) {
             // Not 2: the sweep runs once a second, so a healthy peer last heard 0.95 s before
             // a sweep is first pinged at the next one, and a late timer could then already
@@ -1555,28 +1570,25 @@ private Q_SLOTS:
                                  {str("displayName"), str("Pinger")}}));
         QVERIFY(ok(pinger.waitReply(2)));
         const QString pingerId = IdentityRules::participantIdFor(me.id);
+        const int connections = m_server->server()->connectionCount();
 
-        // Well over the idle timeout, a frame every 300 ms, never a pong.
+        // 1.5 s past the idle timeout since its last message, a ping every 300 ms, no pong.
         QElapsedTimer timer;
         timer.start();
         bool dropped = false;
-        while (timer.elapsed() < 8000 && !dropped) {
+        while (timer.elapsed() < 4500 && !dropped) {
             QVERIFY(pinger.sendPing());
             dropped = host->waitForEvent(
                 [&](const QJsonObject &e) { return isPresence(e, pingerId, false); }, 300);
         }
-        QEXPECT_FAIL("",
-                     "server bug: only text messages and pongs refresh lastHeardMs; a "
-                     "client's own frames (pings, continuation frames) do not, so a client that "
-                     "sends frames but does not answer pings is dropped as silent",
-                     Continue);
         QVERIFY2(!dropped, qPrintable(QStringLiteral("dropped after %1 ms").arg(timer.elapsed())));
+        QCOMPARE(m_server->server()->connectionCount(), connections);
         VERIFY_UNHARMED();
     }
 
     void refusalsThatAreNotRateLimitsDoNotClose()
     {
-        // "A connection that keeps sending while limited (50 refused requests in a row) is
+        // "A connection that keeps sending while limited (50 rate_limited replies in a row) is
         // closed with 1008": a client within its rate whose requests fail for other reasons is
         // not flooding.
         QVERIFY(startServer([](ServerConfig &c) {
@@ -1591,60 +1603,133 @@ private Q_SLOTS:
                 c->request(req("room_info", {{str("room"), str("ZZZZZZ")}}), 2000);
             notMember += errorCode(reply) == str("not_member");
         }
-        QEXPECT_FAIL("",
-                     "server bug: RoomServerPrivate::refuse() counts every refusal "
-                     "(not_member, bad_request, ...) towards maxConsecutiveRefusals, not only "
-                     "rate_limited ones; the 50th failed request in a row closes with 1008",
-                     Abort);
         QCOMPARE(notMember, 60);
         QVERIFY(c->isConnected());
+        QVERIFY(ok(c->request(req("ping"))));
         VERIFY_UNHARMED();
     }
 
     void burstToAFastReaderIsNotADrop()
     {
-        // The default maxQueuedBytes (1 MiB). A client that reads everything asks for one full
-        // history page of long messages: about 1.2 MB in one reply.
+        // "A connection that does not read what the server sends (more than 4 MiB waiting for
+        // it) is dropped" — one that reads is not, however large a single burst or reply is.
         QVERIFY(startServer([](ServerConfig &c) {
             c.limits.requestsPerSecond = 100000;
             c.limits.chatPerSecond = 100000;
         }));
-        QCOMPARE(m_server->config().maxQueuedBytes, qint64(1) << 20);
+        QCOMPARE(m_server->config().maxQueuedBytes, qint64(4) << 20);
         auto host = client();
-        QVERIFY(host);
-        const QString room = hostRoom(*host);
-        const QString text = QString(2000, QChar(0x65E5)); // 2000 characters, 6000 bytes
-        for (int round = 0; round < 10; ++round) {
-            std::vector<qint64> ids;
-            for (int i = 0; i < 20; ++i)
-                ids.push_back(
-                    host->send(req("send_chat", {{str("room"), room}, {str("text"), text}})));
-            for (qint64 id : ids)
-                QVERIFY(ok(host->waitReply(id, 10000)));
-        }
         auto reader = client();
-        QVERIFY(reader);
+        QVERIFY(host && reader);
+        const QString room = hostRoom(*host);
         QVERIFY(!reader->joinRoom(room, str("Reader")).isEmpty());
         QVERIFY(host->waitForEventKind(str("participant_joined")));
 
-        const qint64 id = reader->send(
-            req("history", {{str("room"), room}, {str("before"), 202}, {str("limit"), 200}}));
-        QJsonObject page;
-        QVERIFY(waitUntil(
-            [&] {
-                page = reader->TestClient::waitReply(id, 0);
-                return !page.isEmpty() || !reader->isConnected();
-            },
-            10000));
-        QEXPECT_FAIL("",
-                     "server bug: Session::send() compares QWebSocket::bytesToWrite() with "
-                     "maxQueuedBytes right after queueing, before the event loop wrote anything "
-                     "to the kernel, so one reply or one group commit's fan-out larger than "
-                     "maxQueuedBytes drops a client that reads everything at once",
-                     Abort);
-        QVERIFY2(ok(page), "the reader was dropped instead of answered");
-        QCOMPARE(page.value(str("result")).toObject().value(str("events")).toArray().size(), 200);
+        // The longest chat there is in bytes: 2000 emoji, 8000 bytes of UTF-8. 200 at once: a
+        // fan-out of 1.6 MB to each member within a few group commits.
+        const QString emoji = str("\xF0\x9F\x98\x80").repeated(2000);
+        std::vector<qint64> ids;
+        for (int i = 0; i < 200; ++i)
+            ids.push_back(
+                host->send(req("send_chat", {{str("room"), room}, {str("text"), emoji}})));
+        for (qint64 id : ids)
+            QVERIFY(ok(host->waitReply(id, 20000)));
+        QVERIFY(reader->waitForEvent(
+            [](const QJsonObject &e) { return e.value(str("seq")).toInteger() == 202; }, 20000));
+        QCOMPARE(reader->eventsOf(str("chat")).size(), 200);
         QVERIFY(reader->isConnected());
+        QVERIFY(host->isConnected());
+
+        // A large reply: 200 chats of 2000 quotes, each escaped to 4000 bytes: ~840 KB.
+        const QString quotes(2000, u'"');
+        ids.clear();
+        for (int i = 0; i < 200; ++i)
+            ids.push_back(
+                host->send(req("send_chat", {{str("room"), room}, {str("text"), quotes}})));
+        for (qint64 id : ids)
+            QVERIFY(ok(host->waitReply(id, 20000)));
+        const QJsonObject page = reader->request(
+            req("history", {{str("room"), room}, {str("after"), 202}, {str("limit"), 200}}), 20000);
+        QVERIFY2(ok(page), qPrintable(QStringLiteral("%1, close code %2")
+                                          .arg(compact(page).left(200))
+                                          .arg(reader->closeCode())));
+        const QJsonArray events =
+            page.value(str("result")).toObject().value(str("events")).toArray();
+        QCOMPARE(events.size(), 200);
+        QCOMPARE(
+            events.last().toObject().value(str("data")).toObject().value(str("text")).toString(),
+            quotes);
+        QVERIFY(reader->isConnected());
+        const QList<QJsonObject> seen = host->events();
+        for (const QJsonObject &e : seen)
+            QVERIFY(!isPresence(e, reader->participantId(), false));
+        VERIFY_UNHARMED();
+    }
+
+    void largeNonAsciiReplyArrivesIntact()
+    {
+        // The largest reply there is: a page of 200 chats of 2000 emoji, ~1.65 MB, to a Qt
+        // client (like the desktop app).
+        QVERIFY(startServer([](ServerConfig &c) {
+            c.limits.requestsPerSecond = 100000;
+            c.limits.chatPerSecond = 100000;
+        }));
+        auto host = client();
+        QVERIFY(host);
+        const QString room = hostRoom(*host);
+        const QString emoji = str("\xF0\x9F\x98\x80").repeated(2000);
+        for (int round = 0; round < 4; ++round) {
+            std::vector<qint64> ids;
+            for (int i = 0; i < 50; ++i)
+                ids.push_back(
+                    host->send(req("send_chat", {{str("room"), room}, {str("text"), emoji}})));
+            for (qint64 id : ids)
+                QVERIFY(ok(host->waitReply(id, 20000)));
+        }
+        // Where the 512 KiB frame boundaries fall depends on the reply's exact length: ids of 1
+        // to 4 digits shift it through all four byte offsets, two page sizes move it further.
+        int answered = 0, tries = 0;
+        QString failure;
+        for (int limit : {200, 199}) {
+            for (const char *id : {"7", "77", "777", "7777"}) {
+                ++tries;
+                auto reader = client();
+                QVERIFY(reader);
+                QVERIFY(!reader->joinRoom(room, str("Reader")).isEmpty());
+                reader->sendText(QStringLiteral(R"({"id":%1,"type":"history","room":"%2",)"
+                                                R"("before":202,"limit":%3})")
+                                     .arg(QLatin1String(id), room)
+                                     .arg(limit));
+                QJsonObject page;
+                QVERIFY(waitUntil(
+                    [&] {
+                        page = reader->TestClient::waitReply(QByteArray(id).toLongLong(), 0);
+                        return !page.isEmpty() || !reader->isConnected();
+                    },
+                    20000));
+                const QJsonArray events =
+                    page.value(str("result")).toObject().value(str("events")).toArray();
+                if (ok(page) && events.size() == limit &&
+                    events.last().toObject().value(str("data")).toObject().value(str("text")) ==
+                        emoji) {
+                    ++answered;
+                } else if (failure.isEmpty()) {
+                    failure = QStringLiteral("id %1, limit %2: close code %3 (%4)")
+                                  .arg(QLatin1String(id))
+                                  .arg(limit)
+                                  .arg(reader->closeCode())
+                                  .arg(reader->socket().closeReason());
+                }
+            }
+        }
+        qInfo("%d of %d large replies arrived", answered, tries);
+        QEXPECT_FAIL("",
+                     "server bug (with a Qt 6.4 peer): a text message over QWebSocket's default "
+                     "outgoing frame size (512 KiB) goes out in 512 KiB frames cut in the middle "
+                     "of UTF-8 sequences; Qt 6.4's receiver validates each frame on its own and "
+                     "closes with 1007 \"Invalid UTF-8 code encountered\"",
+                     Abort);
+        QVERIFY2(answered == tries, qPrintable(failure));
         VERIFY_UNHARMED();
     }
 
@@ -1693,8 +1778,8 @@ private Q_SLOTS:
         bool dropped = false;
         // How much it takes depends on the kernel's socket buffers (the server's send buffer
         // grows up to tcp_wmem's maximum, 4 MiB by default); 5000 messages are 10 MB. Twenty
-        // at a time: one group commit's fan-out to the host stays under maxQueuedBytes (see
-        // burstToAFastReaderIsNotADrop for why that matters).
+        // at a time keep each burst to the host, which does read, well under this test's small
+        // maxQueuedBytes.
         for (int round = 0; round < 250 && !dropped; ++round) {
             std::vector<qint64> ids;
             for (int i = 0; i < 20; ++i)

@@ -9,12 +9,14 @@
 #include <QtTest/QTest>
 
 namespace {
-QString str(const char *s) {
+QString str(const char *s)
+{
     return QString::fromUtf8(s);
 }
 
 // The top-level keys of a JSON object text, in the order they appear.
-QStringList topLevelKeys(const QByteArray &json) {
+QStringList topLevelKeys(const QByteArray &json)
+{
     QStringList keys;
     int depth = 0;
     bool inString = false;
@@ -67,7 +69,8 @@ QStringList topLevelKeys(const QByteArray &json) {
     return keys;
 }
 
-QJsonObject parse(const QByteArray &frame) {
+QJsonObject parse(const QByteArray &frame)
+{
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(frame, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
@@ -78,7 +81,8 @@ QJsonObject parse(const QByteArray &frame) {
 }
 
 // What any frame must be: one compact JSON object, valid UTF-8, no raw control characters.
-bool wellFormed(const QByteArray &frame) {
+bool wellFormed(const QByteArray &frame)
+{
     if (frame.isEmpty() || frame.front() != '{' || frame.back() != '}')
         return false;
     for (char c : frame) {
@@ -91,11 +95,13 @@ bool wellFormed(const QByteArray &frame) {
 }
 } // namespace
 
-class tst_Frames : public QObject {
+class tst_Frames : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
-    void eventEnvelope() {
+    void eventEnvelope()
+    {
         const QJsonObject data{{str("author"), str("5f0c2a9e41d7b3c8")},
                                {str("name"), str("Ana")},
                                {str("text"), str("hello")},
@@ -118,7 +124,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(str("data")).toObject(), data);
     }
 
-    void eventLargeNumbersAreExact() {
+    void eventLargeNumbersAreExact()
+    {
         const qint64 maxSafe = 9007199254740991; // 2^53-1, the largest seq a client can hold
         const QByteArray frame =
             Frames::event(str("ABCDEF"), maxSafe, 4102444800000, QLatin1String("presence"), {});
@@ -129,7 +136,8 @@ private Q_SLOTS:
         QCOMPARE(parse(frame).value(str("seq")).toInteger(), maxSafe);
     }
 
-    void noticeEnvelope() {
+    void noticeEnvelope()
+    {
         const QJsonObject data{{str("participant"), str("9d1e0b7c3a5f2e84")},
                                {str("name"), str("Ben")},
                                {str("role"), str("member")}};
@@ -151,7 +159,8 @@ private Q_SLOTS:
             QByteArray(R"({"type":"notice","notice":"join_pending","room":"XJ9K2M","data":{}})"));
     }
 
-    void resultEnvelope() {
+    void resultEnvelope()
+    {
         const QByteArray frame =
             Frames::result(7, {{str("seq"), 43}, {str("ts"), qint64(1763760000123)}});
         QVERIFY2(wellFormed(frame), frame.constData());
@@ -171,7 +180,8 @@ private Q_SLOTS:
                  QByteArray(R"({"type":"reply","id":null,"ok":true,"result":{}})"));
     }
 
-    void resultRawSplicesJson() {
+    void resultRawSplicesJson()
+    {
         const QByteArray body = R"({"events":[{"a":1},{"b":"x"}],"hasMore":false})";
         const QByteArray frame = Frames::resultRaw(12, body);
         QVERIFY(wellFormed(frame));
@@ -180,7 +190,8 @@ private Q_SLOTS:
                  2);
     }
 
-    void errorEnvelope() {
+    void errorEnvelope()
+    {
         const QByteArray frame =
             Frames::error(7, ErrorCode::NotMember, str("You are not in room XJ9K2M."));
         QVERIFY2(wellFormed(frame), frame.constData());
@@ -196,7 +207,8 @@ private Q_SLOTS:
                               {str("message"), str("You are not in room XJ9K2M.")}}));
     }
 
-    void errorWithExtraFieldsAndNullId() {
+    void errorWithExtraFieldsAndNullId()
+    {
         const QByteArray limited = Frames::error(3, ErrorCode::RateLimited, str("slow down"),
                                                  {{str("retryAfterMs"), 250}});
         QVERIFY(wellFormed(limited));
@@ -223,7 +235,8 @@ private Q_SLOTS:
         QVERIFY(parse(anonymous).value(str("id")).isNull());
     }
 
-    void textRoundTrips_data() {
+    void textRoundTrips_data()
+    {
         QTest::addColumn<QString>("text");
         QTest::newRow("plain") << str("hello");
         QTest::newRow("empty") << QString();
@@ -244,7 +257,8 @@ private Q_SLOTS:
         QTest::newRow("long") << QString(2000, u'\"');
     }
 
-    void textRoundTrips() {
+    void textRoundTrips()
+    {
         QFETCH(QString, text);
 
         const QByteArray event = Frames::event(str("XJ9K2M"), 5, 1, QLatin1String("chat"),

@@ -11,12 +11,14 @@
 #include <memory>
 
 namespace {
-QString str(const char *s) {
+QString str(const char *s)
+{
     return QString::fromUtf8(s);
 }
 
 std::unique_ptr<Participant> person(const QString &id, Role role, qint64 joinedSeq,
-                                    bool online = true) {
+                                    bool online = true)
+{
     auto p = std::make_unique<Participant>();
     p->id = id;
     p->name = id.toUpper();
@@ -29,13 +31,15 @@ std::unique_ptr<Participant> person(const QString &id, Role role, qint64 joinedS
 constexpr qint64 t0 = 1763760000000; // a realistic "now" in ms
 } // namespace
 
-class tst_RoomRules : public QObject {
+class tst_RoomRules : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
     // --- Room: participants ------------------------------------------------------------------
 
-    void addRemoveAndCounts() {
+    void addRemoveAndCounts()
+    {
         Room room;
         room.emptySinceMs = 42;
         QVERIFY(room.isEmpty());
@@ -82,7 +86,8 @@ private Q_SLOTS:
         QCOMPARE(room.seatsTaken(), 0);
     }
 
-    void roomJsonShowsCountsNeverThePassword() {
+    void roomJsonShowsCountsNeverThePassword()
+    {
         Room room;
         room.code = str("XJ9K2M");
         room.name = str("Game night");
@@ -123,7 +128,8 @@ private Q_SLOTS:
         QCOMPARE(participants[2].toObject().value(str("role")).toString(), str("spectator"));
     }
 
-    void roleAndStateNames() {
+    void roleAndStateNames()
+    {
         for (Role r : {Role::Host, Role::Member, Role::Spectator})
             QCOMPARE(roleFromName(QString(roleName(r))), std::optional<Role>(r));
         QVERIFY(!roleFromName(u"admin"));
@@ -136,7 +142,8 @@ private Q_SLOTS:
 
     // --- Room: host succession -----------------------------------------------------------------
 
-    void nextHost_data() {
+    void nextHost_data()
+    {
         // Participants in join order ("role+" online, "role-" offline); the leaving host is
         // "host". Expected: the index of the next host, -1 for nobody.
         QTest::addColumn<QStringList>("people");
@@ -158,7 +165,8 @@ private Q_SLOTS:
         QTest::newRow("leaving host already removed") << QStringList{} << -1;
     }
 
-    void nextHost() {
+    void nextHost()
+    {
         QFETCH(QStringList, people);
         QFETCH(int, expected);
         Room room;
@@ -181,7 +189,8 @@ private Q_SLOTS:
 
     // --- Room: passwords -----------------------------------------------------------------------
 
-    void passwords() {
+    void passwords()
+    {
         Room room;
         QVERIFY(!room.hasPassword());
         QVERIFY(!room.passwordMatches(QString()));
@@ -218,7 +227,8 @@ private Q_SLOTS:
 
     // --- Room: chat resend index ---------------------------------------------------------------
 
-    void sentMessages() {
+    void sentMessages()
+    {
         Room room;
         QVERIFY(!room.sentMessage(str("a"), str("c1")));
         room.rememberMessage(str("a"), str("c1"), 5);
@@ -232,7 +242,8 @@ private Q_SLOTS:
         QCOMPARE(room.sentMessage(str("ab"), str("c")), std::optional<qint64>(6));
     }
 
-    void sentMessagesEvictOldestAfter1024() {
+    void sentMessagesEvictOldestAfter1024()
+    {
         Room room;
         const int memory = 1024;
         for (int i = 0; i < memory; ++i)
@@ -267,7 +278,8 @@ private Q_SLOTS:
 
     // --- TokenBucket ---------------------------------------------------------------------------
 
-    void tokenBucketBurstThenRate_data() {
+    void tokenBucketBurstThenRate_data()
+    {
         QTest::addColumn<double>("rate");
         QTest::addColumn<int>("burst");
         QTest::addColumn<qint64>("retryAfterMs"); // right after the burst is spent
@@ -277,7 +289,8 @@ private Q_SLOTS:
         QTest::newRow("one a second, burst 1") << 1.0 << 1 << qint64(1000);
     }
 
-    void tokenBucketBurstThenRate() {
+    void tokenBucketBurstThenRate()
+    {
         QFETCH(double, rate);
         QFETCH(int, burst);
         QFETCH(qint64, retryAfterMs);
@@ -305,7 +318,8 @@ private Q_SLOTS:
         QVERIFY(!bucket.take(later));
     }
 
-    void tokenBucketSustainedRate() {
+    void tokenBucketSustainedRate()
+    {
         // 5/s with burst 10 over 10 s of trying every 10 ms: 10 + 50 granted, give or take one.
         TokenBucket bucket(5, 10, t0);
         int granted = 0;
@@ -314,7 +328,8 @@ private Q_SLOTS:
         QVERIFY2(granted >= 59 && granted <= 61, qPrintable(QString::number(granted)));
     }
 
-    void tokenBucketIgnoresClockGoingBack() {
+    void tokenBucketIgnoresClockGoingBack()
+    {
         TokenBucket bucket(1, 2, t0);
         QVERIFY(bucket.take(t0));
         QVERIFY(bucket.take(t0));
@@ -325,7 +340,8 @@ private Q_SLOTS:
 
     // --- JoinThrottle --------------------------------------------------------------------------
 
-    void joinThrottlePerAddress() {
+    void joinThrottlePerAddress()
+    {
         JoinThrottle throttle(10, 6, 200);
         const QString guesser = str("192.0.2.7"), neighbour = str("192.0.2.8");
         qint64 retry = -1;
@@ -364,7 +380,8 @@ private Q_SLOTS:
         QVERIFY2(guesses <= 611 && guesses >= 600, qPrintable(QString::number(guesses)));
     }
 
-    void joinThrottleGlobal() {
+    void joinThrottleGlobal()
+    {
         // 200 a minute in total: many addresses together hit it, and then everybody waits.
         JoinThrottle throttle(10, 6, 200);
         qint64 retry = -1;
@@ -380,7 +397,8 @@ private Q_SLOTS:
         QVERIFY(throttle.allowed(str("203.0.113.1"), t0 + 300, &retry));
     }
 
-    void joinThrottlePrune() {
+    void joinThrottlePrune()
+    {
         JoinThrottle throttle(10, 6, 200);
         const QString guesser = str("192.0.2.7");
         qint64 retry = -1;

@@ -23,20 +23,24 @@
 #include <thread>
 
 namespace {
-QString str(const char *s) {
+QString str(const char *s)
+{
     return QString::fromUtf8(s);
 }
 
 // A second, independent connection to the same file, for looking behind the storage's back.
-class Inspector {
+class Inspector
+{
 public:
     explicit Inspector(const QString &path)
-        : m_name(QStringLiteral("inspector-%1").arg(++s_count)) {
+        : m_name(QStringLiteral("inspector-%1").arg(++s_count))
+    {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_name);
         db.setDatabaseName(path);
         m_ok = db.open();
     }
-    ~Inspector() {
+    ~Inspector()
+    {
         {
             QSqlDatabase db = QSqlDatabase::database(m_name, false);
             db.close();
@@ -44,7 +48,8 @@ public:
         QSqlDatabase::removeDatabase(m_name);
     }
     bool isOpen() const { return m_ok; }
-    QVariant value(const QString &sql) {
+    QVariant value(const QString &sql)
+    {
         QSqlQuery q(QSqlDatabase::database(m_name, false));
         if (!q.exec(sql) || !q.next()) {
             qWarning("inspector: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
@@ -52,7 +57,8 @@ public:
         }
         return q.value(0);
     }
-    bool exec(const QString &sql) {
+    bool exec(const QString &sql)
+    {
         QSqlQuery q(QSqlDatabase::database(m_name, false));
         if (!q.exec(sql)) {
             qWarning("inspector: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
@@ -67,7 +73,8 @@ private:
     bool m_ok = false;
 };
 
-StoredRoom makeRoom(qint64 id, const QString &code) {
+StoredRoom makeRoom(qint64 id, const QString &code)
+{
     StoredRoom r;
     r.id = id;
     r.code = code;
@@ -87,7 +94,8 @@ StoredRoom makeRoom(qint64 id, const QString &code) {
 }
 
 StoredEvent makeEvent(qint64 roomId, qint64 seq, const QString &text = {},
-                      const QString &clientMsgId = {}) {
+                      const QString &clientMsgId = {})
+{
     const QString kind = text.isEmpty() ? str("presence") : str("chat");
     QJsonObject data;
     if (!text.isEmpty())
@@ -102,11 +110,13 @@ StoredEvent makeEvent(qint64 roomId, qint64 seq, const QString &text = {},
                        QJsonDocument(frame).toJson(QJsonDocument::Compact)};
 }
 
-qint64 seqOf(const QByteArray &body) {
+qint64 seqOf(const QByteArray &body)
+{
     return QJsonDocument::fromJson(body).object().value(str("seq")).toInteger();
 }
 
-const LoadedRoom *findRoom(const LoadedState &state, qint64 id) {
+const LoadedRoom *findRoom(const LoadedState &state, qint64 id)
+{
     for (const LoadedRoom &r : state.rooms) {
         if (r.room.id == id)
             return &r;
@@ -115,7 +125,8 @@ const LoadedRoom *findRoom(const LoadedState &state, qint64 id) {
 }
 
 // A Storage that only counts, with a commit that takes a while (as an fsync does).
-class FakeStorage final : public Storage {
+class FakeStorage final : public Storage
+{
 public:
     QAtomicInteger<int> begins, commits, works;
     QAtomicInteger<int> failNextCommit = 0;
@@ -125,11 +136,13 @@ public:
     void close() override {}
     QString errorString() const override { return str("fake failure"); }
     QString describe() const override { return str("fake"); }
-    bool beginBatch() override {
+    bool beginBatch() override
+    {
         ++begins;
         return true;
     }
-    bool commitBatch() override {
+    bool commitBatch() override
+    {
         std::this_thread::sleep_for(std::chrono::milliseconds(commitMs));
         ++commits;
         return !failNextCommit.testAndSetRelaxed(1, 0);
@@ -143,20 +156,23 @@ public:
     bool appendEvent(const StoredEvent &) override { return true; }
     bool trimHistory(qint64, qint64) override { return true; }
     std::optional<LoadedState> loadLiveState() override { return LoadedState{}; }
-    std::optional<HistoryPage> history(qint64, qint64, qint64, int) override {
+    std::optional<HistoryPage> history(qint64, qint64, qint64, int) override
+    {
         return HistoryPage{};
     }
 };
 } // namespace
 
-class tst_SqlStorage : public QObject {
+class tst_SqlStorage : public QObject
+{
     Q_OBJECT
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;
 
-    std::unique_ptr<SqlStorage> openStorage() {
+    std::unique_ptr<SqlStorage> openStorage()
+    {
         auto storage = std::make_unique<SqlStorage>(m_path, false);
         if (!storage->open()) {
             qWarning("open failed: %s", qPrintable(storage->errorString()));
@@ -166,7 +182,8 @@ private:
     }
 
     // Writes in one batch, as the CommitQueue does.
-    template <typename F> static bool batch(SqlStorage &storage, F &&writes) {
+    template <typename F> static bool batch(SqlStorage &storage, F &&writes)
+    {
         if (!storage.beginBatch())
             return false;
         if (!writes()) {
@@ -177,7 +194,8 @@ private:
     }
 
 private Q_SLOTS:
-    void init() {
+    void init()
+    {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
         m_path = m_dir->filePath(str("sub/dir/hearth.sqlite")); // the directory is made too
@@ -185,7 +203,8 @@ private Q_SLOTS:
 
     void cleanup() { m_dir.reset(); }
 
-    void openCreatesTheSchema() {
+    void openCreatesTheSchema()
+    {
         auto storage = openStorage();
         QVERIFY(storage);
         QVERIFY(storage->latestSchemaVersion() >= 1);
@@ -206,7 +225,8 @@ private Q_SLOTS:
                  storage->latestSchemaVersion());
     }
 
-    void reopeningIsANoOp() {
+    void reopeningIsANoOp()
+    {
         qint64 appliedAt = 0;
         {
             auto first = openStorage();
@@ -230,14 +250,16 @@ private Q_SLOTS:
                  appliedAt);
     }
 
-    void walModeIsOn() {
+    void walModeIsOn()
+    {
         auto storage = openStorage();
         QVERIFY(storage);
         Inspector db(m_path);
         QCOMPARE(db.value(str("PRAGMA journal_mode")).toString().toLower(), str("wal"));
     }
 
-    void everythingSavedIsLoaded() {
+    void everythingSavedIsLoaded()
+    {
         {
             auto storage = openStorage();
             QVERIFY(storage);
@@ -357,7 +379,8 @@ private Q_SLOTS:
         QVERIFY(second->bans.isEmpty());
     }
 
-    void closedRoomsAreNotLoadedAndFreeTheirCode() {
+    void closedRoomsAreNotLoadedAndFreeTheirCode()
+    {
         auto storage = openStorage();
         QVERIFY(storage);
         StoredRoom a = makeRoom(10, str("SAMEXX"));
@@ -395,7 +418,8 @@ private Q_SLOTS:
         QCOMPARE(page->bodies.size(), 1);
     }
 
-    void historyPaging_data() {
+    void historyPaging_data()
+    {
         QTest::addColumn<qint64>("before");
         QTest::addColumn<qint64>("after");
         QTest::addColumn<int>("limit");
@@ -444,7 +468,8 @@ private Q_SLOTS:
             << qint64(6) << qint64(5) << 100 << qint64(0) << qint64(0) << false;
     }
 
-    void historyPaging() {
+    void historyPaging()
+    {
         QFETCH(qint64, before);
         QFETCH(qint64, after);
         QFETCH(int, limit);
@@ -479,7 +504,8 @@ private Q_SLOTS:
         }
     }
 
-    void historyOfAnEmptyOrTrimmedRoom() {
+    void historyOfAnEmptyOrTrimmedRoom()
+    {
         auto storage = openStorage();
         QVERIFY(storage);
         QVERIFY(batch(*storage, [&] { return storage->saveRoom(makeRoom(1, str("AAAAAA"))); }));
@@ -521,7 +547,8 @@ private Q_SLOTS:
         QCOMPARE(findRoom(*state, 1)->eventCounts.value(str("presence")), 8);
     }
 
-    void bodiesAreKeptByteForByte() {
+    void bodiesAreKeptByteForByte()
+    {
         auto storage = openStorage();
         QVERIFY(storage);
         const QString text =
@@ -540,7 +567,8 @@ private Q_SLOTS:
         QCOMPARE(state->rooms.first().recentClientMessages.first().clientMsgId, str("c-\xC3\xA9"));
     }
 
-    void rollbackLeavesNothing() {
+    void rollbackLeavesNothing()
+    {
         auto storage = openStorage();
         QVERIFY(storage);
         QVERIFY(storage->beginBatch());
@@ -551,7 +579,8 @@ private Q_SLOTS:
         QVERIFY(state->rooms.isEmpty());
     }
 
-    void newerSchemaIsRefused() {
+    void newerSchemaIsRefused()
+    {
         int latest = 0;
         {
             auto storage = openStorage();
@@ -575,7 +604,8 @@ private Q_SLOTS:
         QCOMPARE(db.value(str("SELECT MAX(version) FROM schema_version")).toInt(), latest + 98);
     }
 
-    void garbageFileIsRefused() {
+    void garbageFileIsRefused()
+    {
         QDir().mkpath(QFileInfo(m_path).absolutePath());
         QFile file(m_path);
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -588,7 +618,8 @@ private Q_SLOTS:
 
     // --- CommitQueue ---------------------------------------------------------------------------
 
-    void commitQueueGroupsAndKeepsOrder() {
+    void commitQueueGroupsAndKeepsOrder()
+    {
         auto owned = std::make_unique<FakeStorage>();
         FakeStorage *fake = owned.get();
         CommitQueue queue(std::move(owned));
@@ -638,7 +669,8 @@ private Q_SLOTS:
         queue.stop();
     }
 
-    void commitQueueCompletionsWithTheEventLoop() {
+    void commitQueueCompletionsWithTheEventLoop()
+    {
         auto owned = std::make_unique<FakeStorage>();
         owned->commitMs = 1;
         CommitQueue queue(std::move(owned));
@@ -657,7 +689,8 @@ private Q_SLOTS:
         queue.stop();
     }
 
-    void commitQueueReportsFailures() {
+    void commitQueueReportsFailures()
+    {
         auto owned = std::make_unique<FakeStorage>();
         FakeStorage *fake = owned.get();
         CommitQueue queue(std::move(owned));
@@ -689,7 +722,8 @@ private Q_SLOTS:
         QVERIFY(refused);
     }
 
-    void commitQueueStartFailure() {
+    void commitQueueStartFailure()
+    {
         CommitQueue queue(std::make_unique<SqlStorage>(m_path));
         QVERIFY(!queue.start([](Storage &) { return false; }));
         bool called = false, okValue = true;
@@ -702,7 +736,8 @@ private Q_SLOTS:
         QVERIFY(!okValue);
     }
 
-    void commitQueueOverSqlite() {
+    void commitQueueOverSqlite()
+    {
         // The real thing: writes through the queue are in the file once flush() returns.
         CommitQueue queue(std::make_unique<SqlStorage>(m_path, true));
         QVERIFY(queue.start([](Storage &st) { return st.open(); }));
