@@ -272,6 +272,10 @@ void RoomServerPrivate::acceptWebSocket()
                              [s] { s->lastHeardMs = nowMs(); });
         socket->setMaxAllowedIncomingFrameSize(quint64(config.limits.maxMessageBytes));
         socket->setMaxAllowedIncomingMessageSize(quint64(config.limits.maxMessageBytes));
+        // One message, one frame: Qt's default 512 KiB outgoing frame would cut a large reply
+        // (a history page of non-ASCII text) inside a UTF-8 sequence, which Qt 6.4 clients
+        // refuse frame by frame (close 1007).
+        socket->setOutgoingFrameSize(quint64(config.maxQueuedBytes) * 2);
         s->peerAddress = socket->peerAddress().toString();
         s->connectedAtMs = s->lastHeardMs = nowMs();
         const Limits &l = config.limits;
@@ -434,7 +438,9 @@ void RoomServerPrivate::sweep()
             continue;
         if (!s->helloDone && now - s->connectedAtMs > config.helloTimeoutSeconds * 1000LL) {
             s->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no hello"));
-        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL) {
+        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL &&
+                   s->lastPingMs > s->lastHeardMs) {
+            // Silent for the whole timeout although pinged since: the peer is gone.
             silent.append(s);
         } else if (now - s->lastHeardMs >= l.heartbeatSeconds * 1000LL &&
                    now - s->lastPingMs >= l.heartbeatSeconds * 1000LL) {

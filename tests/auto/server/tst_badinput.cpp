@@ -1723,12 +1723,6 @@ private Q_SLOTS:
             }
         }
         qInfo("%d of %d large replies arrived", answered, tries);
-        QEXPECT_FAIL("",
-                     "server bug (with a Qt 6.4 peer): a text message over QWebSocket's default "
-                     "outgoing frame size (512 KiB) goes out in 512 KiB frames cut in the middle "
-                     "of UTF-8 sequences; Qt 6.4's receiver validates each frame on its own and "
-                     "closes with 1007 \"Invalid UTF-8 code encountered\"",
-                     Abort);
         QVERIFY2(answered == tries, qPrintable(failure));
         VERIFY_UNHARMED();
     }
