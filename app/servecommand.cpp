@@ -39,6 +39,11 @@ bool positiveInt(const QString &text, int *out)
 
 int runServe(int argc, char **argv)
 {
+    // Qt's own poll() dispatcher instead of glib's: glib removes and re-adds a poll record for
+    // every write-notifier toggle by scanning all of them, which with thousands of sockets is a
+    // quarter of the server's CPU (docs/benchmarks.md). A headless server needs nothing of glib.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("hearth"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HEARTH_VERSION));
