@@ -307,6 +307,8 @@ void Worker::processBytes(Client *c, const char *data, std::size_t size, std::in
                 fail(c, "no end to the HTTP response headers");
             return;
         }
+        // The 101 status is what matters here (no frame may go out before it); the
+        // Sec-WebSocket-Accept value is not checked, the peer being the server under test.
         if (c->in.compare(0, 13, "HTTP/1.1 101 ") != 0) {
             fail(c, "upgrade refused: " + c->in.substr(0, c->in.find("\r\n")));
             return;

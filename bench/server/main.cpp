@@ -287,12 +287,21 @@ std::string machine()
     return std::to_string(sysconf(_SC_NPROCESSORS_ONLN)) + " × " + cpu + ", Linux " + u.release;
 }
 
+// Where the databases and server logs go: $TMPDIR (or the usual temporary directory).
+std::string tempPrefix()
+{
+    const char *dir = std::getenv("TMPDIR");
+    return std::string(dir && *dir ? dir : P_tmpdir) + "/hearth-bench-";
+}
+
 void removeTree(const std::string &dir)
 {
-    // Only what this program wrote there: databases (with WAL files) and server logs.
+    // Only what this program made there: databases (with WAL files) and server logs.
+    if (dir.rfind(tempPrefix(), 0) != 0 || dir.find('\'') != std::string::npos)
+        return;
     const std::string cmd = "rm -rf -- '" + dir + "'";
-    if (dir.rfind("/tmp/hearth-bench-", 0) == 0) [[maybe_unused]]
-        const int rc = std::system(cmd.c_str());
+    if (std::system(cmd.c_str()) != 0)
+        std::fprintf(stderr, "hearth-bench-server: could not remove %s\n", dir.c_str());
 }
 
 } // namespace
@@ -322,8 +331,8 @@ int main(int argc, char **argv)
         std::_Exit(3); // the server child gets SIGTERM through PR_SET_PDEATHSIG
     }).detach();
 
-    char tmpl[] = "/tmp/hearth-bench-XXXXXX";
-    if (!mkdtemp(tmpl))
+    std::string tmpl = tempPrefix() + "XXXXXX";
+    if (!mkdtemp(tmpl.data()))
         die(std::string("mkdtemp: ") + std::strerror(errno));
     o.tempDir = tmpl;
 

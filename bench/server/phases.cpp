@@ -918,8 +918,11 @@ PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool 
     const std::uint64_t dropped = s.sum(&WorkerCounters::dropped);
     if (dropped > 0) {
         r.ok = false;
+        std::vector<std::uint32_t> everyone(s.clients.size());
+        for (std::size_t i = 0; i < everyone.size(); ++i)
+            everyone[i] = static_cast<std::uint32_t>(i);
         r.problems.push_back(fmt("%" PRIu64 " idle connections were closed by the server: %s",
-                                 dropped, s.firstError(rest).c_str()));
+                                 dropped, s.firstError(everyone).c_str()));
     }
     const double perConn = static_cast<double>(rss1 - rss0) / clients;
     std::printf("    connected in %.2f s; server RSS %ld KB -> %ld KB (%ld threads): %.1f KB per "

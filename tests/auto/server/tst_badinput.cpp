@@ -28,35 +28,11 @@
 #include <memory>
 #include <vector>
 
+#include "protocolhelpers.h"
+
+using namespace ProtocolHelpers;
+
 namespace {
-QString str(const char *s)
-{
-    return QString::fromUtf8(s);
-}
-
-QJsonObject req(const char *type, std::initializer_list<QPair<QString, QJsonValue>> fields = {})
-{
-    QJsonObject o{{QStringLiteral("type"), str(type)}};
-    for (const auto &f : fields)
-        o.insert(f.first, f.second);
-    return o;
-}
-
-QJsonObject errorOf(const QJsonObject &reply)
-{
-    return reply.value(QStringLiteral("error")).toObject();
-}
-
-QString errorCode(const QJsonObject &reply)
-{
-    return errorOf(reply).value(QStringLiteral("code")).toString();
-}
-
-bool ok(const QJsonObject &reply)
-{
-    return reply.value(QStringLiteral("ok")).toBool();
-}
-
 QString compact(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));

@@ -11,30 +11,11 @@
 #include <memory>
 #include <vector>
 
+#include "protocolhelpers.h"
+
+using namespace ProtocolHelpers;
+
 namespace {
-QString str(const char *s)
-{
-    return QString::fromUtf8(s);
-}
-
-QJsonObject req(const char *type, std::initializer_list<QPair<QString, QJsonValue>> fields = {})
-{
-    QJsonObject o{{QStringLiteral("type"), str(type)}};
-    for (const auto &f : fields)
-        o.insert(f.first, f.second);
-    return o;
-}
-
-QString errorCode(const QJsonObject &reply)
-{
-    return reply.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
-}
-
-bool ok(const QJsonObject &reply)
-{
-    return reply.value(QStringLiteral("ok")).toBool();
-}
-
 QList<qint64> seqs(const QList<QJsonObject> &events)
 {
     QList<qint64> out;

@@ -21,25 +21,11 @@
 #include <memory>
 #include <vector>
 
+#include "protocolhelpers.h"
+
+using namespace ProtocolHelpers;
+
 namespace {
-QString str(const char *s)
-{
-    return QString::fromUtf8(s);
-}
-
-QJsonObject req(const char *type, std::initializer_list<QPair<QString, QJsonValue>> fields = {})
-{
-    QJsonObject o{{QStringLiteral("type"), str(type)}};
-    for (const auto &f : fields)
-        o.insert(f.first, f.second);
-    return o;
-}
-
-bool ok(const QJsonObject &reply)
-{
-    return reply.value(QStringLiteral("ok")).toBool();
-}
-
 // `hearth` with arguments, to the end; (exit code, stdout, stderr). Exit code -1: crashed or hung.
 struct Finished {
     int exitCode = -1;
