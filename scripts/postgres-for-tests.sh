@@ -15,12 +15,21 @@ as_postgres() {
 
 case "$action" in
 start)
-  port=${HEARTH_TEST_POSTGRES_PORT:-55432}
   mkdir -p "$dir"
-  [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
   as_postgres "$bin/initdb" -D "$dir/data" -U postgres -A trust >/dev/null
-  as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  # The first free port from 55432 up (another server, or another run, may hold one).
+  port=${HEARTH_TEST_POSTGRES_PORT:-55432}
+  for _ in $(seq 1 50); do
+    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+    port=$((port + 1))
+  done
+  if ! as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
+    echo "postgres-for-tests: the server did not start; its log:" >&2
+    cat "$dir/log" >&2
+    exit 1
+  fi
   password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
   as_postgres "$bin/psql" -h "$dir" -p "$port" -U postgres -q \
     -c "CREATE ROLE hearth LOGIN PASSWORD '$password'" -c "CREATE DATABASE hearth OWNER hearth" >/dev/null

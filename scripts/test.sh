@@ -35,7 +35,8 @@ run_ctest() {
 # A throw-away PostgreSQL on 127.0.0.1 for the PostgreSQL variants of the storage tests.
 pgdir=$(mktemp -d)
 trap 'scripts/postgres-for-tests.sh stop "$pgdir"' EXIT
-eval "$(scripts/postgres-for-tests.sh start "$pgdir")"
+pgenv=$(scripts/postgres-for-tests.sh start "$pgdir") # fails the run if it cannot start
+eval "$pgenv"
 
 for preset in "${configs[@]}"; do
   echo "=== $preset: configure and build" >&2
