@@ -116,6 +116,22 @@ public:
     // Answers after everything submitted so far is durable (for replies that must not
     // overtake an earlier change).
     void afterPending(std::function<void()> then);
+    // The completion most host operations end with: an empty result once durable.
+    Then answerEmpty(Session *s, qint64 id)
+    {
+        return [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
+            if (session)
+                reply(session, id, {});
+        };
+    }
+    // Stores the room's row and tells its members the room changed (settings, state).
+    void emitRoomUpdated(const std::shared_ptr<Room> &room, Then then)
+    {
+        const StoredRoom stored = room->toStored();
+        emitEvent(
+            room, QLatin1String("room_updated"), {{QLatin1String("room"), room->toJson()}},
+            [stored](Storage &st) { return st.saveRoom(stored); }, std::move(then));
+    }
 
     // --- room rules -----------------------------------------------------------------------
     struct Member {
@@ -1115,11 +1131,7 @@ void RoomServerPrivate::opLeaveRoom(Session *s, qint64 id, const QJsonObject &re
     auto m = member(s, id, req);
     if (!m)
         return;
-    removeParticipant(m->room, m->self->id, QLatin1String("left"), {}, {},
-                      [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-                          if (session)
-                              reply(session, id, {});
-                      });
+    removeParticipant(m->room, m->self->id, QLatin1String("left"), {}, {}, answerEmpty(s, id));
 }
 
 void RoomServerPrivate::opSendChat(Session *s, qint64 id, const QJsonObject &req)
@@ -1283,10 +1295,7 @@ void RoomServerPrivate::opSetStatus(Session *s, qint64 id, const QJsonObject &re
         {{QLatin1String("participant"), p->id},
          {QLatin1String("status"), p->status.toJson(changed)}},
         [stored, roomId](Storage &st) { return st.saveParticipant(roomId, stored); },
-        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-            if (session)
-                reply(session, id, {});
-        });
+        answerEmpty(s, id));
 }
 
 void RoomServerPrivate::opRoomInfo(Session *s, qint64 id, const QJsonObject &req)
@@ -1338,14 +1347,7 @@ void RoomServerPrivate::opUpdateSettings(Session *s, qint64 id, const QJsonObjec
     room.name = name;
     room.capacity = capacity;
     room.settings = settings;
-    const StoredRoom stored = room.toStored();
-    emitEvent(
-        m->room, QLatin1String("room_updated"), {{QLatin1String("room"), room.toJson()}},
-        [stored](Storage &st) { return st.saveRoom(stored); },
-        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-            if (session)
-                reply(session, id, {});
-        });
+    emitRoomUpdated(m->room, answerEmpty(s, id));
 }
 
 void RoomServerPrivate::opSetState(Session *s, qint64 id, const QJsonObject &req)
@@ -1368,14 +1370,7 @@ void RoomServerPrivate::opSetState(Session *s, qint64 id, const QJsonObject &req
         return;
     }
     room.state = *target;
-    const StoredRoom stored = room.toStored();
-    emitEvent(
-        m->room, QLatin1String("room_updated"), {{QLatin1String("room"), room.toJson()}},
-        [stored](Storage &st) { return st.saveRoom(stored); },
-        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-            if (session)
-                reply(session, id, {});
-        });
+    emitRoomUpdated(m->room, answerEmpty(s, id));
 }
 
 namespace {
@@ -1462,10 +1457,7 @@ void RoomServerPrivate::opKick(Session *s, qint64 id, const QJsonObject &req)
     }
     ++m->room->stats.kicks;
     removeParticipant(m->room, target, QLatin1String("kicked"), m->self->id, {},
-                      [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-                          if (session)
-                              reply(session, id, {});
-                      });
+                      answerEmpty(s, id));
 }
 
 void RoomServerPrivate::opBan(Session *s, qint64 id, const QJsonObject &req)
@@ -1501,10 +1493,7 @@ void RoomServerPrivate::opBan(Session *s, qint64 id, const QJsonObject &req)
     const qint64 roomId = room.id;
     const StoredBan ban{target, m->self->id, nowMs()};
     Writes writeBan = [roomId, ban](Storage &st) { return st.saveBan(roomId, ban); };
-    auto done = [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-        if (session)
-            reply(session, id, {});
-    };
+    auto done = answerEmpty(s, id);
     if (present) {
         removeParticipant(m->room, target, QLatin1String("banned"), m->self->id,
                           std::move(writeBan), done);
@@ -1547,10 +1536,7 @@ void RoomServerPrivate::opTransferHost(Session *s, qint64 id, const QJsonObject 
             return st.saveRoom(storedRoom) && st.saveParticipant(roomId, a) &&
                    st.saveParticipant(roomId, b);
         },
-        [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-            if (session)
-                reply(session, id, {});
-        });
+        answerEmpty(s, id));
     for (const PendingJoin &pending : std::as_const(room.waiting))
         noticeJoinRequest(room, pending);
 }
@@ -1561,11 +1547,7 @@ void RoomServerPrivate::opCloseRoom(Session *s, qint64 id, const QJsonObject &re
     if (!m)
         return;
     qCInfo(lcServer) << "room" << m->room->code << "closed by its host";
-    closeRoom(m->room, QLatin1String("closed"),
-              [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
-                  if (session)
-                      reply(session, id, {});
-              });
+    closeRoom(m->room, QLatin1String("closed"), answerEmpty(s, id));
 }
 
 // ---------------------------------------------------------------------------------------------
