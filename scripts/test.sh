@@ -23,13 +23,17 @@ if command -v clang-format >/dev/null; then
 fi
 
 # The tests use the real keychain: a private session bus with an unlocked gnome-keyring, and a
-# virtual display for the tests that open real windows.
+# virtual display for the tests that open real windows. The keyring lives in a directory of its
+# own: a login keyring the machine's user already has was made with another password, and the
+# daemon would leave it locked ("Cannot create an item in a locked collection").
 run_ctest() {
-  local preset=$1
+  local preset=$1 keyrings
+  keyrings=$(mktemp -d)
   dbus-run-session -- sh -c '
-    echo -n hearth-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    echo -n hearth-test | XDG_DATA_HOME="$1" gnome-keyring-daemon --unlock --components=secrets >/dev/null
     exec xvfb-run -a -s "-screen 0 1280x800x24" ctest --preset "$0" --timeout 600 -j2
-  ' "$preset"
+  ' "$preset" "$keyrings" || { rm -rf "$keyrings"; return 1; }
+  rm -rf "$keyrings"
 }
 
 # A throw-away PostgreSQL on 127.0.0.1 for the PostgreSQL variants of the storage tests.
