@@ -95,7 +95,9 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "qml6-module-qtqml, qml6-module-qtqml-models, qml6-module-qtqml-workerscript, \
 qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, \
 qml6-module-qtquick-templates, qml6-module-qtquick-window, libqt6sql6-sqlite")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland")
+# Optional at run time: Wayland's platform plugin, and libXcursor, which Qt's xcb plugin loads
+# when present for themed cursors.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, libxcursor1")
 # The identity lives in a Secret Service keychain when there is one (a file otherwise).
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnome-keyring")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)

@@ -57,6 +57,8 @@ lintian_status=0
 lintian --fail-on error,warning --display-info "$deb" >"$tmp/lintian" 2>&1 || lintian_status=$?
 grep -v '^running with root privileges' "$tmp/lintian" >&2 || true
 [ "$lintian_status" -eq 0 ] || fail "lintian reports errors or warnings (above)"
+[ -s "$tmp/lintian" ] && ! grep -qv '^running with root privileges' "$tmp/lintian" &&
+  echo "lintian: no tags (errors, warnings, infos)" >&2
 
 say "desktop entry, AppStream metadata, man page"
 dpkg-deb -x "$deb" "$tmp/root"
@@ -154,9 +156,15 @@ gui_pid=""
 [ "$status" -eq 0 ] || { cat "$tmp/gui.err" >&2; fail "the window exited with $status after SIGTERM"; }
 
 say "installed: what it loads comes from its dependencies"
-# The packages hearth's Depends pull in, recursively (alternatives included: apt may pick any).
-apt-cache depends --recurse --installed --no-recommends --no-suggests --no-conflicts --no-breaks \
-  --no-replaces --no-enhances hearth | grep -v '^ ' | tr -d '<>' | sed 's/:.*//' | sort -u >"$tmp/closure"
+# The packages hearth's Depends pull in, recursively (alternatives included: apt may pick any),
+# and those of its Recommends that are installed (libraries Qt loads only when present).
+depends_closure() {
+  apt-cache depends --recurse --installed --no-recommends --no-suggests --no-conflicts \
+    --no-breaks --no-replaces --no-enhances "$@" | grep -v '^ ' | tr -d '<>' | sed 's/:.*//'
+}
+mapfile -t recommended < <(dpkg-deb -f "$deb" Recommends | tr ',' '\n' | awk '{print $1}' |
+  xargs -r dpkg-query -W -f='${db:Status-Status} ${Package}\n' 2>/dev/null | awk '$1 == "installed" {print $2}')
+depends_closure hearth "${recommended[@]}" | sort -u >"$tmp/closure"
 sort -u "$tmp"/loaded-* >"$tmp/loaded"
 grep -q '/qt6/qml/QtQuick/Controls/' "$tmp/loaded" || fail "no QML module plugin among the loaded objects"
 grep -q '/qt6/plugins/sqldrivers/libqsqlite' "$tmp/loaded" || fail "the SQLite driver was not loaded"
@@ -175,6 +183,6 @@ if [ ${#outside[@]} -gt 0 ]; then
   printf '  %s\n' "${outside[@]}" >&2
   fail "the installed hearth loads files from packages its dependencies do not pull in (above)"
 fi
-echo "$(wc -l <"$tmp/loaded") shared objects loaded, all from the $(wc -l <"$tmp/closure") packages its dependencies pull in" >&2
+echo "$(wc -l <"$tmp/loaded") shared objects loaded, all from the $(wc -l <"$tmp/closure") packages its dependencies (and installed recommendations) pull in" >&2
 
 say "ok: $(basename "$deb")"

@@ -17,6 +17,8 @@ packages=(
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libclang-rt-14-dev
   # packaging and the PostgreSQL backend
   dpkg-dev file postgresql
+  # the package test (packaging/test-deb.sh): icons, validators, the smoke client, man pages
+  librsvg2-bin lintian desktop-file-utils appstream python3 man-db bsdextrautils
 )
 
 missing=()
