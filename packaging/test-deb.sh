@@ -130,7 +130,26 @@ serve_pid=$!
 wait_for_line "$tmp/serve.out" '^hearth: listening on ' "$serve_pid" ||
   { cat "$tmp/serve.err" >&2; fail "hearth serve did not say where it listens"; }
 url=$(sed -n 's/^hearth: listening on //p' "$tmp/serve.out")
-python3 packaging/smoke-client.py "$url" "$version" || { cat "$tmp/serve.err" >&2; fail "smoke client"; }
+smoke=$(python3 packaging/smoke-client.py "$url" "$version") ||
+  { cat "$tmp/serve.err" >&2; fail "smoke client"; }
+echo "$smoke" >&2
+code=$(sed -n 's/.*create_room (\([A-Z0-9]*\)).*/\1/p' <<<"$smoke")
+
+say "installed: a hearth:// link opened the way the desktop entry says, joins that room"
+grep -q "^x-scheme-handler/hearth=.*$app_id\.desktop" /usr/share/applications/mimeinfo.cache ||
+  fail "hearth:// links are not registered to $app_id.desktop (mimeinfo.cache)"
+link="hearth://127.0.0.1:${url##*:}"
+link="${link%/}/$code"
+exec_line=$(sed -n 's/^Exec=//p' "/usr/share/applications/$app_id.desktop")
+read -ra launch <<<"${exec_line//%u/$link}"
+echo "${launch[*]}" >&2
+# Headless (no display): it joins, prints the room, and /quit on stdin leaves.
+join_out=$(printf '/quit\n' | env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM \
+  HEARTH_IDENTITY_STORE=file timeout 60 "${launch[@]}" 2>"$tmp/join.err") ||
+  { cat "$tmp/join.err" >&2; fail "opening $link failed: $join_out"; }
+grep -q "^hearth: joined room \"Package smoke test\" with code $code" <<<"$join_out" ||
+  { cat "$tmp/join.err" >&2; fail "opening $link did not join room $code: $join_out"; }
+echo "$join_out" | head -3 >&2
 loaded_objects "$serve_pid" >"$tmp/loaded-serve"
 kill -TERM "$serve_pid"
 status=0
