@@ -13,6 +13,9 @@ file(MAKE_DIRECTORY ${HEARTH_PACKAGING_BINARY_DIR})
 # a placeholder domain (example.org), like HOMEPAGE_URL's: choose both before a public release, an
 # id is hard to change once users have it.
 set(HEARTH_APP_ID "org.example.Hearth")
+# The program can name its desktop entry with it (QGuiApplication::setDesktopFileName, so that
+# Wayland compositors match its windows to the entry and icon).
+target_compile_definitions(hearth PRIVATE HEARTH_APP_ID="${HEARTH_APP_ID}")
 # The project has not chosen a licence yet: the packages say so instead of guessing one.
 # Once chosen, set both (an SPDX id, e.g. GPL-3.0-or-later) and packaging/deb/copyright.
 set(HEARTH_LICENSE_SPDX "LicenseRef-proprietary")
