@@ -7,8 +7,10 @@
 #      `hearth serve --help` in the man page;
 #   3. installs it with apt (which pulls in its dependencies) and runs the installed
 #      /usr/bin/hearth: --version, a `hearth serve` on 127.0.0.1 that a real WebSocket client
-#      (packaging/smoke-client.py) talks to before SIGTERM stops it with exit status 0, and the
-#      window up to the lobby on a virtual display;
+#      (packaging/smoke-client.py) talks to before SIGTERM stops it with exit status 0, the
+#      desktop entry's Exec line with a hearth:// link to the smoke test's room (it must join;
+#      the handler must be registered in mimeinfo.cache), and the window up to the lobby on a
+#      virtual display, stopped by SIGTERM;
 #   4. checks, from the memory maps of those running processes, that every library, Qt plugin
 #      and QML module plugin the program loaded belongs to a package its Depends pull in;
 #   5. purges the package and whatever it pulled in, leaving the machine as it found it.
@@ -21,17 +23,17 @@ sudo=""
 say() { echo "=== package: $*" >&2; }
 fail() { echo "package test: $*" >&2; exit 1; }
 
-if dpkg-query -W -f='${db:Status-Status}' hearth 2>/dev/null | grep -q installed; then
+if dpkg-query -W -f='${db:Status-Status}' hearth 2>/dev/null | grep -qx installed; then
   fail "a hearth package is already installed; this test installs and purges its own: remove it first (apt-get purge hearth)"
 fi
 
 tmp=$(mktemp -d)
 serve_pid=""
-gui_pid=""
 installed_before="$tmp/installed-before"
 cleanup() {
   [ -z "$serve_pid" ] || kill -KILL "$serve_pid" 2>/dev/null || true
-  [ -z "$gui_pid" ] || kill -KILL "$gui_pid" 2>/dev/null || true
+  # The window's process (xvfb-run then stops its X server by itself).
+  [ ! -s "$tmp/gui.pid" ] || kill -KILL "$(cat "$tmp/gui.pid")" 2>/dev/null || true
   if [ -s "$installed_before" ]; then
     dpkg-query -W -f='${db:Status-Status} ${Package}:${Architecture}\n' | awk '$1 != "not-installed" {print $2}' |
       sort >"$tmp/installed-after"
@@ -57,8 +59,9 @@ lintian_status=0
 lintian --fail-on error,warning --display-info "$deb" >"$tmp/lintian" 2>&1 || lintian_status=$?
 grep -v '^running with root privileges' "$tmp/lintian" >&2 || true
 [ "$lintian_status" -eq 0 ] || fail "lintian reports errors or warnings (above)"
-[ -s "$tmp/lintian" ] && ! grep -qv '^running with root privileges' "$tmp/lintian" &&
+if ! grep -qv '^running with root privileges' "$tmp/lintian"; then
   echo "lintian: no tags (errors, warnings, infos)" >&2
+fi
 
 say "desktop entry, AppStream metadata, man page"
 dpkg-deb -x "$deb" "$tmp/root"
@@ -171,7 +174,7 @@ loaded_objects "$gui_pid" >"$tmp/loaded-gui"
 kill -TERM "$gui_pid"
 status=0
 wait "$xvfb_pid" || status=$?
-gui_pid=""
+rm "$tmp/gui.pid"
 [ "$status" -eq 0 ] || { cat "$tmp/gui.err" >&2; fail "the window exited with $status after SIGTERM"; }
 
 say "installed: what it loads comes from its dependencies"
