@@ -78,6 +78,10 @@ void LanResponder::onDatagram(const QByteArray &datagram, const QHostAddress &se
     }
     if (message->type != LanWire::Type::Query && message->type != LanWire::Type::List)
         return; // announcements of other servers (or our own, looped back)
+    // A server that listens on loopback only cannot be joined from elsewhere: do not send
+    // other machines to it.
+    if (m_server->config().bindAddress.isLoopback() && !sender.isLoopback())
+        return;
     // One bucket for all sources: checking a query costs an HMAC per live room, and a flood
     // must not take the server's thread from its rooms.
     if (!m_queryBucket.take(m_clock.elapsed())) {

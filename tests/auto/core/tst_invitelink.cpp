@@ -146,6 +146,22 @@ private Q_SLOTS:
         QVERIFY(LanWire::decode(LanWire::encodeList(nonce)));
     }
 
+    void docsExampleIsExact()
+    {
+        // docs/protocol.md's query and answer for XJ9K2M are what this code computes.
+        const QByteArray nonce = QByteArray::fromHex("abcdef123456789012abcdef12345678");
+        const QByteArray key = LanWire::codeKey(u"XJ9K2M"_s);
+        const auto b64 = [](const QByteArray &bytes) {
+            return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        };
+        QCOMPARE(b64(nonce), QByteArray("q83vEjRWeJASq83vEjRWeA"));
+        QCOMPARE(b64(LanWire::queryProof(key, nonce)),
+                 QByteArray("5kLoHE98oLUgaVqykMqMHbgpeGHsaN-Mm8H5D500iCA"));
+        QCOMPARE(
+            b64(LanWire::answerProof(key, nonce, 47800, u"5f0c3e9a1b2d4c6e8f7a9b0c1d2e3f40"_s)),
+            QByteArray("RBNJQU6lAKGmkaGgFtE5HYqbgCbFmjJS-1QUH0ZXUFg"));
+    }
+
     void wireRefusesGarbage_data()
     {
         QTest::addColumn<QByteArray>("datagram");

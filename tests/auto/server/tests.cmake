@@ -5,3 +5,6 @@ hearth_add_test(tst_roomrules SOURCES tst_roomrules.cpp TIMEOUT 60)
 hearth_add_test(tst_sqlstorage SOURCES tst_sqlstorage.cpp TIMEOUT 60)
 hearth_add_test(tst_badinput SOURCES tst_badinput.cpp TIMEOUT 120)
 hearth_add_test(tst_serveprocess SOURCES tst_serveprocess.cpp TIMEOUT 90 RUNS_HEARTH)
+# LAN discovery over real UDP sockets on loopback (server/lan, core/discovery) and the real
+# processes: `hearth serve` found by `hearth join CODE`.
+hearth_add_test(tst_landiscovery SOURCES tst_landiscovery.cpp TIMEOUT 120 RUNS_HEARTH)
