@@ -6,6 +6,8 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QSet>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcLanResponder, "hearth.server.lan")
 
 LanResponder::LanResponder(RoomServer *server, const DiscoveryConfig &config, QObject *parent)
@@ -21,7 +23,7 @@ LanResponder::LanResponder(RoomServer *server, const DiscoveryConfig &config,
     , m_instance(LanWire::freshInstance())
 {
     m_clock.start();
-    m_queryBucket = TokenBucket(m_options.queriesPerSecond, m_options.queryBurst, 0);
+    m_budget = m_options.checkBurst;
     m_pollTimer.setInterval(m_options.pollMs);
     connect(&m_pollTimer, &QTimer::timeout, this, &LanResponder::poll);
 }
@@ -82,9 +84,13 @@ void LanResponder::onDatagram(const QByteArray &datagram, const QHostAddress &se
     // other machines to it.
     if (m_server->config().bindAddress.isLoopback() && !sender.isLoopback())
         return;
-    // One bucket for all sources: checking a query costs an HMAC per live room, and a flood
-    // must not take the server's thread from its rooms.
-    if (!m_queryBucket.take(m_clock.elapsed())) {
+    // One budget for all sources: checking a query costs an HMAC per live room, and a flood
+    // must not take the server's thread from its rooms. A list request costs about as much as
+    // a query on a small server.
+    const double cost = message->type == LanWire::Type::Query
+                            ? std::min(m_options.checkBurst, double(m_server->roomCount()) + 1)
+                            : 50;
+    if (!spend(cost)) {
         ++m_ignored;
         return;
     }
@@ -116,6 +122,18 @@ void LanResponder::answerQuery(const LanWire::Message &query, const QHostAddress
         qCDebug(lcLanResponder) << "answered a query for a room from" << sender;
         return;
     }
+}
+
+bool LanResponder::spend(double cost)
+{
+    const qint64 now = m_clock.elapsed();
+    m_budget = std::min(m_options.checkBurst,
+                        m_budget + double(now - m_budgetAtMs) * m_options.checksPerSecond / 1000);
+    m_budgetAtMs = now;
+    if (m_budget < cost)
+        return false;
+    m_budget -= cost;
+    return true;
 }
 
 QByteArray LanResponder::keyFor(const QString &code)

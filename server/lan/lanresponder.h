@@ -2,7 +2,6 @@
 
 #include "discovery/discoveryconfig.h"
 #include "discovery/lanwire.h"
-#include "ratelimiter.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
@@ -23,11 +22,13 @@ class LanResponder : public QObject
     Q_OBJECT
 public:
     struct Options {
-        int pollMs = 1000;             // how often the public rooms are compared with the last sent
-        int announceEveryMs = 3000;    // announcements repeat at least this often
-        int ttlSeconds = 10;           // listeners forget silent hosts' rooms after this
-        double queriesPerSecond = 100; // all sources together: bounds the HMAC work
-        double queryBurst = 200;
+        int pollMs = 1000;          // how often the public rooms are compared with the last sent
+        int announceEveryMs = 3000; // announcements repeat at least this often
+        int ttlSeconds = 10;        // listeners forget silent hosts' rooms after this
+        // A query costs one HMAC per live room; all sources together get this many room checks
+        // a second (about a tenth of a core), so a flood cannot take the server's thread.
+        double checksPerSecond = 20000;
+        double checkBurst = 40000;
         int maxPublicRooms = 200; // announced per server; more would flood a LAN
     };
 
@@ -56,6 +57,8 @@ private:
     void poll();
     QList<LanWire::PublicRoom> publicRooms() const;
     QByteArray keyFor(const QString &code);
+    // Takes `cost` room checks from the budget; false when it does not hold that many.
+    bool spend(double cost);
 
     RoomServer *m_server;
     DiscoveryConfig m_config;
@@ -66,7 +69,8 @@ private:
     QTimer m_pollTimer;
     QElapsedTimer m_sinceAnnounce;
     QElapsedTimer m_clock;
-    TokenBucket m_queryBucket;
+    double m_budget = 0;
+    qint64 m_budgetAtMs = 0;
     QList<LanWire::PublicRoom> m_announced;
     QHash<QString, QByteArray> m_keys; // code -> LanWire::codeKey(code), for live rooms
     qint64 m_answered = 0;

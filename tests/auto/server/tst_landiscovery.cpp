@@ -200,6 +200,36 @@ private Q_SLOTS:
         QCOMPARE(find(code).port(), int(ana->server->server()->port()));
     }
 
+    void aFloodIsBounded()
+    {
+        // Valid queries as fast as one can send them: the host answers what its budget
+        // allows and drops the rest.
+        auto host = std::make_unique<Host>();
+        QVERIFY(host->server->start());
+        LanResponder::Options tight = m_fast;
+        tight.checksPerSecond = 10;
+        tight.checkBurst = 20;
+        host->responder = std::make_unique<LanResponder>(host->server->server(), m_config, tight);
+        QVERIFY(host->responder->start());
+        host->client = std::make_unique<TestClient>();
+        QVERIFY(host->client->connectTo(host->server->url()) && host->client->hello());
+        const QString code = createRoom(*host, u"Room"_s);
+        QUdpSocket flooder;
+        QVERIFY(flooder.bind(QHostAddress::AnyIPv4, 0));
+        const QByteArray key = LanWire::codeKey(code);
+        for (int i = 0; i < 100; ++i) {
+            const QByteArray nonce = LanWire::freshNonce();
+            flooder.writeDatagram(LanWire::encodeQuery(nonce, LanWire::queryProof(key, nonce)),
+                                  LoopbackBroadcast, m_config.port);
+        }
+        QTRY_VERIFY(host->responder->answeredQueries() + host->responder->ignoredDatagrams() >=
+                    100);
+        // A query costs 2 here (one room, plus one): 10 fit in the burst, a few more refill.
+        QVERIFY2(host->responder->answeredQueries() <= 15,
+                 qPrintable(QString::number(host->responder->answeredQueries())));
+        QVERIFY(host->responder->answeredQueries() >= 5);
+    }
+
     void aLiarCannotRedirect()
     {
         auto ana = startHost();
