@@ -185,6 +185,7 @@ void HeadlessRunner::printRoomBanner()
         writeOut(u"hearth: address %1"_s.arg(address));
         writeOut(u"hearth: others join with: hearth join %1 %2 --name NAME"_s.arg(address,
                                                                                   room->code()));
+        writeOut(u"hearth: invite "_s + m_app->inviteLink());
     } else {
         writeOut(u"hearth: joined room \"%1\" with code %2"_s.arg(room->name(), room->code()));
         writeOut(u"hearth: address %1"_s.arg(address));

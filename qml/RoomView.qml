@@ -81,6 +81,13 @@ Item {
                 }
 
                 Button {
+                    objectName: "networkCheckButton"
+                    visible: root.app.hosting
+                    text: qsTr("Network check")
+                    onClicked: networkCheck.open()
+                }
+
+                Button {
                     objectName: "leaveButton"
                     text: root.app.hosting ? qsTr("Close room…") : qsTr("Leave…")
                     onClicked: root.app.hosting ? closeDialog.open() : leaveDialog.open()
@@ -216,6 +223,11 @@ Item {
                 }
             }
         }
+    }
+
+    NetworkCheckDialog {
+        id: networkCheck
+        app: root.app
     }
 
     ConfirmDialog {

@@ -1624,3 +1624,23 @@ int RoomServer::roomCount() const
 {
     return d->rooms.size();
 }
+
+QList<RoomServer::RoomListing> RoomServer::liveRooms() const
+{
+    QList<RoomListing> result;
+    result.reserve(d->rooms.size());
+    for (const auto &room : d->rooms.rooms()) {
+        RoomListing listing;
+        listing.code = room->code;
+        listing.name = room->name;
+        if (const Participant *host = room->find(room->hostId))
+            listing.hostName = host->name;
+        listing.members = room->seatsTaken();
+        listing.capacity = room->capacity;
+        listing.isPublic = room->settings.isPublic;
+        listing.locked = room->settings.locked;
+        listing.hasPassword = room->hasPassword();
+        result.append(listing);
+    }
+    return result;
+}
