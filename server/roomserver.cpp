@@ -769,6 +769,7 @@ void RoomServerPrivate::removeParticipant(const std::shared_ptr<Room> &room,
     std::unique_ptr<Participant> p = room->remove(participantId);
     if (!p)
         return;
+    room->noteDeparture(participantId, reason);
     QPointer<Session> target = p->session;
     if (target)
         detachSession(target, room->id);
@@ -1055,6 +1056,14 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
         badRequest(s, id, QStringLiteral("\"password\" must be a string."));
         return;
     }
+    // "resume": a client coming back after a reconnect wants its own seat back, never a new
+    // one (docs/protocol.md, "Reconnect and resume").
+    const QJsonValue resumeValue = req.value(QLatin1String("resume"));
+    if (!resumeValue.isUndefined() && !resumeValue.isBool()) {
+        badRequest(s, id, QStringLiteral("\"resume\" must be true or false."));
+        return;
+    }
+    const bool resume = resumeValue.toBool(false);
     qint64 retryAfter = 0;
     if (!joinThrottle.allowed(s->peerAddress, now, &retryAfter)) {
         refuse(s, id, ErrorCode::RateLimited,
@@ -1076,6 +1085,14 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
     }
     if (Participant *existing = room->find(s->participantId)) {
         rejoin(room, existing, s, id);
+        return;
+    }
+    if (resume) {
+        QJsonObject extra;
+        if (const QString why = room->departureOf(s->participantId); !why.isEmpty())
+            extra.insert(QLatin1String("reason"), why);
+        refuse(s, id, ErrorCode::NotMember,
+               QStringLiteral("You no longer have a seat in room %1.").arg(room->code), extra);
         return;
     }
     if (room->hasPassword() && !room->passwordMatches(passwordValue.toString())) {
