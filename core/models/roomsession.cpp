@@ -143,6 +143,9 @@ QString RoomSession::transcript() const
 
 QString RoomSession::defaultExportDirectory()
 {
+    // For tests and for people who keep transcripts elsewhere.
+    if (const QString dir = qEnvironmentVariable("HEARTH_EXPORT_DIR"); !dir.isEmpty())
+        return dir;
     QString base = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     if (base.isEmpty())
         base = QDir::homePath();

@@ -99,7 +99,8 @@ public:
     // Writes transcript() to a new file in `directory` (empty: defaultExportDirectory()) and
     // returns its path; empty on failure (errorText says why).
     Q_INVOKABLE QString exportTranscript(const QString &directory = {});
-    // Documents/Hearth (the home directory's Hearth folder where there is no Documents).
+    // $HEARTH_EXPORT_DIR if set, else Documents/Hearth (the home directory's Hearth folder
+    // where there is no Documents).
     static QString defaultExportDirectory();
     // One of "ready", "away", "muted", "camera", "screen".
     Q_INVOKABLE void setStatusFlag(const QString &flag, bool on);
