@@ -11,3 +11,9 @@ hearth_add_test(tst_resume
 hearth_add_test(tst_resumeprocess
     SOURCES ${HEARTH_RESUME_TEST_DIR}/tst_resumeprocess.cpp ${HEARTH_RESUME_TEST_DIR}/resumetest.h
     LIBS hearth_core LABELS resume TIMEOUT 180 RUNS_HEARTH)
+
+# A cut network (nftables drop rule in a network namespace of its own); skips without root.
+hearth_add_test(tst_netcut
+    SOURCES ${HEARTH_RESUME_TEST_DIR}/tst_netcut.cpp ${HEARTH_RESUME_TEST_DIR}/headlessjoiner.h
+        ${HEARTH_RESUME_TEST_DIR}/resumetest.h
+    LIBS hearth_core LABELS resume TIMEOUT 150 RUNS_HEARTH)

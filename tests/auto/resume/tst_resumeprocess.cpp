@@ -7,11 +7,10 @@
 //   idle timeout and comes back online by itself after SIGCONT, in the same seat; killed
 //   outright it leaves with "timed_out" after the grace period.
 
+#include "headlessjoiner.h"
 #include "resumetest.h"
 #include "serverprocess.h"
 
-#include <QtCore/QProcess>
-#include <QtCore/QRegularExpression>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 
@@ -39,68 +38,6 @@ std::unique_ptr<RoomClient> readyClient(const QUrl &url, ReconnectPolicy policy)
         return nullptr;
     return client;
 }
-
-// A `hearth join --headless` process with its own config, data and identity file.
-class HeadlessJoiner
-{
-public:
-    explicit HeadlessJoiner(const QTemporaryDir &dir)
-    {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"XDG_CONFIG_HOME"_s, dir.filePath(u"joiner/config"_s));
-        env.insert(u"XDG_DATA_HOME"_s, dir.filePath(u"joiner/data"_s));
-        env.remove(u"DISPLAY"_s);
-        env.remove(u"WAYLAND_DISPLAY"_s);
-        env.remove(u"QT_QPA_PLATFORM"_s);
-        m_process.setProcessEnvironment(env);
-        m_process.setProcessChannelMode(QProcess::SeparateChannels);
-        m_identityFile = dir.filePath(u"joiner/identity.json"_s);
-    }
-    ~HeadlessJoiner()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            ::kill(pid_t(m_process.processId()), SIGCONT);
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-    void start(const QUrl &url, const QString &code)
-    {
-        m_process.start(QStringLiteral(HEARTH_BINARY),
-                        {u"join"_s, url.toString(), code, u"--headless"_s, u"--name"_s, u"Ben"_s,
-                         u"--identity-file"_s, m_identityFile});
-    }
-    bool waitForLine(const QString &pattern, int timeoutMs)
-    {
-        const QRegularExpression re(pattern);
-        return QTest::qWaitFor(
-            [&] {
-                while (m_process.canReadLine())
-                    m_lines << QString::fromUtf8(m_process.readLine()).trimmed();
-                for (; m_scanned < m_lines.size(); ++m_scanned) {
-                    if (re.match(m_lines.at(m_scanned)).hasMatch()) {
-                        ++m_scanned;
-                        return true;
-                    }
-                }
-                return false;
-            },
-            timeoutMs);
-    }
-    void signal(int sig) { ::kill(pid_t(m_process.processId()), sig); }
-    void kill()
-    {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
-    QString output() const { return m_lines.join(u'\n'); }
-
-private:
-    QProcess m_process;
-    QString m_identityFile;
-    QStringList m_lines;
-    qsizetype m_scanned = 0;
-};
 
 } // namespace
 
