@@ -36,6 +36,10 @@ constexpr int maxSpectators = 200;
 // Joiners waiting for approval in one room; each is a connection, but bound it anyway.
 constexpr int maxWaiting = 100;
 constexpr int maxClientMsgIdLength = 64;
+// How often the sweep runs. A silent peer is dropped at the first sweep less than one interval
+// before its idle timeout ends, so that it shows offline within idleTimeoutSeconds of its last
+// byte, never later (docs/protocol.md, "Reconnect and resume").
+constexpr int sweepIntervalMs = 250;
 constexpr int maxPasswordLength = 64;
 
 QString verdictText(TextRules::Verdict verdict, const char *what, int max)
@@ -255,7 +259,7 @@ bool RoomServerPrivate::start()
     QObject::connect(&ws, &QWebSocketServer::newConnection, this,
                      &RoomServerPrivate::acceptWebSocket);
     QObject::connect(&sweepTimer, &QTimer::timeout, this, &RoomServerPrivate::sweep);
-    sweepTimer.start(1000);
+    sweepTimer.start(sweepIntervalMs);
     qCInfo(lcServer) << "listening on" << q->url().toString();
     return true;
 }
@@ -454,7 +458,7 @@ void RoomServerPrivate::sweep()
             continue;
         if (!s->helloDone && now - s->connectedAtMs > config.helloTimeoutSeconds * 1000LL) {
             s->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no hello"));
-        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL &&
+        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL - sweepIntervalMs &&
                    s->lastPingMs > s->lastHeardMs) {
             // Silent for the whole timeout although pinged since: the peer is gone.
             silent.append(s);

@@ -166,7 +166,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(presence(false) >= 1, (IdleTimeoutS + 10) * 1000);
         const qint64 offlineAfter = sinceCut.elapsed();
         qInfo("offline %lld ms after the cut (idle timeout %d s)", offlineAfter, IdleTimeoutS);
-        QVERIFY(offlineAfter <= (IdleTimeoutS + 3) * 1000);
+        QVERIFY(offlineAfter <= IdleTimeoutS * 1000 + 2000);
         // The joiner notices too (its pings go unanswered) and starts reconnecting.
         QVERIFY2(ben.waitForLine(u"^hearth: connection lost"_s, (IdleTimeoutS + 10) * 1000),
                  qPrintable(ben.output()));

@@ -6,6 +6,7 @@
 #include "resumetest.h"
 #include "testserver.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtTest/QSignalSpy>
 
 using namespace Client;
@@ -354,6 +355,30 @@ private Q_SLOTS:
         QCOMPARE(left.at(0).at(1).toString(), u"timed_out"_s);
         QTRY_COMPARE(guest->state(), RoomClient::State::Connected);
         QVERIFY(guest->seats().isEmpty());
+    }
+
+    void hostRoleMovesOnAfterTheHostsGracePeriod()
+    {
+        QVERIFY(startServer([](ServerConfig &c) { c.limits.graceSeconds = 2; }));
+        auto host = newClient(false);
+        QVERIFY(host);
+        const QString code = createRoom(host.get());
+        auto guest = newClient(true);
+        QVERIFY(guest);
+        QVERIFY(join(guest.get(), code)->ok());
+        EventLog log(guest.get(), code);
+        QElapsedTimer gone;
+        host->dropConnection(); // no auto-reconnect: the host does not come back
+        gone.start();
+        QTRY_COMPARE_WITH_TIMEOUT(log.count(RoomEvent::Kind::HostChanged), 1, 10000);
+        // Not before the grace period: the seat (and the role) waited for the host.
+        QVERIFY(gone.elapsed() >= 1500);
+        const RoomEvent changed = log.events.last();
+        QCOMPARE(changed.data.value("to"_L1).toString(), guest->participantId());
+        QCOMPARE(changed.data.value("reason"_L1).toString(), u"host_left"_s);
+        QCOMPARE(log.count(RoomEvent::Kind::ParticipantLeft), 1);
+        const RoomEvent left = log.events.at(log.events.size() - 2);
+        QCOMPARE(left.data.value("reason"_L1).toString(), u"timed_out"_s);
     }
 
     void roomClosedWhileAwayEndsIt()
