@@ -311,12 +311,33 @@ TestCase {
         const text = findChild(view, "connectionText");
         tryVerify(() => text.visible && text.text.indexOf("The host closed the room") === 0, 5000);
         verify(!ben.connectionLost); // not trying to reconnect to a room that is gone
-        mouseClick(findChild(view, "bannerExportButton"));
+        const exportButton = findChild(view, "bannerExportButton");
+        tryVerify(() => exportButton.visible && exportButton.width > 0);
+        waitForRendering(view); // the banner has just grown: click where the button is now
+        mouseClick(exportButton);
         tryVerify(() => text.text.indexOf("Saved to ") > 0, 5000);
         const path = text.text.substring(text.text.indexOf("Saved to ") + 9);
         const content = fixture.readFile(path);
         verify(content.indexOf("Ben: my words stay") > 0, content);
         verify(content.indexOf("The host closed the room.") > 0, content);
+    }
+
+    function test_hostQuittingTellsJoinersInPlainWords() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        let finished = false;
+        host.shutdownFinished.connect(() => finished = true);
+        host.shutdown(); // the hosting app quits
+        tryVerify(() => finished, 10000);
+        const overlay = findChild(view, "endedOverlay");
+        tryVerify(() => overlay.visible, 5000);
+        compare(lastMessage(ben.session), "The host closed the room.");
+        // The room is gone: no reconnecting to it, and the banner says what happened.
+        tryCompare(ben.client, "state", RoomClient.Disconnected, 5000);
+        verify(!ben.connectionLost);
+        mouseClick(findChild(view, "keepReadingButton"));
+        const text = findChild(view, "connectionText");
+        tryVerify(() => text.visible && text.text.indexOf("The host closed the room (or quit Hearth)") === 0, 5000);
     }
 
     function test_closedRoomEndsTheViewForJoiners() {
