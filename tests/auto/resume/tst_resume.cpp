@@ -4,6 +4,7 @@
 // what the server stored.
 
 #include "resumetest.h"
+#include "testclient.h"
 #include "testserver.h"
 
 #include <QtCore/QElapsedTimer>
@@ -425,6 +426,46 @@ private Q_SLOTS:
         QTRY_COMPARE(log.lastSeq(), host->lastSeq(code));
         compareWithServer(guest.get(), code, log, joined->value->room.lastSeq);
         QCOMPARE(log.count(RoomEvent::Kind::Chat), 6);
+    }
+
+    void resumeFlagOnTheWire()
+    {
+        QVERIFY(startServer());
+        TestClient host, guest;
+        QVERIFY(host.connectTo(m_server->url()) && host.hello());
+        const QString code = host.createRoom(u"Wire"_s, u"Ana"_s)
+                                 .value("room"_L1)
+                                 .toObject()
+                                 .value("code"_L1)
+                                 .toString();
+        QVERIFY(!code.isEmpty());
+        QVERIFY(guest.connectTo(m_server->url()) && guest.hello());
+        auto joinWith = [&](const QJsonValue &resume) {
+            return guest.request({{"type"_L1, u"join_room"_s},
+                                  {"code"_L1, code},
+                                  {"displayName"_L1, u"Ben"_s},
+                                  {"resume"_L1, resume}});
+        };
+        // Not a boolean: bad_request.
+        QJsonObject reply = joinWith(u"yes"_s);
+        QCOMPARE(reply.value("error"_L1).toObject().value("code"_L1).toString(), u"bad_request"_s);
+        // No seat to take back: not_member, and no seat is made.
+        reply = joinWith(true);
+        QCOMPARE(reply.value("error"_L1).toObject().value("code"_L1).toString(), u"not_member"_s);
+        QVERIFY(!reply.value("error"_L1).toObject().contains("reason"_L1));
+        // A seat: taken back, rejoined.
+        reply = joinWith(false);
+        QVERIFY(reply.value("ok"_L1).toBool());
+        reply = joinWith(true);
+        QVERIFY(reply.value("ok"_L1).toBool());
+        QVERIFY(reply.value("result"_L1).toObject().value("rejoined"_L1).toBool());
+        // Left: the server says why the seat is gone.
+        QVERIFY(guest.request({{"type"_L1, u"leave_room"_s}, {"room"_L1, code}})
+                    .value("ok"_L1)
+                    .toBool());
+        reply = joinWith(true);
+        QCOMPARE(reply.value("error"_L1).toObject().value("code"_L1).toString(), u"not_member"_s);
+        QCOMPARE(reply.value("error"_L1).toObject().value("reason"_L1).toString(), u"left"_s);
     }
 
     void closeStopsReconnecting()
