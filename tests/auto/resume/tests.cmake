@@ -17,3 +17,9 @@ hearth_add_test(tst_netcut
     SOURCES ${HEARTH_RESUME_TEST_DIR}/tst_netcut.cpp ${HEARTH_RESUME_TEST_DIR}/headlessjoiner.h
         ${HEARTH_RESUME_TEST_DIR}/resumetest.h
     LIBS hearth_core LABELS resume TIMEOUT 150 RUNS_HEARTH)
+
+# The same against PostgreSQL (scripts/test.sh provides one; skipped with a message otherwise).
+add_test(NAME tst_resume_postgresql COMMAND tst_resume)
+set_tests_properties(tst_resume_postgresql PROPERTIES
+    ENVIRONMENT "HEARTH_TEST_BACKEND=postgresql" TIMEOUT 180 LABELS "resume;postgresql"
+    RESOURCE_LOCK postgresql)
