@@ -67,6 +67,12 @@ AppController::AppController(const Options &options, QObject *parent)
     connect(m_client, &RoomClient::ready, this, &AppController::onClientReady);
     connect(m_client, &RoomClient::connectionFailed, this, &AppController::onConnectionFailed);
     connect(m_client, &RoomClient::stateChanged, this, &AppController::connectionChanged);
+    // A lost connection comes back by itself: the client reconnects with backoff and resumes
+    // the room (docs/protocol.md, "Reconnect and resume"); the banner counts the attempts.
+    m_client->setAutoReconnect(true);
+    connect(m_client, &RoomClient::reconnectAttemptChanged, this,
+            &AppController::connectionChanged);
+    connect(m_client, &RoomClient::unsentMessagesChanged, this, &AppController::connectionChanged);
     connect(m_client, &RoomClient::noticeReceived, this, [this](const Notice &notice) {
         if (notice.kind == Notice::Kind::JoinPending && m_phase == Phase::Connecting) {
             setPhase(Phase::Connecting, tr("Waiting for the host to let you in…"));
@@ -188,8 +194,20 @@ QString AppController::connectionText() const
 {
     if (!isConnectionLost())
         return {};
+    const int unsent = m_client->unsentMessages();
+    const QString waiting =
+        unsent > 0
+            ? u' ' + tr("%n message(s) will be sent when the connection is back.", "", unsent)
+            : QString();
+    if (m_client->state() == RoomClient::State::Reconnecting) {
+        const int attempt = qMax(1, m_client->reconnectAttempt());
+        QString text = tr("Reconnecting… (attempt %1)").arg(attempt);
+        if (attempt >= 4)
+            text += u' ' + tr("The host may have stopped; Hearth keeps trying.");
+        return text + waiting;
+    }
     if (m_client->state() == RoomClient::State::Connecting)
-        return tr("Reconnecting…");
+        return tr("Reconnecting…") + waiting;
     const QString why = m_client->errorString();
     return why.isEmpty() ? tr("Not connected to the host.")
                          : tr("Not connected to the host: %1").arg(why);
@@ -563,7 +581,16 @@ void AppController::backToLobby()
 
 void AppController::reconnect()
 {
-    if (!m_session || m_client->state() != RoomClient::State::Disconnected)
+    if (!m_session)
+        return;
+    // The seat is still the client's to resume: try now rather than at the next attempt.
+    if (m_client->state() == RoomClient::State::Reconnecting ||
+        (m_client->state() == RoomClient::State::Disconnected &&
+         m_client->seats().contains(m_session->code()))) {
+        m_client->reconnectNow();
+        return;
+    }
+    if (m_client->state() != RoomClient::State::Disconnected)
         return;
     // Take back the seat: the same identity joining again within graceSeconds is "rejoined".
     m_joinArgs = JoinRoomArgs{m_session->code(), m_displayName, m_session->room()->selfRole(), {}};

@@ -131,7 +131,8 @@ public:
     Q_INVOKABLE void closeRoom();
     // From a room that ended (closed, kicked) back to the lobby.
     Q_INVOKABLE void backToLobby();
-    // After a lost connection: connect again and take back the seat.
+    // After a lost connection: try again now (the client also does on its own, with
+    // backoff) and take back the seat.
     Q_INVOKABLE void reconnect();
     // Quitting: the host closes the room (joiners are told) and stops the server; a joiner
     // leaves. shutdownFinished() follows (within a few seconds at worst).

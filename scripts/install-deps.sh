@@ -15,6 +15,8 @@ packages=(
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qttest
   # test: a display, a session bus and a Secret Service for the real keychain, sanitizers
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libclang-rt-14-dev
+  # network faults in tests (a network namespace with nftables drop rules)
+  iproute2 nftables
   # packaging and the PostgreSQL backend
   dpkg-dev file postgresql
   # the package test (packaging/test-deb.sh): icons, validators, the smoke client, man pages

@@ -36,6 +36,10 @@ constexpr int maxSpectators = 200;
 // Joiners waiting for approval in one room; each is a connection, but bound it anyway.
 constexpr int maxWaiting = 100;
 constexpr int maxClientMsgIdLength = 64;
+// How often the sweep runs. A silent peer is dropped at the first sweep less than one interval
+// before its idle timeout ends, so that it shows offline within idleTimeoutSeconds of its last
+// byte, never later (docs/protocol.md, "Reconnect and resume").
+constexpr int sweepIntervalMs = 250;
 constexpr int maxPasswordLength = 64;
 
 QString verdictText(TextRules::Verdict verdict, const char *what, int max)
@@ -255,7 +259,7 @@ bool RoomServerPrivate::start()
     QObject::connect(&ws, &QWebSocketServer::newConnection, this,
                      &RoomServerPrivate::acceptWebSocket);
     QObject::connect(&sweepTimer, &QTimer::timeout, this, &RoomServerPrivate::sweep);
-    sweepTimer.start(1000);
+    sweepTimer.start(sweepIntervalMs);
     qCInfo(lcServer) << "listening on" << q->url().toString();
     return true;
 }
@@ -454,7 +458,7 @@ void RoomServerPrivate::sweep()
             continue;
         if (!s->helloDone && now - s->connectedAtMs > config.helloTimeoutSeconds * 1000LL) {
             s->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no hello"));
-        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL &&
+        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL - sweepIntervalMs &&
                    s->lastPingMs > s->lastHeardMs) {
             // Silent for the whole timeout although pinged since: the peer is gone.
             silent.append(s);
@@ -769,6 +773,7 @@ void RoomServerPrivate::removeParticipant(const std::shared_ptr<Room> &room,
     std::unique_ptr<Participant> p = room->remove(participantId);
     if (!p)
         return;
+    room->noteDeparture(participantId, reason);
     QPointer<Session> target = p->session;
     if (target)
         detachSession(target, room->id);
@@ -1055,6 +1060,14 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
         badRequest(s, id, QStringLiteral("\"password\" must be a string."));
         return;
     }
+    // "resume": a client coming back after a reconnect wants its own seat back, never a new
+    // one (docs/protocol.md, "Reconnect and resume").
+    const QJsonValue resumeValue = req.value(QLatin1String("resume"));
+    if (!resumeValue.isUndefined() && !resumeValue.isBool()) {
+        badRequest(s, id, QStringLiteral("\"resume\" must be true or false."));
+        return;
+    }
+    const bool resume = resumeValue.toBool(false);
     qint64 retryAfter = 0;
     if (!joinThrottle.allowed(s->peerAddress, now, &retryAfter)) {
         refuse(s, id, ErrorCode::RateLimited,
@@ -1076,6 +1089,14 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
     }
     if (Participant *existing = room->find(s->participantId)) {
         rejoin(room, existing, s, id);
+        return;
+    }
+    if (resume) {
+        QJsonObject extra;
+        if (const QString why = room->departureOf(s->participantId); !why.isEmpty())
+            extra.insert(QLatin1String("reason"), why);
+        refuse(s, id, ErrorCode::NotMember,
+               QStringLiteral("You no longer have a seat in room %1.").arg(room->code), extra);
         return;
     }
     if (room->hasPassword() && !room->passwordMatches(passwordValue.toString())) {
