@@ -1,7 +1,8 @@
-# Unit tests of the server's parts (frames, room rules, storage) and integration tests of bad
-# input and of the real `hearth serve` process.
+# Unit tests of the server's parts (frames, WebSocket transport, room rules, storage) and
+# integration tests of bad input and of the real `hearth serve` process.
 hearth_add_test(tst_frames SOURCES tst_frames.cpp TIMEOUT 60)
 hearth_add_test(tst_roomrules SOURCES tst_roomrules.cpp TIMEOUT 60)
 hearth_add_test(tst_sqlstorage SOURCES tst_sqlstorage.cpp TIMEOUT 60)
 hearth_add_test(tst_badinput SOURCES tst_badinput.cpp TIMEOUT 120)
 hearth_add_test(tst_serveprocess SOURCES tst_serveprocess.cpp TIMEOUT 90 RUNS_HEARTH)
+hearth_add_test(tst_websocket SOURCES tst_websocket.cpp TIMEOUT 60)
