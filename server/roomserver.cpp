@@ -604,8 +604,7 @@ void RoomServerPrivate::afterPending(std::function<void()> then)
     commits->submit([](Storage &) { return true; }, [then = std::move(then)](bool) { then(); });
 }
 
-QByteArray RoomServerPrivate::snapshot(const Room &room, const QString &selfId,
-                                       bool rejoined) const
+QByteArray RoomServerPrivate::snapshot(const Room &room, const QString &selfId, bool rejoined) const
 {
     // Written by hand around the cached participant list, in the key order QJsonDocument
     // would write; a participant id is hex, so it needs no escaping.
