@@ -7,6 +7,10 @@
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
+#ifdef Q_OS_LINUX
+#include <sys/socket.h>
+#endif
+
 Q_LOGGING_CATEGORY(lcConnection, "hearth.server.connection")
 
 namespace {
@@ -200,6 +204,22 @@ void WebSocketConnection::flush()
         m_out.clear();
         return;
     }
+#ifdef Q_OS_LINUX
+    // Straight to the kernel while Qt holds nothing for this socket: one send(), without a copy
+    // into QTcpSocket's buffer and two write-notifier toggles per flush. Only what the kernel
+    // does not take now goes through QTcpSocket, which writes it once the socket is writable.
+    if (m_socket->bytesToWrite() == 0) {
+        const ssize_t sent = ::send(int(m_socket->socketDescriptor()), m_out.constData(),
+                                    size_t(m_out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (sent == m_out.size()) {
+            m_out.clear();
+            return;
+        }
+        if (sent > 0)
+            m_out.remove(0, qsizetype(sent));
+        // sent < 0: EAGAIN (Qt buffers it) or an error (Qt's own write reports it).
+    }
+#endif
     m_socket->write(m_out);
     m_out.clear();
     m_socket->flush();
