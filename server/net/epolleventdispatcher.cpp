@@ -56,7 +56,12 @@ void EpollEventDispatcher::updateEpoll(int fd, quint32 before, const Notifiers &
     ev.events = after;
     ev.data.fd = fd;
     const int op = !before ? EPOLL_CTL_ADD : !after ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
-    if (epoll_ctl(m_epoll, op, fd, &ev) != 0 && op != EPOLL_CTL_DEL)
+    if (epoll_ctl(m_epoll, op, fd, &ev) == 0 || op == EPOLL_CTL_DEL)
+        return;
+    // A descriptor closed while its notifiers were still enabled left epoll on its own, and
+    // its number may be back for another socket: try the other way before giving up.
+    const int retry = errno == ENOENT ? EPOLL_CTL_ADD : errno == EEXIST ? EPOLL_CTL_MOD : -1;
+    if (retry < 0 || epoll_ctl(m_epoll, retry, fd, &ev) != 0)
         qWarning("EpollEventDispatcher: epoll_ctl on socket %d failed: %s", fd, strerror(errno));
 }
 
