@@ -3,6 +3,9 @@
 #include "discovery/discoveryconfig.h"
 #include "lan/lanresponder.h"
 #include "roomserver.h"
+#ifdef Q_OS_LINUX
+#include "net/epolleventdispatcher.h"
+#endif
 #include "signalwatcher.h"
 
 #include <QtCore/QCommandLineParser>
@@ -41,11 +44,18 @@ bool positiveInt(const QString &text, int *out)
 
 int runServe(int argc, char **argv)
 {
-    // Qt's own poll() dispatcher instead of glib's: glib removes and re-adds a poll record for
-    // every write-notifier toggle by scanning all of them, which with thousands of sockets is a
-    // quarter of the server's CPU (docs/benchmarks.md). A headless server needs nothing of glib.
+    // Not glib's event dispatcher: glib removes and re-adds a poll record for every
+    // write-notifier toggle by scanning all of them, which with thousands of sockets is a quarter
+    // of the server's CPU (docs/benchmarks.md). A headless server needs nothing of glib.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
+#ifdef Q_OS_LINUX
+    // Nor Qt's poll() dispatcher, which hands every socket to the kernel on every pass of the
+    // loop: epoll reports only the ready ones. HEARTH_EVENT_DISPATCHER=poll keeps Qt's, to
+    // compare.
+    if (qEnvironmentVariable("HEARTH_EVENT_DISPATCHER") != QLatin1String("poll"))
+        QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("hearth"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HEARTH_VERSION));

@@ -2,6 +2,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QRandomGenerator>
 #include <QtNetwork/QPasswordDigestor>
 
@@ -74,6 +75,16 @@ QJsonObject Participant::toJson() const
         {QLatin1String("joinedSeq"), joinedSeq},
         {QLatin1String("status"), status.toJson()},
     };
+}
+
+const QByteArray &Participant::toJsonBytes() const
+{
+    const JsonKey key = jsonKey();
+    if (m_json.isEmpty() || !(key == m_jsonKey)) {
+        m_json = QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+        m_jsonKey = key;
+    }
+    return m_json;
 }
 
 StoredParticipant Participant::toStored() const
@@ -255,6 +266,20 @@ QJsonArray Room::participantsJson() const
     for (const auto &p : m_list)
         array.append(p->toJson());
     return array;
+}
+
+QByteArray Room::participantsJsonBytes() const
+{
+    QByteArray out;
+    out.reserve(qsizetype(m_list.size()) * 160 + 2);
+    out += '[';
+    for (const auto &p : m_list) {
+        if (out.size() > 1)
+            out += ',';
+        out += p->toJsonBytes();
+    }
+    out += ']';
+    return out;
 }
 
 StoredRoom Room::toStored() const

@@ -44,7 +44,25 @@ struct Participant {
 
     bool takesSeat() const { return role != Role::Spectator; }
     QJsonObject toJson() const;
+    // toJson() as compact JSON, serialized again only when a field in it changed: every join
+    // reply carries all participants, and a room filling up would otherwise serialize each
+    // of them once per later joiner.
+    const QByteArray &toJsonBytes() const;
     StoredParticipant toStored() const;
+
+private:
+    struct JsonKey {
+        QString name;
+        Role role = Role::Member;
+        quint8 status = 0;
+        bool online = false;
+        qint64 lastSeen = 0;
+        qint64 joinedSeq = 0;
+        bool operator==(const JsonKey &) const = default;
+    };
+    JsonKey jsonKey() const { return {name, role, status.bits, online, lastSeen, joinedSeq}; }
+    mutable QByteArray m_json;
+    mutable JsonKey m_jsonKey;
 };
 
 struct RoomSettings {
@@ -126,6 +144,8 @@ public:
     QJsonObject toJson() const;
     QJsonObject statsJson() const;
     QJsonArray participantsJson() const;
+    // The same array as compact JSON, from each participant's cached bytes.
+    QByteArray participantsJsonBytes() const;
     StoredRoom toStored() const;
     static std::unique_ptr<Room> fromLoaded(const LoadedRoom &loaded);
 

@@ -1,6 +1,8 @@
 #include "roomserver.h"
 
 #include "eventbuilder.h"
+#include "net/outputflusher.h"
+#include "net/websocketconnection.h"
 #include "protocol/identity.h"
 #include "protocol/roomcode.h"
 #include "protocol/textrules.h"
@@ -19,7 +21,6 @@
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpServer>
 #include <QtNetwork/QTcpSocket>
-#include <QtWebSockets/QWebSocketServer>
 
 #include <functional>
 
@@ -74,7 +75,6 @@ public:
     RoomServerPrivate(RoomServer *owner, ServerConfig cfg)
         : q(owner)
         , config(std::move(cfg))
-        , ws(QStringLiteral("hearth/" HEARTH_VERSION), QWebSocketServer::NonSecureMode)
         , joinThrottle(config.joinFailureBurst, config.joinFailureRefillSeconds,
                        config.joinFailuresPerMinuteTotal)
     {}
@@ -86,8 +86,14 @@ public:
         const QList<Session *> open = sessions.values();
         sessions.clear();
         for (Session *s : open) {
-            s->socket()->disconnect();
+            s->connection()->disconnect();
             delete s;
+        }
+        const QList<WebSocketConnection *> upgrading = handshakes.keys();
+        handshakes.clear();
+        for (WebSocketConnection *c : upgrading) {
+            c->disconnect();
+            delete c;
         }
     }
 
@@ -95,8 +101,8 @@ public:
     bool start();
     void stop();
     void acceptTcp();
-    void acceptWebSocket();
-    void onText(Session *s, const QString &text);
+    void acceptWebSocket(WebSocketConnection *connection);
+    void onText(Session *s, const QByteArray &utf8);
     void onDisconnected(Session *s);
     void sweep();
     void finishStop();
@@ -155,7 +161,8 @@ public:
     void answerWaiting(PendingJoin &pending, const QByteArray &frame);
     void noticeJoinRequest(const Room &room, const PendingJoin &pending);
     void detachSession(Session *s, qint64 roomId);
-    QJsonObject snapshot(const Room &room, const QString &selfId) const;
+    // The result of a join: the room, who you are, and everyone in it (compact JSON).
+    QByteArray snapshot(const Room &room, const QString &selfId, bool rejoined = false) const;
     bool parseSettings(Session *s, qint64 id, const QJsonObject &req, RoomSettings *settings,
                        bool forUpdate);
 
@@ -182,23 +189,16 @@ public:
     ServerConfig config;
     QString error;
     QTcpServer tcp;
-    QWebSocketServer ws;
+    // Writes each connection's queued frames once per event-loop pass.
+    OutputFlusher flusher;
     std::unique_ptr<CommitQueue> commits;
     RoomRegistry rooms;
     QHash<QString, QByteArray> identities; // participant id -> secret hash
     QHash<QString, Session *> sessionByParticipant;
     QSet<Session *> sessions;
-    // Sockets accepted but not yet upgraded, by peer "address port": QWebSocketServer does not
-    // say which QTcpSocket became which QWebSocket, and the peer endpoint is what both share.
-    struct Handshake {
-        QPointer<QTcpSocket> socket;
-        qint64 acceptedMs;
-    };
-    QHash<QString, Handshake> handshakes;
-    static QString endpointKey(const QHostAddress &address, quint16 port)
-    {
-        return address.toString() + u' ' + QString::number(port);
-    }
+    // Connections accepted but not yet upgraded, and when they were accepted: the sweep closes
+    // the ones that take longer than the hello timeout.
+    QHash<WebSocketConnection *, qint64> handshakes;
     JoinThrottle joinThrottle;
     QTimer sweepTimer;
     qint64 lastPruneMs = 0;
@@ -254,10 +254,8 @@ bool RoomServerPrivate::start()
         commits.reset();
         return false;
     }
-    // QTcpServer accepts (with our backlog); QWebSocketServer only does the handshakes.
+    // QTcpServer accepts (with our backlog); each WebSocketConnection does its own upgrade.
     QObject::connect(&tcp, &QTcpServer::newConnection, this, &RoomServerPrivate::acceptTcp);
-    QObject::connect(&ws, &QWebSocketServer::newConnection, this,
-                     &RoomServerPrivate::acceptWebSocket);
     QObject::connect(&sweepTimer, &QTimer::timeout, this, &RoomServerPrivate::sweep);
     sweepTimer.start(sweepIntervalMs);
     qCInfo(lcServer) << "listening on" << q->url().toString();
@@ -266,53 +264,52 @@ bool RoomServerPrivate::start()
 
 void RoomServerPrivate::acceptTcp()
 {
+    const WebSocketConnection::Options options{
+        QByteArrayLiteral("hearth/" HEARTH_VERSION),
+        config.limits.maxMessageBytes,
+        config.maxQueuedBytes,
+    };
     while (QTcpSocket *socket = tcp.nextPendingConnection()) {
         if (stopping) {
             socket->abort();
             socket->deleteLater();
             continue;
         }
-        // handleConnection() arms no handshake timeout of its own: the sweep enforces ours.
-        handshakes.insert(endpointKey(socket->peerAddress(), socket->peerPort()),
-                          {socket, nowMs()});
-        ws.handleConnection(socket);
+        auto *connection = new WebSocketConnection(socket, options, &flusher, this);
+        handshakes.insert(connection, nowMs());
+        QObject::connect(connection, &WebSocketConnection::opened, this,
+                         [this, connection] { acceptWebSocket(connection); });
+        QObject::connect(connection, &WebSocketConnection::disconnected, this, [this, connection] {
+            // Gone during its upgrade; after it, its Session handles this.
+            if (handshakes.remove(connection))
+                connection->deleteLater();
+        });
     }
 }
 
-void RoomServerPrivate::acceptWebSocket()
+void RoomServerPrivate::acceptWebSocket(WebSocketConnection *connection)
 {
-    while (QWebSocket *socket = ws.nextPendingConnection()) {
-        const Handshake upgraded =
-            handshakes.take(endpointKey(socket->peerAddress(), socket->peerPort()));
-        auto *s = new Session(socket, config.maxQueuedBytes, this);
-        // Any byte from the peer (a frame, a pong, its own ping) shows it is alive; QWebSocket
-        // reports no signal for received pings, but its socket reports every read.
-        if (upgraded.socket)
-            QObject::connect(upgraded.socket, &QIODevice::readyRead, s,
-                             [s] { s->lastHeardMs = nowMs(); });
-        socket->setMaxAllowedIncomingFrameSize(quint64(config.limits.maxMessageBytes));
-        socket->setMaxAllowedIncomingMessageSize(quint64(config.limits.maxMessageBytes));
-        // One message, one frame: Qt's default 512 KiB outgoing frame would cut a large reply
-        // (a history page of non-ASCII text) inside a UTF-8 sequence, which Qt 6.4 clients
-        // refuse frame by frame (close 1007).
-        socket->setOutgoingFrameSize(quint64(config.maxQueuedBytes) * 2);
-        s->peerAddress = socket->peerAddress().toString();
-        s->connectedAtMs = s->lastHeardMs = nowMs();
-        const Limits &l = config.limits;
-        s->requests = TokenBucket(l.requestsPerSecond, 2.0 * l.requestsPerSecond, s->lastHeardMs);
-        s->chat = TokenBucket(l.chatPerSecond, 2.0 * l.chatPerSecond, s->lastHeardMs);
-        sessions.insert(s);
-        QObject::connect(socket, &QWebSocket::textMessageReceived, s,
-                         [this, s](const QString &text) { onText(s, text); });
-        QObject::connect(socket, &QWebSocket::binaryMessageReceived, s, [s] {
-            s->close(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
-                     QStringLiteral("binary frames are not part of the protocol"));
-        });
-        QObject::connect(socket, &QWebSocket::pong, s, [s] { s->lastHeardMs = nowMs(); });
-        QObject::connect(socket, &QWebSocket::disconnected, s, [this, s] { onDisconnected(s); });
-        if (stopping)
-            s->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("shutting down"));
-    }
+    handshakes.remove(connection);
+    auto *s = new Session(connection, this);
+    s->peerAddress = connection->peerAddress().toString();
+    s->connectedAtMs = s->lastHeardMs = nowMs();
+    const Limits &l = config.limits;
+    s->requests = TokenBucket(l.requestsPerSecond, 2.0 * l.requestsPerSecond, s->lastHeardMs);
+    s->chat = TokenBucket(l.chatPerSecond, 2.0 * l.chatPerSecond, s->lastHeardMs);
+    sessions.insert(s);
+    // Any byte from the peer (a frame, a pong, its own ping) shows it is alive.
+    QObject::connect(connection, &WebSocketConnection::bytesReceived, s,
+                     [s] { s->lastHeardMs = nowMs(); });
+    QObject::connect(connection, &WebSocketConnection::textReceived, s,
+                     [this, s](const QByteArray &utf8) { onText(s, utf8); });
+    QObject::connect(connection, &WebSocketConnection::binaryReceived, s, [s] {
+        s->close(WebSocketFrame::CloseUnsupportedData,
+                 QStringLiteral("binary frames are not part of the protocol"));
+    });
+    QObject::connect(connection, &WebSocketConnection::disconnected, s,
+                     [this, s] { onDisconnected(s); });
+    if (stopping)
+        s->close(WebSocketFrame::CloseGoingAway, QStringLiteral("shutting down"));
 }
 
 void RoomServerPrivate::reply(Session *s, qint64 id, const QJsonObject &result)
@@ -333,19 +330,18 @@ void RoomServerPrivate::refuse(Session *s, qint64 id, ErrorCode code, const QStr
     if (++s->consecutiveRefusals >= config.maxConsecutiveRefusals) {
         qCWarning(lcServer) << "closing a connection after" << s->consecutiveRefusals
                             << "rate-limited requests in a row:" << s->peerAddress;
-        s->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                 QStringLiteral("too many refused requests"));
+        s->close(WebSocketFrame::ClosePolicyViolated, QStringLiteral("too many refused requests"));
     }
 }
 
-void RoomServerPrivate::onText(Session *s, const QString &text)
+void RoomServerPrivate::onText(Session *s, const QByteArray &utf8)
 {
     const qint64 now = nowMs();
     s->lastHeardMs = now;
     if (s->isGone())
         return;
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
     if (!doc.isObject()) {
         refuse(
             s, -1, ErrorCode::BadJson,
@@ -457,7 +453,7 @@ void RoomServerPrivate::sweep()
         if (s->isGone())
             continue;
         if (!s->helloDone && now - s->connectedAtMs > config.helloTimeoutSeconds * 1000LL) {
-            s->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("no hello"));
+            s->close(WebSocketFrame::ClosePolicyViolated, QStringLiteral("no hello"));
         } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL - sweepIntervalMs &&
                    s->lastPingMs > s->lastHeardMs) {
             // Silent for the whole timeout although pinged since: the peer is gone.
@@ -465,29 +461,24 @@ void RoomServerPrivate::sweep()
         } else if (now - s->lastHeardMs >= l.heartbeatSeconds * 1000LL &&
                    now - s->lastPingMs >= l.heartbeatSeconds * 1000LL) {
             s->lastPingMs = now;
-            s->socket()->ping();
+            s->connection()->ping();
         }
     }
     // A silent peer will not answer a close handshake: drop it (outside the loop, since
     // abort() runs onDisconnected at once).
     for (Session *s : std::as_const(silent)) {
         qCInfo(lcServer) << "dropping a silent connection:" << s->peerAddress;
-        s->socket()->abort();
+        s->connection()->abort();
     }
 
-    QList<QPointer<QTcpSocket>> stalled;
-    for (auto it = handshakes.begin(); it != handshakes.end();) {
-        if (!it->socket || now - it->acceptedMs > config.helloTimeoutSeconds * 1000LL) {
-            stalled.append(it->socket);
-            it = handshakes.erase(it);
-        } else {
-            ++it;
-        }
+    QList<WebSocketConnection *> stalled;
+    for (auto it = handshakes.cbegin(); it != handshakes.cend(); ++it) {
+        if (now - it.value() > config.helloTimeoutSeconds * 1000LL)
+            stalled.append(it.key());
     }
-    for (const QPointer<QTcpSocket> &socket : std::as_const(stalled)) {
-        if (socket)
-            socket->abort();
-    }
+    // abort() runs the disconnected handler, which forgets and deletes the connection.
+    for (WebSocketConnection *connection : std::as_const(stalled))
+        connection->abort();
 
     const auto all = rooms.rooms().values();
     for (const std::shared_ptr<Room> &room : all) {
@@ -527,12 +518,9 @@ void RoomServerPrivate::stop()
     stopping = true;
     sweepTimer.stop();
     tcp.close();
-    const auto pendingUpgrades = handshakes.values();
-    handshakes.clear();
-    for (const Handshake &h : pendingUpgrades) {
-        if (h.socket)
-            h.socket->abort();
-    }
+    const QList<WebSocketConnection *> pendingUpgrades = handshakes.keys();
+    for (WebSocketConnection *connection : pendingUpgrades)
+        connection->abort();
     for (const auto &room : rooms.rooms()) {
         for (PendingJoin &pending : room->waiting)
             answerWaiting(pending, Frames::error(pending.requestId, ErrorCode::ShuttingDown,
@@ -544,7 +532,7 @@ void RoomServerPrivate::stop()
     commits->flush();
     const QList<Session *> open = sessions.values();
     for (Session *s : open)
-        s->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("server shutting down"));
+        s->close(WebSocketFrame::CloseGoingAway, QStringLiteral("server shutting down"));
     if (sessions.isEmpty()) {
         QMetaObject::invokeMethod(this, &RoomServerPrivate::finishStop, Qt::QueuedConnection);
         return;
@@ -553,7 +541,7 @@ void RoomServerPrivate::stop()
     QTimer::singleShot(2000, this, [this] {
         const QList<Session *> left = sessions.values();
         for (Session *s : left)
-            s->socket()->abort();
+            s->connection()->abort();
         finishStop();
     });
 }
@@ -605,14 +593,14 @@ qint64 RoomServerPrivate::emitEvent(const std::shared_ptr<Room> &room, QLatin1St
 void RoomServerPrivate::deliver(const Room &room, qint64 seq, const QByteArray &frame,
                                 Session *alsoTo)
 {
-    // Encoded once, converted once: every member gets the same string.
-    const QString text = QString::fromUtf8(frame);
+    // Framed once: every member's queue shares the same bytes.
+    const QByteArray wire = WebSocketFrame::encode(WebSocketFrame::Text, frame);
     for (const auto &p : room.participants()) {
         if (p->session && seq > p->deliverAfter)
-            p->session->send(text);
+            p->session->sendFrame(wire);
     }
     if (alsoTo)
-        alsoTo->send(text);
+        alsoTo->sendFrame(wire);
 }
 
 void RoomServerPrivate::afterPending(std::function<void()> then)
@@ -620,13 +608,16 @@ void RoomServerPrivate::afterPending(std::function<void()> then)
     commits->submit([](Storage &) { return true; }, [then = std::move(then)](bool) { then(); });
 }
 
-QJsonObject RoomServerPrivate::snapshot(const Room &room, const QString &selfId) const
+QByteArray RoomServerPrivate::snapshot(const Room &room, const QString &selfId, bool rejoined) const
 {
-    return QJsonObject{
-        {QLatin1String("room"), room.toJson()},
-        {QLatin1String("self"), selfId},
-        {QLatin1String("participants"), room.participantsJson()},
-    };
+    // Written by hand around the cached participant list, in the key order QJsonDocument
+    // would write; a participant id is hex, so it needs no escaping.
+    QByteArray out = "{\"participants\":" + room.participantsJsonBytes();
+    if (rejoined)
+        out += ",\"rejoined\":true";
+    out += ",\"room\":" + QJsonDocument(room.toJson()).toJson(QJsonDocument::Compact) +
+           ",\"self\":\"" + selfId.toLatin1() + "\"}";
+    return out;
 }
 
 void RoomServerPrivate::detachSession(Session *s, qint64 roomId)
@@ -723,7 +714,7 @@ void RoomServerPrivate::admit(const std::shared_ptr<Room> &room, Session *s, qin
                 then();
         });
     // The snapshot is taken right after the join event, before anything later can change it.
-    *answer = Frames::result(requestId, snapshot(*room, raw->id));
+    *answer = Frames::resultRaw(requestId, snapshot(*room, raw->id));
 }
 
 void RoomServerPrivate::rejoin(const std::shared_ptr<Room> &room, Participant *p, Session *s,
@@ -739,9 +730,7 @@ void RoomServerPrivate::rejoin(const std::shared_ptr<Room> &room, Participant *p
         setPresence(room, p, true);
     // Everything up to now is in the snapshot; later events are pushed.
     p->deliverAfter = room->lastSeq;
-    QJsonObject result = snapshot(*room, p->id);
-    result.insert(QLatin1String("rejoined"), true);
-    const QByteArray answer = Frames::result(id, result);
+    const QByteArray answer = Frames::resultRaw(id, snapshot(*room, p->id, true));
     afterPending([answer, session = QPointer<Session>(s)] {
         if (session)
             session->send(answer);

@@ -1,30 +1,33 @@
 #pragma once
 
+#include "net/websocketconnection.h"
 #include "ratelimiter.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QString>
-#include <QtWebSockets/QWebSocket>
 
 #include <vector>
 
-// One client connection: its socket, what it said in hello, its rate limits, and the rooms in
-// which it holds the live seat. Owned by the RoomServer; the protocol logic lives there.
+// One client connection: its WebSocket, what it said in hello, its rate limits, and the rooms
+// in which it holds the live seat. Owned by the RoomServer; the protocol logic lives there.
 class Session : public QObject
 {
     Q_OBJECT
 public:
-    Session(QWebSocket *socket, qint64 maxQueuedBytes, QObject *parent);
+    // Takes ownership of the (open) connection.
+    Session(WebSocketConnection *connection, QObject *parent);
     ~Session() override;
 
-    QWebSocket *socket() const { return m_socket; }
+    WebSocketConnection *connection() const { return m_connection; }
 
-    // Sends one text frame. A client that does not read (more than maxQueuedBytes waiting in
-    // our buffer) is dropped, rather than making the server hold its backlog.
+    // Queues one JSON text as a text frame; written at the end of this event-loop pass. A
+    // client that does not read (more than maxQueuedBytes waiting for it) is dropped by its
+    // connection, rather than making the server hold its backlog.
     void send(const QByteArray &utf8Json);
-    void send(const QString &text);
+    // Queues a frame encoded once for many recipients (WebSocketFrame::encode).
+    void sendFrame(const QByteArray &frame);
     void close(quint16 code, const QString &reason);
-    bool isGone() const { return m_gone; }
+    bool isGone() const { return m_gone || !m_connection->isOpen(); }
     void markGone() { m_gone = true; }
 
     QString peerAddress;
@@ -41,7 +44,6 @@ public:
     std::vector<qint64> roomIds;
 
 private:
-    QWebSocket *m_socket;
-    qint64 m_maxQueuedBytes;
+    WebSocketConnection *m_connection;
     bool m_gone = false;
 };

@@ -1,5 +1,5 @@
-# Unit tests of the server's parts (frames, room rules, storage) and integration tests of bad
-# input and of the real `hearth serve` process.
+# Unit tests of the server's parts (frames, WebSocket transport, room rules, storage) and
+# integration tests of bad input and of the real `hearth serve` process.
 hearth_add_test(tst_frames SOURCES tst_frames.cpp TIMEOUT 60)
 hearth_add_test(tst_roomrules SOURCES tst_roomrules.cpp TIMEOUT 60)
 hearth_add_test(tst_sqlstorage SOURCES tst_sqlstorage.cpp TIMEOUT 60)
@@ -11,3 +11,7 @@ hearth_add_test(tst_landiscovery SOURCES tst_landiscovery.cpp TIMEOUT 120 RUNS_H
 # The same between two hosts (network namespaces made and removed by the test; skips where
 # the machine does not allow them), discovery in its automatic, every-interface mode.
 hearth_add_test(tst_landiscovery_netns SOURCES tst_landiscovery_netns.cpp TIMEOUT 120 RUNS_HEARTH)
+hearth_add_test(tst_websocket SOURCES tst_websocket.cpp TIMEOUT 60)
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    hearth_add_test(tst_epolldispatcher SOURCES tst_epolldispatcher.cpp TIMEOUT 60)
+endif()

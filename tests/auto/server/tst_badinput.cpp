@@ -1067,8 +1067,8 @@ private Q_SLOTS:
             return f;
         };
         const QByteArray ping = R"({"id":777,"type":"ping"})";
-        // (An unmasked client frame is not here: Qt 6.4 accepts it, though RFC 6455 5.1 says
-        // the server must close; harmless, the payload is just read as a message.)
+        QTest::newRow("unmasked client frame (RFC 6455 5.1)")
+            << QByteArray("\x81" + QByteArray(1, char(ping.size())) + ping) << 1002;
         QTest::newRow("invalid UTF-8")
             << masked(0x81, QByteArray("{\"id\":7,\"x\":\"\xff\xfe\"}")) << 1007;
         QTest::newRow("reserved opcode 3") << masked(0x83, ping) << 1002;
