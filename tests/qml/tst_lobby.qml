@@ -151,9 +151,9 @@ TestCase {
         other.hostRoom("Open night", 6, { "isPublic": true });
         tryCompare(other, "phase", AppController.Room, 10000);
         tryCompare(list, "count", 1, 5000);
-        verify(!findChild(lobby, "publicRoomsEmpty").visible);
-        // The private room of the test's host is not listed; the public one is, with its host.
-        compare(lobby.app.publicRooms.count, 1);
+        tryVerify(() => !findChild(lobby, "publicRoomsEmpty").visible, 5000);
+        // The private room of the test's host is not listed; the public one is.
+        tryCompare(lobby.app.publicRooms, "count", 1, 5000);
         lobby.app.joinRoom("ws://127.0.0.1:" + other.serverPort + "/", other.session.code, false, "");
         tryCompare(lobby.app, "phase", AppController.Room, 10000);
         compare(lobby.app.session.room.name, "Open night");

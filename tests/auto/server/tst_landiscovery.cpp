@@ -21,6 +21,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QNetworkDatagram>
 #include <QtNetwork/QUdpSocket>
+#include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -263,6 +264,8 @@ private Q_SLOTS:
         // Two lobbies on one machine both see everything.
         PublicRoomsModel lobby(m_config);
         PublicRoomsModel otherLobby(m_config);
+        QAbstractItemModelTester tester(&lobby,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(lobby.start());
         QVERIFY(otherLobby.start());
 
