@@ -88,6 +88,21 @@ Item {
                 }
 
                 Button {
+                    objectName: "headerExportButton"
+                    text: qsTr("Export transcript")
+                    flat: true
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Save the chat as a Markdown file in %1").arg(root.session.exportDirectory)
+                    onClicked: {
+                        const path = root.session.exportTranscript();
+                        if (path.length > 0) {
+                            note.message = qsTr("Saved to %1").arg(path);
+                            noteTimer.restart();
+                        }
+                    }
+                }
+
+                Button {
                     objectName: "leaveButton"
                     text: root.app.hosting ? qsTr("Close room…") : qsTr("Leave…")
                     onClicked: root.app.hosting ? closeDialog.open() : leaveDialog.open()
@@ -181,6 +196,37 @@ Item {
                 toast.message = message;
                 toastTimer.restart();
             }
+        }
+    }
+
+    // A transient note that something worked (where the transcript went).
+    Rectangle {
+        id: note
+        objectName: "note"
+        property string message
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottom: parent.bottom
+        anchors.bottomMargin: Theme.unit * 5
+        width: Math.min(noteLabel.implicitWidth + Theme.padding * 2, parent.width - Theme.unit * 2)
+        height: noteLabel.implicitHeight + Theme.spacing * 2
+        radius: Theme.radius
+        color: Theme.surfaceAlt
+        border.color: Theme.border
+        visible: noteTimer.running && !toastTimer.running
+        Label {
+            id: noteLabel
+            objectName: "noteText"
+            anchors.centerIn: parent
+            width: parent.width - Theme.padding * 2
+            text: note.message
+            textFormat: Text.PlainText
+            wrapMode: Text.WrapAnywhere
+            color: Theme.text
+            Accessible.role: Accessible.AlertMessage
+        }
+        Timer {
+            id: noteTimer
+            interval: 6000
         }
     }
 

@@ -174,9 +174,13 @@ int main(int argc, char **argv)
         m->client->setAutoReconnect(true);
         m->client->setRequestTimeout(60000);
         bool ready = false;
-        QObject::connect(m->client.get(), &RoomClient::ready, [&ready] { ready = true; });
+        // Only for this first hello: ready() comes again after every reconnect.
+        const QMetaObject::Connection once =
+            QObject::connect(m->client.get(), &RoomClient::ready, [&ready] { ready = true; });
         m->client->open(server.url());
-        if (!waitFor([&] { return ready; }, 15000)) {
+        const bool connected = waitFor([&] { return ready; }, 15000);
+        QObject::disconnect(once);
+        if (!connected) {
             std::fprintf(stderr, "client %d could not connect\n", i);
             return 2;
         }

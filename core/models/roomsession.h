@@ -31,6 +31,8 @@ class RoomSession : public QObject
     // Chat can be written: connected, or reconnecting with your seat (messages wait in the
     // client's outbox and go out once the room is resumed).
     Q_PROPERTY(bool canChat READ canChat NOTIFY connectedChanged)
+    // Where exportTranscript() writes by default.
+    Q_PROPERTY(QString exportDirectory READ defaultExportDirectory CONSTANT)
     // Your messages not acknowledged by the host yet.
     Q_PROPERTY(int unsentMessages READ unsentMessages NOTIFY unsentMessagesChanged)
     // History paging.

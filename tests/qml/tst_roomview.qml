@@ -322,6 +322,19 @@ TestCase {
         verify(content.indexOf("The host closed the room.") > 0, content);
     }
 
+    function test_transcriptCanBeExportedAnyTime() {
+        addGuest("Cleo");
+        fixture.guestSay("Cleo", "line one\nline two");
+        tryVerify(() => lastMessage(host.session) === "line one\nline two", 5000);
+        const view = makeView(host);
+        mouseClick(findChild(view, "headerExportButton"));
+        const noteText = findChild(view, "noteText");
+        tryVerify(() => noteText.text.indexOf("Saved to ") === 0, 5000);
+        const content = fixture.readFile(noteText.text.substring(9));
+        verify(content.indexOf("# Hearth room “Game night”") === 0, content);
+        verify(content.indexOf("Cleo: line one\n    line two") > 0, content);
+    }
+
     function test_hostQuittingTellsJoinersInPlainWords() {
         const ben = join("Ben");
         const view = makeView(ben);
