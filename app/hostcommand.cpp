@@ -64,6 +64,11 @@ int runHost(int argc, char **argv)
         app = std::make_unique<QCoreApplication>(argc, argv);
     else
         app = std::make_unique<QGuiApplication>(argc, argv);
+#ifdef HEARTH_APP_ID
+    // Wayland compositors match the window to the installed desktop entry (and its icon) by this.
+    if (!headless)
+        QGuiApplication::setDesktopFileName(QStringLiteral(HEARTH_APP_ID));
+#endif
 #else
     const bool headless = true;
     auto app = std::make_unique<QCoreApplication>(argc, argv);

@@ -16,6 +16,9 @@ set(HEARTH_APP_ID "org.example.Hearth")
 # The program can name its desktop entry with it (QGuiApplication::setDesktopFileName, so that
 # Wayland compositors match its windows to the entry and icon).
 target_compile_definitions(hearth PRIVATE HEARTH_APP_ID="${HEARTH_APP_ID}")
+if(TARGET hearth_desktop)
+    target_compile_definitions(hearth_desktop PRIVATE HEARTH_APP_ID="${HEARTH_APP_ID}")
+endif()
 # The project has not chosen a licence yet: the packages say so instead of guessing one.
 # Once chosen, set both (an SPDX id, e.g. GPL-3.0-or-later) and packaging/deb/copyright.
 set(HEARTH_LICENSE_SPDX "LicenseRef-proprietary")
