@@ -84,6 +84,7 @@ Item {
                     objectName: "networkCheckButton"
                     visible: root.app.hosting
                     text: qsTr("Network check")
+                    flat: true
                     onClicked: networkCheck.open()
                 }
 
