@@ -1,6 +1,7 @@
 #include "appcontroller.h"
 
 #include "discovery/codefinder.h"
+#include "discovery/discoveryconfig.h"
 #include "embeddedserver.h"
 #include "invite/invitelink.h"
 #include "protocol/protocol.h"
@@ -296,26 +297,14 @@ std::optional<QUrl> AppController::parseHostAddress(const QString &typed, QStrin
 
 QString AppController::lanAddress()
 {
-    QString fallback;
-    const auto interfaces = QNetworkInterface::allInterfaces();
-    for (const QNetworkInterface &iface : interfaces) {
-        const auto flags = iface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp) ||
-            !flags.testFlag(QNetworkInterface::IsRunning) ||
-            flags.testFlag(QNetworkInterface::IsLoopBack))
-            continue;
-        const auto entries = iface.addressEntries();
-        for (const QNetworkAddressEntry &entry : entries) {
-            const QHostAddress address = entry.ip();
-            if (address.protocol() != QAbstractSocket::IPv4Protocol || address.isLoopback())
-                continue;
-            if (isPrivateIPv4(address))
-                return address.toString();
-            if (fallback.isEmpty())
-                fallback = address.toString();
-        }
+    // The first IPv4 address of lanAddresses() (private ones come first): it goes into a ws://
+    // URL without brackets or a zone.
+    const QStringList addresses = lanAddresses();
+    for (const QString &address : addresses) {
+        if (QHostAddress(address).protocol() == QAbstractSocket::IPv4Protocol)
+            return address;
     }
-    return fallback.isEmpty() ? u"127.0.0.1"_s : fallback;
+    return u"127.0.0.1"_s;
 }
 
 void AppController::hostRoom(const QString &roomName, int capacity, const QVariantMap &options)
@@ -761,13 +750,8 @@ QStringList AppController::lanAddresses()
     QStringList privateV4;
     QStringList otherV4;
     QStringList v6;
-    const auto interfaces = QNetworkInterface::allInterfaces();
+    const auto interfaces = DiscoveryConfig::lanInterfaces();
     for (const QNetworkInterface &iface : interfaces) {
-        const auto flags = iface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp) ||
-            !flags.testFlag(QNetworkInterface::IsRunning) ||
-            flags.testFlag(QNetworkInterface::IsLoopBack))
-            continue;
         const auto entries = iface.addressEntries();
         for (const QNetworkAddressEntry &entry : entries) {
             const QHostAddress address = entry.ip();

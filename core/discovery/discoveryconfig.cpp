@@ -10,18 +10,27 @@ QHostAddress DiscoveryConfig::ipv6Group()
     return QHostAddress(u"ff02::4865:6172:7468"_s);
 }
 
+QList<QNetworkInterface> DiscoveryConfig::lanInterfaces()
+{
+    QList<QNetworkInterface> result;
+    const auto interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &iface : interfaces) {
+        const auto flags = iface.flags();
+        if (flags.testFlag(QNetworkInterface::IsUp) &&
+            flags.testFlag(QNetworkInterface::IsRunning) &&
+            !flags.testFlag(QNetworkInterface::IsLoopBack))
+            result.append(iface);
+    }
+    return result;
+}
+
 QList<QHostAddress> DiscoveryConfig::sendTargets() const
 {
     if (!isAutomatic())
         return targets;
     QList<QHostAddress> result;
-    const auto interfaces = QNetworkInterface::allInterfaces();
+    const auto interfaces = lanInterfaces();
     for (const QNetworkInterface &iface : interfaces) {
-        const auto flags = iface.flags();
-        if (!flags.testFlag(QNetworkInterface::IsUp) ||
-            !flags.testFlag(QNetworkInterface::IsRunning) ||
-            flags.testFlag(QNetworkInterface::IsLoopBack))
-            continue;
         bool hasIPv6 = false;
         const auto entries = iface.addressEntries();
         for (const QNetworkAddressEntry &entry : entries) {
@@ -31,7 +40,7 @@ QList<QHostAddress> DiscoveryConfig::sendTargets() const
             if (entry.ip().protocol() == QAbstractSocket::IPv6Protocol)
                 hasIPv6 = true;
         }
-        if (hasIPv6 && flags.testFlag(QNetworkInterface::CanMulticast)) {
+        if (hasIPv6 && iface.flags().testFlag(QNetworkInterface::CanMulticast)) {
             QHostAddress group = ipv6Group();
             group.setScopeId(iface.name());
             result.append(group);

@@ -3,6 +3,7 @@
 #include <QtCore/QList>
 #include <QtCore/QString>
 #include <QtNetwork/QHostAddress>
+#include <QtNetwork/QNetworkInterface>
 
 #include <optional>
 
@@ -26,6 +27,9 @@ struct DiscoveryConfig {
     QList<QHostAddress> sendTargets() const;
     // The IPv6 link-local multicast group hosts join and joiners send to.
     static QHostAddress ipv6Group();
+    // The interfaces other machines can reach us on: up, running, not loopback. Discovery sends
+    // on them and the host's network check lists their addresses.
+    static QList<QNetworkInterface> lanInterfaces();
 
     // The defaults overridden by the environment. `error` (if given) says what was ignored.
     static DiscoveryConfig fromEnvironment(QString *error = nullptr);
