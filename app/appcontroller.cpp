@@ -1,6 +1,8 @@
 #include "appcontroller.h"
 
+#include "discovery/codefinder.h"
 #include "embeddedserver.h"
+#include "invite/invitelink.h"
 #include "protocol/protocol.h"
 #include "protocol/roomcode.h"
 #include "protocol/textrules.h"
@@ -65,12 +67,20 @@ AppController::AppController(const Options &options, QObject *parent)
     connect(m_client, &RoomClient::ready, this, &AppController::onClientReady);
     connect(m_client, &RoomClient::connectionFailed, this, &AppController::onConnectionFailed);
     connect(m_client, &RoomClient::stateChanged, this, &AppController::connectionChanged);
+    // A lost connection comes back by itself: the client reconnects with backoff and resumes
+    // the room (docs/protocol.md, "Reconnect and resume"); the banner counts the attempts.
+    m_client->setAutoReconnect(true);
+    connect(m_client, &RoomClient::reconnectAttemptChanged, this,
+            &AppController::connectionChanged);
+    connect(m_client, &RoomClient::unsentMessagesChanged, this, &AppController::connectionChanged);
     connect(m_client, &RoomClient::noticeReceived, this, [this](const Notice &notice) {
         if (notice.kind == Notice::Kind::JoinPending && m_phase == Phase::Connecting) {
             setPhase(Phase::Connecting, tr("Waiting for the host to let you in…"));
             Q_EMIT joinPending();
         }
     });
+
+    setUpDiscovery();
 
     connect(m_server, &EmbeddedServer::started, this, [this](quint16 port) {
         m_serverPort = port;
@@ -184,8 +194,20 @@ QString AppController::connectionText() const
 {
     if (!isConnectionLost())
         return {};
+    const int unsent = m_client->unsentMessages();
+    const QString waiting =
+        unsent > 0
+            ? u' ' + tr("%n message(s) will be sent when the connection is back.", "", unsent)
+            : QString();
+    if (m_client->state() == RoomClient::State::Reconnecting) {
+        const int attempt = qMax(1, m_client->reconnectAttempt());
+        QString text = tr("Reconnecting… (attempt %1)").arg(attempt);
+        if (attempt >= 4)
+            text += u' ' + tr("The host may have stopped; Hearth keeps trying.");
+        return text + waiting;
+    }
     if (m_client->state() == RoomClient::State::Connecting)
-        return tr("Reconnecting…");
+        return tr("Reconnecting…") + waiting;
     const QString why = m_client->errorString();
     return why.isEmpty() ? tr("Not connected to the host.")
                          : tr("Not connected to the host: %1").arg(why);
@@ -195,8 +217,11 @@ QString AppController::inviteText() const
 {
     if (!m_session)
         return {};
-    return tr("Join my Hearth room “%1”: code %2 (host %3)")
-        .arg(m_session->room()->name(), m_session->code(), serverAddress());
+    const auto link = InviteLink::parse(inviteLink());
+    if (!link)
+        return tr("Join my Hearth room “%1” with the code %2")
+            .arg(m_session->room()->name(), m_session->code());
+    return link->inviteText(m_session->room()->name());
 }
 
 QVariantMap AppController::checkCode(const QString &typed) const
@@ -244,18 +269,13 @@ std::optional<QUrl> AppController::parseHostAddress(const QString &typed, QStrin
     if (text.isEmpty())
         return std::nullopt;
     QUrl url;
-    if (text.startsWith("hearth://"_L1, Qt::CaseInsensitive)) {
-        const QUrl link(text, QUrl::StrictMode);
-        if (!link.isValid() || link.host().isEmpty())
+    if (InviteLink::looksLikeLink(text)) {
+        const auto link = InviteLink::parse(text);
+        if (!link)
             return std::nullopt;
-        if (code) {
-            const QString path = link.path().mid(1);
-            if (const auto normalized = RoomCode::normalize(path))
-                *code = *normalized;
-        }
-        url.setScheme(u"ws"_s);
-        url.setHost(link.host());
-        url.setPort(link.port(Protocol::DefaultPort));
+        if (code)
+            *code = link->code;
+        url = link->serverUrl();
     } else if (text.startsWith("ws://"_L1, Qt::CaseInsensitive) ||
                text.startsWith("wss://"_L1, Qt::CaseInsensitive)) {
         url = QUrl(text, QUrl::StrictMode);
@@ -372,6 +392,8 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
+    if (host.trimmed().isEmpty())
+        return joinByCode(code, spectator, password);
     QString codeFromLink;
     const auto url = parseHostAddress(host, &codeFromLink);
     if (!url)
@@ -456,7 +478,7 @@ void AppController::onSnapshot(const Result<RoomSnapshot> &result)
     const RoomSnapshot &snapshot = *result.value;
     qCInfo(lcApp) << (m_intent == Intent::Host ? "created" : "joined") << "room"
                   << snapshot.room.code << (snapshot.rejoined ? "(rejoined)" : "");
-    if (m_intent == Intent::Join)
+    if (m_intent == Intent::Join && !m_joinHostText.isEmpty()) // not when found by discovery
         m_lastHost = m_joinHostText;
     m_intent = Intent::None;
     saveSettings();
@@ -496,6 +518,7 @@ void AppController::cancel()
         return;
     qCInfo(lcApp) << "cancelled";
     ++m_attempt;
+    m_finder->cancel();
     const bool wasHosting = m_intent == Intent::Host;
     m_intent = Intent::None;
     setPhase(Phase::Lobby); // first: the closing connection's failure is not an error now
@@ -558,7 +581,16 @@ void AppController::backToLobby()
 
 void AppController::reconnect()
 {
-    if (!m_session || m_client->state() != RoomClient::State::Disconnected)
+    if (!m_session)
+        return;
+    // The seat is still the client's to resume: try now rather than at the next attempt.
+    if (m_client->state() == RoomClient::State::Reconnecting ||
+        (m_client->state() == RoomClient::State::Disconnected &&
+         m_client->seats().contains(m_session->code()))) {
+        m_client->reconnectNow();
+        return;
+    }
+    if (m_client->state() != RoomClient::State::Disconnected)
         return;
     // Take back the seat: the same identity joining again within graceSeconds is "rejoined".
     m_joinArgs = JoinRoomArgs{m_session->code(), m_displayName, m_session->room()->selfRole(), {}};
@@ -630,4 +662,149 @@ void AppController::finishShutdown()
         return;
     m_shutdownDone = true;
     Q_EMIT shutdownFinished();
+}
+
+// --- LAN discovery and invites ---------------------------------------------------------------
+
+void AppController::setUpDiscovery()
+{
+    QString problem;
+    const DiscoveryConfig discovery = DiscoveryConfig::fromEnvironment(&problem);
+    if (!problem.isEmpty())
+        qCWarning(lcApp).noquote() << problem;
+    m_server->setDiscovery(discovery);
+    m_finder = new CodeFinder(discovery, this);
+    m_publicRooms = new PublicRoomsModel(discovery, this);
+    connect(m_finder, &CodeFinder::found, this, &AppController::onCodeFound);
+    connect(m_finder, &CodeFinder::notFound, this, &AppController::onCodeNotFound);
+    connect(this, &AppController::sessionChanged, this, &AppController::inviteChanged);
+    connect(this, &AppController::hostingChanged, this, &AppController::inviteChanged);
+}
+
+void AppController::joinByCode(const QString &code, bool spectator, const QString &password)
+{
+    const auto normalized = RoomCode::normalize(code);
+    if (!normalized)
+        return setErrorText(tr("A room code has 6 letters and digits, like XJ9K2M."));
+    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty())
+        return setErrorText(problem);
+    QString displayName;
+    TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
+    setErrorText({});
+    setDiscoveryFailed(false);
+
+    m_joinArgs = JoinRoomArgs{*normalized, displayName, spectator ? Role::Spectator : Role::Member,
+                              password};
+    m_joinHostText.clear();
+    m_intent = Intent::Join;
+    ++m_attempt;
+    setPhase(Phase::Connecting, tr("Looking for room %1 on your network…").arg(*normalized));
+    m_finder->find(*normalized);
+}
+
+void AppController::onCodeFound(const QUrl &serverUrl, const QString &code, qint64 elapsedMs)
+{
+    if (m_phase != Phase::Connecting || m_intent != Intent::Join || code != m_joinArgs.code)
+        return;
+    qCInfo(lcApp) << "found room" << code << "at" << serverUrl.toString() << "in" << elapsedMs
+                  << "ms";
+    m_joinUrl = serverUrl;
+    openClient(serverUrl);
+}
+
+void AppController::onCodeNotFound(const QString &code, const QString &detail)
+{
+    if (m_phase != Phase::Connecting || m_intent != Intent::Join || code != m_joinArgs.code)
+        return;
+    fail(tr("%1 Type the host's address below (the host sees it under “Network check” in the "
+            "room). If the host is on this network, a firewall may block UDP port %2 (finding "
+            "rooms) or the room's TCP port.")
+             .arg(detail)
+             .arg(m_server->discovery().port));
+    setDiscoveryFailed(true);
+}
+
+void AppController::setDiscoveryFailed(bool failed)
+{
+    if (m_discoveryFailed == failed)
+        return;
+    m_discoveryFailed = failed;
+    Q_EMIT discoveryFailedChanged();
+}
+
+void AppController::watchPublicRooms()
+{
+    if (m_publicRooms->isActive())
+        m_publicRooms->refresh();
+    else if (!m_publicRooms->start())
+        qCInfo(lcApp).noquote() << "not listening for public rooms:" << m_publicRooms->problem();
+}
+
+QString AppController::inviteLink() const
+{
+    if (!m_session)
+        return {};
+    InviteLink link;
+    link.code = m_session->code();
+    if (m_hosting) {
+        link.host = lanAddress();
+        link.port = quint16(m_serverPort);
+    } else {
+        link.host = m_client->url().host();
+        link.port = quint16(m_client->url().port(Protocol::DefaultPort));
+    }
+    return link.toString();
+}
+
+QStringList AppController::lanAddresses()
+{
+    QStringList privateV4;
+    QStringList otherV4;
+    QStringList v6;
+    const auto interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &iface : interfaces) {
+        const auto flags = iface.flags();
+        if (!flags.testFlag(QNetworkInterface::IsUp) ||
+            !flags.testFlag(QNetworkInterface::IsRunning) ||
+            flags.testFlag(QNetworkInterface::IsLoopBack))
+            continue;
+        const auto entries = iface.addressEntries();
+        for (const QNetworkAddressEntry &entry : entries) {
+            const QHostAddress address = entry.ip();
+            if (address.isLoopback())
+                continue;
+            if (address.protocol() == QAbstractSocket::IPv4Protocol)
+                (isPrivateIPv4(address) ? privateV4 : otherV4).append(address.toString());
+            else if (address.protocol() == QAbstractSocket::IPv6Protocol && !address.isLinkLocal())
+                v6.append(address.toString()); // link-local needs a zone no URL carries
+        }
+    }
+    QStringList all = privateV4 + otherV4 + v6;
+    all.removeDuplicates();
+    if (all.isEmpty())
+        all.append(u"127.0.0.1"_s);
+    return all;
+}
+
+QVariantMap AppController::networkCheck() const
+{
+    QStringList links;
+    const QStringList addresses = lanAddresses();
+    if (m_session) {
+        for (const QString &address : addresses) {
+            InviteLink link{address, quint16(m_serverPort), m_session->code()};
+            links.append(link.toString());
+        }
+    }
+    QString problem;
+    if (!m_server->isDiscoverable())
+        problem = m_server->discoveryProblem().isEmpty()
+                      ? tr("This computer does not answer on the LAN; joiners need the address.")
+                      : m_server->discoveryProblem();
+    return {{u"addresses"_s, addresses},
+            {u"port"_s, m_serverPort},
+            {u"links"_s, links},
+            {u"discoveryPort"_s, m_server->discovery().port},
+            {u"discoverable"_s, m_hosting && m_server->isDiscoverable()},
+            {u"problem"_s, problem}};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/roomclient.h"
+#include "discovery/publicroomsmodel.h"
 #include "identitystore.h"
 #include "models/roomsession.h"
 
@@ -12,6 +13,7 @@
 
 #include <optional>
 
+class CodeFinder;
 class EmbeddedServer;
 
 Q_DECLARE_LOGGING_CATEGORY(lcApp)
@@ -53,7 +55,14 @@ class AppController : public QObject
     Q_PROPERTY(bool connectionLost READ isConnectionLost NOTIFY connectionChanged)
     Q_PROPERTY(QString connectionText READ connectionText NOTIFY connectionChanged)
     // Text to hand to friends: the room's name, code and address.
-    Q_PROPERTY(QString inviteText READ inviteText NOTIFY sessionChanged)
+    Q_PROPERTY(QString inviteText READ inviteText NOTIFY inviteChanged)
+    // --- LAN discovery and invites ---
+    // hearth://ADDRESS:PORT/CODE for the room you are in (empty outside a room).
+    Q_PROPERTY(QString inviteLink READ inviteLink NOTIFY inviteChanged)
+    // The public rooms hosts announce on the LAN (listening starts with watchPublicRooms()).
+    Q_PROPERTY(PublicRoomsModel *publicRooms READ publicRooms CONSTANT)
+    // The last code-only join found no host: the lobby offers address entry and a firewall hint.
+    Q_PROPERTY(bool discoveryFailed READ hasDiscoveryFailed NOTIFY discoveryFailedChanged)
 
 public:
     enum class Phase { Starting, Lobby, Connecting, Room };
@@ -94,10 +103,25 @@ public:
     QString connectionText() const;
     QString inviteText() const;
 
+    // --- LAN discovery and invites (grouped: see the section in appcontroller.cpp) ---
+    QString inviteLink() const;
+    PublicRoomsModel *publicRooms() const { return m_publicRooms; }
+    bool hasDiscoveryFailed() const { return m_discoveryFailed; }
+    // Starts listening for public rooms (the lobby calls it when shown) and asks hosts now.
+    Q_INVOKABLE void watchPublicRooms();
+    // What others on the network need while hosting: {"addresses": ["192.168.1.5", …],
+    // "port": 47800, "links": ["hearth://192.168.1.5:47800/CODE", …], "discoveryPort": 47800,
+    // "discoverable": bool, "problem": why not}.
+    Q_INVOKABLE QVariantMap networkCheck() const;
+    // This machine's addresses others may reach: IPv4 of up interfaces (private ones first),
+    // then global IPv6. Loopback only when there is nothing else.
+    static QStringList lanAddresses();
+
     // Starts the embedded server, creates the room over loopback and joins it as host.
     // Options: spectators, approval, locked, isPublic (bools), password (string).
     Q_INVOKABLE void hostRoom(const QString &roomName, int capacity, const QVariantMap &options);
-    // Connects to `host` (an address, host:port, ws:// URL or hearth:// link) and joins.
+    // Connects to `host` (an address, host:port, ws:// URL or hearth:// link) and joins. With
+    // no host, looks the code up on the LAN first (discovery) and joins the host that has it.
     Q_INVOKABLE void joinRoom(const QString &host, const QString &code, bool spectator,
                               const QString &password);
     // Gives up connecting/joining (also a join waiting for the host's approval).
@@ -107,7 +131,8 @@ public:
     Q_INVOKABLE void closeRoom();
     // From a room that ended (closed, kicked) back to the lobby.
     Q_INVOKABLE void backToLobby();
-    // After a lost connection: connect again and take back the seat.
+    // After a lost connection: try again now (the client also does on its own, with
+    // backoff) and take back the seat.
     Q_INVOKABLE void reconnect();
     // Quitting: the host closes the room (joiners are told) and stops the server; a joiner
     // leaves. shutdownFinished() follows (within a few seconds at worst).
@@ -138,6 +163,8 @@ Q_SIGNALS:
     void connectionChanged();
     // The join waits for the host's approval (busyText says so too).
     void joinPending();
+    void inviteChanged();
+    void discoveryFailedChanged();
     void shutdownFinished();
 
 private:
@@ -155,6 +182,12 @@ private:
     void stopServer(std::function<void()> then);
     void finishShutdown();
     void saveSettings();
+    // Discovery: the code-only join's lookup and its outcomes.
+    void setUpDiscovery();
+    void joinByCode(const QString &code, bool spectator, const QString &password);
+    void onCodeFound(const QUrl &serverUrl, const QString &code, qint64 elapsedMs);
+    void onCodeNotFound(const QString &code, const QString &detail);
+    void setDiscoveryFailed(bool failed);
 
     Options m_options;
     IdentityStore *m_identity = nullptr;
@@ -180,6 +213,11 @@ private:
     QString m_joinHostText; // as typed, remembered as lastHost on success
     QUrl m_joinUrl;
     quint64 m_attempt = 0; // bumps on cancel: late answers of an old attempt are ignored
+
+    // Discovery.
+    CodeFinder *m_finder = nullptr;
+    PublicRoomsModel *m_publicRooms = nullptr;
+    bool m_discoveryFailed = false;
 
     QString m_displayName;
     QString m_lastHost;

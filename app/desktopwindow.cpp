@@ -42,7 +42,7 @@ bool DesktopWindow::load()
         return false;
     connect(m_window, &QQuickWindow::frameSwapped, this, &DesktopWindow::onFirstFrame);
 
-    if (!m_options.joinHost.isEmpty()) {
+    if (!m_options.joinHost.isEmpty() || !m_options.joinCode.isEmpty()) { // a link, or a code
         auto join = [this] { m_app->joinRoom(m_options.joinHost, m_options.joinCode, false, {}); };
         if (m_app->isIdentityReady())
             join();

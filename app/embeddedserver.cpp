@@ -1,5 +1,6 @@
 #include "embeddedserver.h"
 
+#include "lan/lanresponder.h"
 #include "roomserver.h"
 
 #include <QtCore/QDir>
@@ -16,10 +17,12 @@ class EmbeddedServerWorker : public QObject
 {
     Q_OBJECT
 public:
-    void start(const ServerConfig &config)
+    void start(const ServerConfig &config, const DiscoveryConfig &discovery)
     {
         m_server = new RoomServer(config, this);
         connect(m_server, &RoomServer::stopped, this, [this] {
+            delete m_responder; // before its server
+            m_responder = nullptr;
             delete m_server; // flushes whatever is left, on the thread that owns the database
             m_server = nullptr;
             Q_EMIT stopped();
@@ -31,6 +34,10 @@ public:
             Q_EMIT failed(message);
             return;
         }
+        // The same thread as the server: the responder reads its rooms directly.
+        m_responder = new LanResponder(m_server, discovery, this);
+        const bool discoverable = discovery.enabled && m_responder->start();
+        Q_EMIT discoveryStatus(discoverable, discoverable ? QString() : m_responder->errorString());
         Q_EMIT started(m_server->port());
     }
 
@@ -40,6 +47,8 @@ public:
             Q_EMIT stopped();
             return;
         }
+        if (m_responder)
+            m_responder->stop(); // listeners drop the rooms at once
         m_server->stop();
     }
 
@@ -47,9 +56,11 @@ Q_SIGNALS:
     void started(quint16 port);
     void failed(const QString &message);
     void stopped();
+    void discoveryStatus(bool discoverable, const QString &problem);
 
 private:
     RoomServer *m_server = nullptr;
+    LanResponder *m_responder = nullptr;
 };
 
 EmbeddedServer::EmbeddedServer(QObject *parent)
@@ -67,6 +78,13 @@ EmbeddedServer::EmbeddedServer(QObject *parent)
         qCInfo(lcEmbedded) << "embedded server listening on port" << port;
         Q_EMIT started(port);
     });
+    connect(m_worker, &EmbeddedServerWorker::discoveryStatus, this,
+            [this](bool discoverable, const QString &problem) {
+                m_discoverable = discoverable;
+                m_discoveryProblem = problem;
+                if (!discoverable)
+                    qCInfo(lcEmbedded).noquote() << "not discoverable on the LAN:" << problem;
+            });
     connect(m_worker, &EmbeddedServerWorker::failed, this, [this](const QString &message) {
         qCWarning(lcEmbedded) << "embedded server failed to start:" << message;
         Q_EMIT failed(message);
@@ -74,6 +92,7 @@ EmbeddedServer::EmbeddedServer(QObject *parent)
     connect(m_worker, &EmbeddedServerWorker::stopped, this, [this] {
         m_running = false;
         m_stopping = false;
+        m_discoverable = false;
         qCInfo(lcEmbedded) << "embedded server stopped";
         Q_EMIT stopped();
     });
@@ -101,7 +120,9 @@ void EmbeddedServer::start(const ServerConfig &config)
     if (!config.database.isEmpty() && !config.database.contains(QLatin1String("://")))
         QDir().mkpath(QFileInfo(config.database).absolutePath());
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, config] { worker->start(config); }, Qt::QueuedConnection);
+        m_worker,
+        [worker = m_worker, config, discovery = m_discovery] { worker->start(config, discovery); },
+        Qt::QueuedConnection);
 }
 
 void EmbeddedServer::stop()

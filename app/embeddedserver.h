@@ -1,5 +1,6 @@
 #pragma once
 
+#include "discovery/discoveryconfig.h"
 #include "serverconfig.h"
 
 #include <QtCore/QLoggingCategory>
@@ -29,6 +30,14 @@ public:
     // Closes every connection (1001) and flushes; stopped() follows.
     void stop();
 
+    // LAN discovery of the hosted rooms (answering code queries, announcing public rooms).
+    // Applies from the next start(); on by default, configured from the environment.
+    void setDiscovery(const DiscoveryConfig &discovery) { m_discovery = discovery; }
+    const DiscoveryConfig &discovery() const { return m_discovery; }
+    // Whether the running server answers on the LAN, and if not, why.
+    bool isDiscoverable() const { return m_discoverable; }
+    QString discoveryProblem() const { return m_discoveryProblem; }
+
     bool isRunning() const { return m_running; }
     bool isStopping() const { return m_stopping; }
     quint16 port() const { return m_port; }
@@ -47,4 +56,7 @@ private:
     bool m_running = false;
     bool m_stopping = false;
     quint16 m_port = 0;
+    DiscoveryConfig m_discovery = DiscoveryConfig::fromEnvironment();
+    bool m_discoverable = false;
+    QString m_discoveryProblem;
 };

@@ -167,9 +167,28 @@ void HeadlessRunner::onSessionChanged()
             [this](int code, const QString &reason) {
                 if (m_ending || m_app->isHosting())
                     return;
+                if (m_app->client()->state() == RoomClient::State::Reconnecting) {
+                    writeOut(u"hearth: connection lost (%1); reconnecting"_s.arg(code));
+                    return;
+                }
                 writeErr(u"hearth: connection closed (%1) %2"_s.arg(code).arg(reason));
                 end(1);
             });
+    connect(m_app->client(), &RoomClient::reconnecting, this, [this](int attempt, int delayMs) {
+        if (!m_ending)
+            writeOut(u"hearth: reconnecting (attempt %1 in %2 ms)"_s.arg(attempt).arg(delayMs));
+    });
+    connect(m_app->client(), &RoomClient::stateChanged, this, [this](RoomClient::State state) {
+        // Given up (replaced by another connection of ours, refused): nothing more will come.
+        if (!m_ending && !m_app->isHosting() && !m_app->isBusy() &&
+            state == RoomClient::State::Disconnected && m_app->session() &&
+            !m_app->session()->room()->hasEnded()) {
+            writeErr(u"hearth: disconnected: "_s + m_app->client()->errorString());
+            end(1);
+        }
+    });
+    connect(session, &RoomSession::resumed, this,
+            [] { writeOut(u"hearth: reconnected; the room is resumed"_s); });
 }
 
 void HeadlessRunner::printRoomBanner()
@@ -185,6 +204,7 @@ void HeadlessRunner::printRoomBanner()
         writeOut(u"hearth: address %1"_s.arg(address));
         writeOut(u"hearth: others join with: hearth join %1 %2 --name NAME"_s.arg(address,
                                                                                   room->code()));
+        writeOut(u"hearth: invite "_s + m_app->inviteLink());
     } else {
         writeOut(u"hearth: joined room \"%1\" with code %2"_s.arg(room->name(), room->code()));
         writeOut(u"hearth: address %1"_s.arg(address));

@@ -2,6 +2,8 @@
 
 #include "appcontroller.h"
 #include "headlessrunner.h"
+#include "invite/invitelink.h"
+#include "protocol/roomcode.h"
 #include "signalwatcher.h"
 
 #include <QtCore/QCommandLineParser>
@@ -77,8 +79,9 @@ int runHost(int argc, char **argv)
     parser.addPositionalArgument(u"join"_s,
                                  u"join ADDRESS CODE: join a room (ADDRESS is "
                                  "host, host:port, ws://host:port/ or a "
-                                 "hearth://host:port/CODE link)."_s,
-                                 u"[join ADDRESS CODE | hearth://HOST:PORT/CODE]"_s);
+                                 "hearth://host:port/CODE link); join CODE: find the "
+                                 "room's host on the LAN by its code."_s,
+                                 u"[join [ADDRESS] CODE | hearth://HOST:PORT/CODE]"_s);
     const QCommandLineOption headlessOption(u"headless"_s,
                                             u"No window: host or join on the terminal."_s);
     const QCommandLineOption nameOption(u"name"_s, u"Your display name."_s, u"NAME"_s);
@@ -157,7 +160,17 @@ int runHost(int argc, char **argv)
             run.join = true;
             run.host = positional.at(1);
             run.code = positional.size() == 3 ? positional.at(2) : QString();
-        } else if (positional.size() == 1 && positional.first().startsWith("hearth://"_L1)) {
+            // `hearth join CODE`: the code alone, the host found on the LAN.
+            if (positional.size() == 2 && !InviteLink::looksLikeLink(run.host) &&
+                RoomCode::normalize(run.host)) {
+                run.code = run.host;
+                run.host.clear();
+            }
+        } else if (positional.size() == 1 && InviteLink::looksLikeLink(positional.first())) {
+            // `hearth hearth://HOST:PORT/CODE`, as the desktop entry's URL handler calls it.
+            if (!InviteLink::parse(positional.first()))
+                return usageError(u"not a valid invite link: %1 (expected "
+                                  "hearth://HOST:PORT/CODE)"_s.arg(positional.first()));
             run.join = true;
             run.host = positional.first(); // the code rides in the link
         } else {

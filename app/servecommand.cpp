@@ -1,5 +1,7 @@
 #include "servecommand.h"
 
+#include "discovery/discoveryconfig.h"
+#include "lan/lanresponder.h"
 #include "roomserver.h"
 #ifdef Q_OS_LINUX
 #include "net/epolleventdispatcher.h"
@@ -101,8 +103,15 @@ int runServe(int argc, char **argv)
     const QCommandLineOption relaxedOption(
         QStringLiteral("relaxed-limits"),
         QStringLiteral("Lift the per-connection request and chat rate limits (benchmarks)."));
+    const QCommandLineOption noDiscoveryOption(
+        QStringLiteral("no-discovery"),
+        QStringLiteral("Do not answer LAN discovery (joiners then need the address)."));
+    const QCommandLineOption discoveryPortOption(
+        QStringLiteral("discovery-port"),
+        QStringLiteral("UDP port of LAN discovery (default 47800)."), QStringLiteral("N"));
     parser.addOptions({portOption, bindOption, dbOption, syncOption, graceOption, idleOption,
-                       expiryOption, historyOption, relaxedOption});
+                       expiryOption, historyOption, relaxedOption, noDiscoveryOption,
+                       discoveryPortOption});
     auto fail = [](const QString &message) {
         std::fprintf(stderr, "hearth serve: %s\n", qPrintable(message));
         return 2;
@@ -152,6 +161,20 @@ int runServe(int argc, char **argv)
         config.limits.chatPerSecond = 100000;
     }
 
+    QString discoveryProblem;
+    DiscoveryConfig discovery = DiscoveryConfig::fromEnvironment(&discoveryProblem);
+    if (!discoveryProblem.isEmpty())
+        qCWarning(lcServe).noquote() << discoveryProblem;
+    if (parser.isSet(noDiscoveryOption))
+        discovery.enabled = false;
+    if (parser.isSet(discoveryPortOption)) {
+        bool ok = false;
+        const uint port = parser.value(discoveryPortOption).toUInt(&ok);
+        if (!ok || port == 0 || port > 65535)
+            return fail(QStringLiteral("--discovery-port takes a number from 1 to 65535"));
+        discovery.port = quint16(port);
+    }
+
     raiseFileLimit();
     RoomServer server(config);
     if (!server.start())
@@ -167,11 +190,21 @@ int runServe(int argc, char **argv)
                             qPrintable(address.toString()), unsigned(server.port()));
         }
     }
+    // Declared after the server: destroyed (saying bye) before it.
+    LanResponder responder(&server, discovery);
+    if (!discovery.enabled)
+        std::printf("hearth: LAN discovery off\n");
+    else if (responder.start())
+        std::printf("hearth: LAN discovery on UDP port %u\n", unsigned(discovery.port));
+    else
+        std::printf("hearth: LAN discovery unavailable (%s); joiners need the address\n",
+                    qPrintable(responder.errorString()));
     std::fflush(stdout);
 
     SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, [&server](int n) {
+    QObject::connect(&signals, &SignalWatcher::terminationRequested, &server, [&](int n) {
         qCInfo(lcServe) << "signal" << n << "received: stopping";
+        responder.stop();
         server.stop();
     });
     QObject::connect(&server, &RoomServer::stopped, &app, &QCoreApplication::quit);

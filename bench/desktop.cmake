@@ -15,5 +15,5 @@ if(HEARTH_BUILD_TESTS)
     # CI size: a few seconds; fails only when a phase cannot run at all.
     add_test(NAME bench_desktop_tiny COMMAND hearth-bench-desktop --tiny)
     set_tests_properties(bench_desktop_tiny PROPERTIES LABELS bench TIMEOUT 120
-        ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+        ENVIRONMENT "QT_QPA_PLATFORM=offscreen;HEARTH_DISCOVERY_TARGETS=127.255.255.255;HEARTH_DISCOVERY_PORT=47899")
 endif()

@@ -11,7 +11,8 @@ RowLayout {
     required property RoomSession session
     readonly property int length: session.chatLength(input.text)
     readonly property bool tooLong: length > session.maxChatLength
-    readonly property bool canSend: session.connected && input.text.trim().length > 0 && !tooLong
+    // While reconnecting, messages wait in the client's outbox and go out once the room is back.
+    readonly property bool canSend: session.canChat && input.text.trim().length > 0 && !tooLong
     property alias text: input.text
 
     function send() {
@@ -47,10 +48,11 @@ RowLayout {
             id: input
             objectName: "composerInput"
             placeholderText: root.session.connected ? qsTr("Message (Enter sends, Shift+Enter for a new line)")
-                                                    : qsTr("Not connected")
+                           : root.session.canChat ? qsTr("Reconnecting… messages are sent once the connection is back")
+                           : qsTr("Not connected")
             textFormat: TextEdit.PlainText
             wrapMode: TextEdit.Wrap
-            enabled: root.session.connected
+            enabled: root.session.canChat
             color: Theme.text
             background: Rectangle {
                 color: Theme.surface

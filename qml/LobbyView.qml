@@ -4,8 +4,9 @@ import QtQuick.Layouts
 import Hearth
 
 // The first thing people see: their name, and either "Host a room" or "Join a room" with a
-// code. While connecting it shows what is happening and lets them cancel; when an attempt
-// fails it says why in plain words.
+// code (the host is found on the network by the code; an address is needed only when that
+// fails), and the public rooms hosts announce on the network. While connecting it shows what
+// is happening and lets them cancel; when an attempt fails it says why in plain words.
 Item {
     id: root
 
@@ -20,6 +21,7 @@ Item {
         root.app.hostRoom(roomNameField.text, capacityBox.value, {
             "spectators": spectatorsBox.checked,
             "approval": approvalBox.checked,
+            "isPublic": publicBox.checked,
             "password": hostPasswordField.text
         });
     }
@@ -171,6 +173,12 @@ Item {
                             objectName: "approvalBox"
                             text: qsTr("Ask me before people join")
                         }
+                        CheckBox {
+                            id: publicBox
+                            objectName: "publicBox"
+                            text: qsTr("List it for everyone on this network")
+                            Accessible.description: qsTr("A public room is shown in the lobby of everyone on the local network; a private one only to those who know its code.")
+                        }
                         TextField {
                             id: hostPasswordField
                             Layout.fillWidth: true
@@ -209,7 +217,7 @@ Item {
                             text: qsTr("Join a room")
                         }
                         Label {
-                            text: qsTr("Type the code your host shows.")
+                            text: qsTr("Type the code your host shows; Hearth finds the host on your network.")
                             color: Theme.textMuted
                             wrapMode: Text.Wrap
                             Layout.fillWidth: true
@@ -256,12 +264,24 @@ Item {
                             color: codeField.rejectedInput ? Theme.danger
                                    : codeField.check.complete ? Theme.online : Theme.textMuted
                         }
+                        // Found by discovery when empty; needed when that fails (other subnet,
+                        // firewall), or given by an invite link.
+                        Label {
+                            objectName: "firewallHint"
+                            visible: root.app.discoveryFailed
+                            Layout.fillWidth: true
+                            wrapMode: Text.Wrap
+                            color: Theme.text
+                            font.pixelSize: Theme.metrics.font.pixelSize * 0.9
+                            text: qsTr("Not found by its code: type the host's address (the host sees it under “Network check”). A firewall may be blocking Hearth.")
+                        }
                         TextField {
                             id: hostField
                             objectName: "hostField"
                             Layout.fillWidth: true
-                            text: root.app.lastHost
-                            placeholderText: qsTr("Host address, e.g. 192.168.1.5")
+                            placeholderText: root.app.lastHost.length > 0
+                                             ? qsTr("Host address (optional), e.g. %1").arg(root.app.lastHost)
+                                             : qsTr("Host address (optional), e.g. 192.168.1.5")
                             inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhUrlCharactersOnly
                             Accessible.name: qsTr("Host address")
                             onAccepted: root.joinRoom()
@@ -288,10 +308,24 @@ Item {
                             text: qsTr("Join")
                                             Layout.fillWidth: true
                             enabled: root.ready && root.nameProblem.length === 0
-                                     && codeField.check.complete && hostField.text.trim().length > 0
+                                     && (codeField.check.complete || hostField.text.trim().startsWith("hearth://"))
                             onClicked: root.joinRoom()
                         }
                     }
+                }
+            }
+
+            // Public rooms announced on the network.
+            Card {
+                Layout.fillWidth: true
+                PublicRoomsList {
+                    anchors.left: parent.left
+                    anchors.right: parent.right
+                    model: root.app.publicRooms
+                    canJoin: root.ready && root.nameProblem.length === 0
+                    onJoinRequested: (address, code) => root.app.joinRoom(address, code,
+                                                                          spectatorBox.checked,
+                                                                          joinPasswordField.text)
                 }
             }
 
@@ -367,5 +401,16 @@ Item {
 
     Keys.onEscapePressed: if (root.busy)
                               root.app.cancel()
-    Component.onCompleted: (root.app.displayName.length === 0 ? nameField : codeField).forceActiveFocus()
+    Connections {
+        target: root.app
+        function onDiscoveryFailedChanged() {
+            if (root.app.discoveryFailed)
+                hostField.forceActiveFocus();
+        }
+    }
+
+    Component.onCompleted: {
+        (root.app.displayName.length === 0 ? nameField : codeField).forceActiveFocus();
+        root.app.watchPublicRooms();
+    }
 }

@@ -81,6 +81,13 @@ Item {
                 }
 
                 Button {
+                    objectName: "networkCheckButton"
+                    visible: root.app.hosting
+                    text: qsTr("Network check")
+                    onClicked: networkCheck.open()
+                }
+
+                Button {
                     objectName: "leaveButton"
                     text: root.app.hosting ? qsTr("Close room…") : qsTr("Leave…")
                     onClicked: root.app.hosting ? closeDialog.open() : leaveDialog.open()
@@ -177,11 +184,15 @@ Item {
         }
     }
 
-    // The room ended for you: closed by the host, expired, or you were removed.
+    // The room ended for you: closed by the host, expired, or you were removed. "Keep reading"
+    // puts it away: the chat stays on screen (the banner above offers the export).
     Rectangle {
+        id: endedOverlay
         objectName: "endedOverlay"
+        property bool dismissed: false
+        property string exportedTo
         anchors.fill: parent
-        visible: root.room.ended
+        visible: root.room.ended && !dismissed
         color: Qt.rgba(Theme.window.r, Theme.window.g, Theme.window.b, 0.9)
         MouseArea {
             anchors.fill: parent // keeps clicks from the room below
@@ -198,24 +209,50 @@ Item {
                         : root.room.endReason === "banned" ? qsTr("You were banned from the room")
                         : root.room.endReason === "expired" ? qsTr("The room expired")
                         : root.room.endReason === "timed_out" ? qsTr("You were away too long")
-                        : qsTr("The host closed the room")
+                        : qsTr("The host closed the room (or quit Hearth)")
                     wrapMode: Text.Wrap
                     Layout.fillWidth: true
                 }
                 Label {
-                    text: qsTr("The chat stays here until you go back to the lobby.")
+                    text: qsTr("Nothing you wrote is lost: the chat stays here until you go back to the lobby, and “Export transcript” saves it to a file (with any message of yours the host did not get).")
                     color: Theme.textMuted
                     wrapMode: Text.Wrap
                     Layout.fillWidth: true
                 }
-                PrimaryButton {
-                    objectName: "backToLobbyButton"
-                    text: qsTr("Back to the lobby")
+                Label {
+                    objectName: "exportedToLabel"
+                    visible: endedOverlay.exportedTo.length > 0
+                    text: qsTr("Saved to %1").arg(endedOverlay.exportedTo)
+                    textFormat: Text.PlainText
+                    wrapMode: Text.WrapAnywhere
+                    Layout.fillWidth: true
+                }
+                RowLayout {
                     Layout.alignment: Qt.AlignRight
-                    onClicked: root.app.backToLobby()
+                    spacing: Theme.spacing
+                    Button {
+                        objectName: "exportTranscriptButton"
+                        text: qsTr("Export transcript")
+                        onClicked: endedOverlay.exportedTo = root.session.exportTranscript()
+                    }
+                    Button {
+                        objectName: "keepReadingButton"
+                        text: qsTr("Keep reading")
+                        onClicked: endedOverlay.dismissed = true
+                    }
+                    PrimaryButton {
+                        objectName: "backToLobbyButton"
+                        text: qsTr("Back to the lobby")
+                        onClicked: root.app.backToLobby()
+                    }
                 }
             }
         }
+    }
+
+    NetworkCheckDialog {
+        id: networkCheck
+        app: root.app
     }
 
     ConfirmDialog {

@@ -6,6 +6,7 @@
 
 #include "appcontroller.h"
 #include "client/roomclient.h"
+#include "discovery/publicroomsmodel.h"
 #include "models/joinrequestsmodel.h"
 #include "models/messagesmodel.h"
 #include "models/participantsmodel.h"
@@ -61,4 +62,12 @@ struct JoinRequestsModelForeign {
     QML_FOREIGN(JoinRequestsModel)
     QML_NAMED_ELEMENT(JoinRequestsModel)
     QML_UNCREATABLE("Owned by RoomSession")
+};
+
+// LAN discovery: the public rooms the lobby lists.
+struct PublicRoomsModelForeign {
+    Q_GADGET
+    QML_FOREIGN(PublicRoomsModel)
+    QML_NAMED_ELEMENT(PublicRoomsModel)
+    QML_UNCREATABLE("Owned by AppController")
 };

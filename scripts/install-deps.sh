@@ -15,8 +15,12 @@ packages=(
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript qml6-module-qttest
   # test: a display, a session bus and a Secret Service for the real keychain, sanitizers
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libclang-rt-14-dev
+  # network faults in tests (a network namespace with nftables drop rules)
+  iproute2 nftables
   # packaging and the PostgreSQL backend
   dpkg-dev file postgresql
+  # the package test (packaging/test-deb.sh): icons, validators, the smoke client, man pages
+  librsvg2-bin lintian desktop-file-utils appstream python3 man-db bsdextrautils
 )
 
 missing=()

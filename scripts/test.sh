@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with warnings as errors and runs every test (ctest), then
 # builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the tests there too.
-# The benchmarks run at a tiny size as tests (label "bench") so they cannot rot.
+# The benchmarks run at a tiny size as tests (label "bench") so they cannot rot. Last, the
+# Debian package is built, validated, installed, tried and purged (packaging/test-deb.sh).
 #
-#   scripts/test.sh            both configurations
+#   scripts/test.sh            both configurations, then the package
 #   scripts/test.sh dev        only the plain one (faster while working)
+#   scripts/test.sh package    only the package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
-configs=("${@:-dev asan}")
+configs=("${@:-dev asan package}")
 configs=(${configs[*]})
 
 # Formatting is part of the build: a diff fails it.
@@ -43,6 +45,10 @@ pgenv=$(scripts/postgres-for-tests.sh start "$pgdir") # fails the run if it cann
 eval "$pgenv"
 
 for preset in "${configs[@]}"; do
+  if [ "$preset" = package ]; then
+    packaging/test-deb.sh
+    continue
+  fi
   echo "=== $preset: configure and build" >&2
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"

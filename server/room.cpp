@@ -183,6 +183,20 @@ void Room::rememberMessage(const QString &authorId, const QString &clientMsgId, 
     m_clientMessages.insert(key, seq);
 }
 
+QString Room::departureOf(const QString &participantId) const
+{
+    return m_departures.value(participantId);
+}
+
+void Room::noteDeparture(const QString &participantId, const QString &reason)
+{
+    // A bound, not a history: forgetting old departures only makes the answer less specific.
+    constexpr qsizetype maxDepartures = 1000;
+    if (m_departures.size() >= maxDepartures)
+        m_departures.clear();
+    m_departures.insert(participantId, reason);
+}
+
 QString Room::hashPassword(const QString &password)
 {
     QByteArray salt(16, Qt::Uninitialized);

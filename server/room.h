@@ -131,6 +131,12 @@ public:
     std::optional<qint64> sentMessage(const QString &authorId, const QString &clientMsgId) const;
     void rememberMessage(const QString &authorId, const QString &clientMsgId, qint64 seq);
 
+    // Why participants who had a seat no longer have one (left, timed_out, kicked, banned), so
+    // that a client resuming after a reconnect is told (join_room with "resume"). Kept in
+    // memory only and bounded; empty when not known.
+    QString departureOf(const QString &participantId) const;
+    void noteDeparture(const QString &participantId, const QString &reason);
+
     bool hasPassword() const { return !settings.passwordHash.isEmpty(); }
     bool passwordMatches(const QString &password) const;
     static QString hashPassword(const QString &password);
@@ -149,4 +155,5 @@ private:
     QHash<QString, qint64> m_clientMessages;
     std::vector<QString> m_clientMessageOrder; // ring for eviction
     std::size_t m_clientMessageNext = 0;
+    QHash<QString, QString> m_departures;
 };

@@ -37,6 +37,10 @@ constexpr int maxSpectators = 200;
 // Joiners waiting for approval in one room; each is a connection, but bound it anyway.
 constexpr int maxWaiting = 100;
 constexpr int maxClientMsgIdLength = 64;
+// How often the sweep runs. A silent peer is dropped at the first sweep less than one interval
+// before its idle timeout ends, so that it shows offline within idleTimeoutSeconds of its last
+// byte, never later (docs/protocol.md, "Reconnect and resume").
+constexpr int sweepIntervalMs = 250;
 constexpr int maxPasswordLength = 64;
 
 QString verdictText(TextRules::Verdict verdict, const char *what, int max)
@@ -260,7 +264,7 @@ bool RoomServerPrivate::start()
     // QTcpServer accepts (with our backlog); each WebSocketConnection does its own upgrade.
     QObject::connect(&tcp, &QTcpServer::newConnection, this, &RoomServerPrivate::acceptTcp);
     QObject::connect(&sweepTimer, &QTimer::timeout, this, &RoomServerPrivate::sweep);
-    sweepTimer.start(1000);
+    sweepTimer.start(sweepIntervalMs);
     qCInfo(lcServer) << "listening on" << q->url().toString();
     return true;
 }
@@ -457,7 +461,7 @@ void RoomServerPrivate::sweep()
             continue;
         if (!s->helloDone && now - s->connectedAtMs > config.helloTimeoutSeconds * 1000LL) {
             s->close(WebSocketFrame::ClosePolicyViolated, QStringLiteral("no hello"));
-        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL &&
+        } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL - sweepIntervalMs &&
                    s->lastPingMs > s->lastHeardMs) {
             // Silent for the whole timeout although pinged since: the peer is gone.
             silent.append(s);
@@ -765,6 +769,7 @@ void RoomServerPrivate::removeParticipant(const std::shared_ptr<Room> &room,
     std::unique_ptr<Participant> p = room->remove(participantId);
     if (!p)
         return;
+    room->noteDeparture(participantId, reason);
     QPointer<Session> target = p->session;
     if (target)
         detachSession(target, room->id);
@@ -1051,6 +1056,14 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
         badRequest(s, id, QStringLiteral("\"password\" must be a string."));
         return;
     }
+    // "resume": a client coming back after a reconnect wants its own seat back, never a new
+    // one (docs/protocol.md, "Reconnect and resume").
+    const QJsonValue resumeValue = req.value(QLatin1String("resume"));
+    if (!resumeValue.isUndefined() && !resumeValue.isBool()) {
+        badRequest(s, id, QStringLiteral("\"resume\" must be true or false."));
+        return;
+    }
+    const bool resume = resumeValue.toBool(false);
     qint64 retryAfter = 0;
     if (!joinThrottle.allowed(s->peerAddress, now, &retryAfter)) {
         refuse(s, id, ErrorCode::RateLimited,
@@ -1072,6 +1085,14 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
     }
     if (Participant *existing = room->find(s->participantId)) {
         rejoin(room, existing, s, id);
+        return;
+    }
+    if (resume) {
+        QJsonObject extra;
+        if (const QString why = room->departureOf(s->participantId); !why.isEmpty())
+            extra.insert(QLatin1String("reason"), why);
+        refuse(s, id, ErrorCode::NotMember,
+               QStringLiteral("You no longer have a seat in room %1.").arg(room->code), extra);
         return;
     }
     if (room->hasPassword() && !room->passwordMatches(passwordValue.toString())) {
@@ -1619,4 +1640,24 @@ int RoomServer::connectionCount() const
 int RoomServer::roomCount() const
 {
     return d->rooms.size();
+}
+
+QList<RoomServer::RoomListing> RoomServer::liveRooms() const
+{
+    QList<RoomListing> result;
+    result.reserve(d->rooms.size());
+    for (const auto &room : d->rooms.rooms()) {
+        RoomListing listing;
+        listing.code = room->code;
+        listing.name = room->name;
+        if (const Participant *host = room->find(room->hostId))
+            listing.hostName = host->name;
+        listing.members = room->seatsTaken();
+        listing.capacity = room->capacity;
+        listing.isPublic = room->settings.isPublic;
+        listing.locked = room->settings.locked;
+        listing.hasPassword = room->hasPassword();
+        result.append(listing);
+    }
+    return result;
 }

@@ -2,6 +2,7 @@
 
 #include "serverconfig.h"
 
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
 
@@ -38,6 +39,20 @@ public:
     // Live figures, for logs and benchmarks.
     int connectionCount() const;
     int roomCount() const;
+
+    // --- LAN discovery (server/lan) reads the live rooms through this, and nothing else ---
+    struct RoomListing {
+        QString code;
+        QString name;
+        QString hostName; // the current host's display name
+        int members = 0;  // seats taken (host and members; spectators do not count)
+        int capacity = 0;
+        bool isPublic = false;
+        bool locked = false;
+        bool hasPassword = false;
+    };
+    // Every live room, in no particular order. Cheap: no I/O, shared strings.
+    QList<RoomListing> liveRooms() const;
 
 Q_SIGNALS:
     void stopped();

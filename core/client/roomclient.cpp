@@ -39,12 +39,43 @@ std::optional<Done> parseDone(const QJsonObject &)
     return Done{};
 }
 
+// Refusals that say nothing about our seat: try again on a fresh connection.
+bool isTransient(const RequestError &error)
+{
+    if (error.kind != RequestError::Kind::Server)
+        return true;
+    switch (error.code()) {
+    case ErrorCode::RateLimited:
+    case ErrorCode::ShuttingDown:
+    case ErrorCode::StorageError:
+    case ErrorCode::InternalError:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Why a seat could not be taken back, in the words of participant_left / room_closed.
+QString seatLostReason(const RequestError &error)
+{
+    switch (error.code()) {
+    case ErrorCode::RoomNotFound:
+    case ErrorCode::RoomClosed:
+        return u"closed"_s; // the room closed (or expired) while we were away
+    case ErrorCode::Banned:
+        return u"banned"_s;
+    default:
+        return error.reason.isEmpty() ? u"timed_out"_s : error.reason;
+    }
+}
+
 } // namespace
 
 RoomClient::RoomClient(QObject *parent)
     : QObject(parent)
     , m_timeoutTimer(new QTimer(this))
     , m_heartbeatTimer(new QTimer(this))
+    , m_reconnectTimer(new QTimer(this))
 {
     m_clock.start();
     QByteArray raw(6, Qt::Uninitialized);
@@ -55,6 +86,8 @@ RoomClient::RoomClient(QObject *parent)
     m_timeoutTimer->setInterval(500);
     connect(m_timeoutTimer, &QTimer::timeout, this, &RoomClient::checkTimeouts);
     connect(m_heartbeatTimer, &QTimer::timeout, this, &RoomClient::sendHeartbeat);
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, &RoomClient::attemptReconnect);
 }
 
 void RoomClient::attachSocket()
@@ -91,13 +124,19 @@ void RoomClient::setIdentity(const Identity &identity)
 
 void RoomClient::open(const QUrl &url)
 {
+    m_reconnectTimer->stop();
+    if (m_attempt != 0) {
+        m_attempt = 0;
+        Q_EMIT reconnectAttemptChanged();
+    }
+    // A new start: the rooms and messages of an earlier connection are not ours to resume.
+    m_seats.clear();
+    m_resuming.clear();
+    failOutbox({}, localError(RequestError::Kind::ConnectionLost, tr("Connection lost.")));
     if (m_state != State::Disconnected) {
-        // Start over on a fresh socket: the old one may still emit from inside abort().
-        QWebSocket *old = m_socket;
-        old->disconnect(this);
-        old->abort();
-        old->deleteLater();
-        attachSocket();
+        m_connectionEnded = true; // what the old socket says from now on is not news
+        m_socket->disconnect(this);
+        m_socket->abort();
         m_heartbeatTimer->stop();
         m_joined.clear();
         m_buffered.clear();
@@ -113,6 +152,7 @@ void RoomClient::open(const QUrl &url)
     m_lastCloseCode = 0;
     m_helloDone = false;
     m_participantId.clear();
+    m_stayConnected = false;
     if (!m_identity.isWellFormed()) {
         m_errorString = tr("No valid identity to connect with.");
         qCWarning(lcClient) << "open() without a well-formed identity";
@@ -127,29 +167,273 @@ void RoomClient::open(const QUrl &url)
         return;
     }
     qCInfo(lcClient) << "connecting to" << url.toDisplayString();
+    m_stayConnected = true;
     setState(State::Connecting);
-    m_socket->open(url);
+    connectSocket();
+}
+
+void RoomClient::connectSocket()
+{
+    // Always a fresh socket: the old one may still emit from inside abort().
+    QWebSocket *old = m_socket;
+    old->disconnect(this);
+    old->abort();
+    old->deleteLater();
+    attachSocket();
+    m_helloDone = false;
+    m_connectionEnded = false;
+    m_socket->open(m_url);
     // Something that accepts TCP but never answers the handshake (or hello) must not leave the
-    // lobby spinning forever.
+    // lobby spinning forever, nor stall a reconnect.
     QTimer::singleShot(ConnectTimeoutMs, m_socket, [this, socket = m_socket] {
-        if (socket == m_socket && m_state == State::Connecting) {
-            qCWarning(lcClient) << "no answer from" << m_url.toDisplayString() << "in time";
-            m_errorString = tr("The host did not answer.");
-            m_socket->abort();
-            if (m_state == State::Connecting) // abort() of a socket still connecting is silent
-                onDisconnected();
-        }
+        if (socket != m_socket || m_helloDone || m_connectionEnded)
+            return;
+        qCWarning(lcClient) << "no answer from" << m_url.toDisplayString() << "in time";
+        m_errorString = tr("The host did not answer.");
+        abortSocket();
     });
+}
+
+void RoomClient::abortSocket()
+{
+    m_socket->abort();
+    if (!m_connectionEnded) // abort() of a socket still connecting is silent
+        onDisconnected();
 }
 
 void RoomClient::close()
 {
-    if (m_state == State::Disconnected)
+    m_stayConnected = false;
+    m_reconnectTimer->stop();
+    m_seats.clear();
+    m_resuming.clear();
+    if (m_attempt != 0) {
+        m_attempt = 0;
+        Q_EMIT reconnectAttemptChanged();
+    }
+    const RequestError lost =
+        localError(RequestError::Kind::ConnectionLost, tr("Connection lost."));
+    if (m_state == State::Disconnected) {
+        failOutbox({}, lost);
         return;
-    if (m_socket->state() == QAbstractSocket::ConnectedState)
+    }
+    if (m_socket->state() == QAbstractSocket::ConnectedState) {
         m_socket->close(QWebSocketProtocol::CloseCodeNormal);
+    } else {
+        abortSocket();
+        if (m_state != State::Disconnected) { // between two attempts: no socket to close
+            setState(State::Disconnected);
+            failOutbox({}, lost);
+        }
+    }
+}
+
+void RoomClient::dropConnection()
+{
+    if (m_socket->state() == QAbstractSocket::UnconnectedState)
+        return;
+    qCInfo(lcClient) << "dropping the connection on purpose";
+    abortSocket();
+}
+
+void RoomClient::reconnectNow()
+{
+    if (m_state == State::Reconnecting && !m_helloDone &&
+        m_socket->state() == QAbstractSocket::UnconnectedState) {
+        m_reconnectTimer->stop();
+        attemptReconnect();
+    } else if (m_state == State::Disconnected && !m_seats.isEmpty() && m_url.isValid()) {
+        m_stayConnected = true;
+        m_errorString.clear();
+        setState(State::Reconnecting);
+        m_attempt = 1;
+        Q_EMIT reconnectAttemptChanged();
+        attemptReconnect();
+    }
+}
+
+bool RoomClient::shouldReconnect(int closeCode) const
+{
+    // Replaced by another connection of ours: fighting it would make both flap.
+    return m_autoReconnect && m_stayConnected && !m_seats.isEmpty() &&
+           closeCode != Protocol::CloseReplaced;
+}
+
+void RoomClient::scheduleReconnect()
+{
+    ++m_attempt;
+    Q_EMIT reconnectAttemptChanged();
+    const int delay = m_policy.delayFor(m_attempt);
+    qCInfo(lcClient) << "reconnect attempt" << m_attempt << "in" << delay << "ms";
+    m_reconnectTimer->start(delay);
+    Q_EMIT reconnecting(m_attempt, delay);
+}
+
+void RoomClient::attemptReconnect()
+{
+    if (m_state != State::Reconnecting)
+        return;
+    qCInfo(lcClient) << "reconnecting to" << m_url.toDisplayString() << "attempt" << m_attempt;
+    connectSocket();
+}
+
+void RoomClient::restartConnection(const QString &why)
+{
+    qCWarning(lcClient) << "starting the connection over:" << why;
+    // Not from inside the reply being handled: the socket is still delivering it.
+    QTimer::singleShot(0, this, [this, socket = QPointer<QWebSocket>(m_socket)] {
+        if (socket == m_socket && !m_connectionEnded)
+            abortSocket();
+    });
+}
+
+void RoomClient::resumeRooms()
+{
+    if (m_seats.isEmpty()) {
+        finishReconnect();
+        return;
+    }
+    const int timeout = (m_limits.graceSeconds * 1000) + JoinReplySlackMs;
+    for (auto it = m_seats.cbegin(); it != m_seats.cend(); ++it) {
+        const QString room = it.key();
+        const Seat &seat = it.value();
+        m_resuming.insert(room, Resume{});
+        QJsonObject json{
+            {"code"_L1, room},
+            {"displayName"_L1, seat.displayName},
+            {"role"_L1, roleName(seat.role == Role::Spectator ? Role::Spectator : Role::Member)},
+            {"resume"_L1, true}};
+        if (!seat.password.isEmpty())
+            json.insert("password"_L1, seat.password);
+        typedRequest<RoomSnapshot>(
+            u"join_room"_s, json, this,
+            [this, room](const Result<RoomSnapshot> &result) { onResumeJoined(room, result); },
+            &RoomSnapshot::fromJson, timeout);
+    }
+}
+
+void RoomClient::onResumeJoined(const QString &room, const Result<RoomSnapshot> &result)
+{
+    if (!m_resuming.contains(room))
+        return;
+    if (!result.ok()) {
+        const RequestError &error = result.error;
+        if (error.kind == RequestError::Kind::ConnectionLost)
+            return; // the next attempt resumes it
+        if (isTransient(error)) {
+            restartConnection(u"resuming room "_s + room + u": "_s + error.text());
+            return;
+        }
+        const QString reason = seatLostReason(error);
+        qCInfo(lcClient) << "the seat in" << room << "is gone:" << reason;
+        m_resuming.remove(room);
+        giveUpRoom(room, reason);
+        if (m_resuming.isEmpty())
+            finishReconnect();
+        return;
+    }
+    Resume &resume = m_resuming[room];
+    resume.joined = true;
+    resume.snapshot = *result.value;
+    qCInfo(lcClient) << "seat in" << room << "taken back; seen up to" << lastSeq(room) << "of"
+                     << resume.snapshot.room.lastSeq;
+    if (lastSeq(room) >= resume.snapshot.room.lastSeq)
+        finishResume(room);
     else
-        m_socket->abort();
+        fetchMissed(room);
+}
+
+void RoomClient::fetchMissed(const QString &room)
+{
+    const qint64 target = m_resuming.value(room).snapshot.room.lastSeq;
+    const qint64 after = lastSeq(room);
+    const QJsonObject json{{"room"_L1, room},
+                           {"after"_L1, after},
+                           {"before"_L1, target + 1},
+                           {"limit"_L1, qMax(1, m_limits.historyPageMax)}};
+    typedRequest<HistoryPage>(
+        u"history"_s, json, this,
+        [this, room, target](const Result<HistoryPage> &result) {
+            if (!m_resuming.contains(room))
+                return;
+            if (!result.ok()) {
+                if (result.error.kind != RequestError::Kind::ConnectionLost)
+                    restartConnection(u"catching up in "_s + room + u": "_s + result.error.text());
+                return;
+            }
+            const HistoryPage &page = *result.value;
+            if (page.missing > 0) {
+                const qint64 from = lastSeq(room);
+                qCWarning(lcClient) << page.missing << "events of" << room << "after" << from
+                                    << "are no longer kept by the server";
+                m_lastSeq.insert(room, from + page.missing);
+                Q_EMIT historyMissing(room, from, page.missing);
+            }
+            for (const RoomEvent &event : page.events) {
+                if (event.seq <= target)
+                    deliverEvent(event);
+            }
+            if (lastSeq(room) < target && page.events.isEmpty()) {
+                // Nothing more is stored up to the snapshot: the rest is gone too.
+                const qint64 from = lastSeq(room);
+                m_lastSeq.insert(room, target);
+                Q_EMIT historyMissing(room, from, target - from);
+            }
+            if (lastSeq(room) >= target)
+                finishResume(room);
+            else
+                fetchMissed(room);
+        },
+        &HistoryPage::fromJson);
+}
+
+void RoomClient::finishResume(const QString &room)
+{
+    const Resume resume = m_resuming.take(room);
+    m_joined.insert(room);
+    qCInfo(lcClient) << "room" << room << "resumed at seq" << lastSeq(room);
+    Q_EMIT roomResumed(resume.snapshot);
+    flushBufferedEvents(room);
+    resendOutbox(room);
+    if (m_resuming.isEmpty())
+        finishReconnect();
+}
+
+void RoomClient::finishReconnect()
+{
+    // Messages for rooms we have no seat in: let the server answer them.
+    for (const OutgoingChat &entry : std::as_const(m_outbox)) {
+        if (!entry.inFlight && !m_seats.contains(entry.room))
+            QTimer::singleShot(0, this, [this, serial = entry.serial] {
+                const auto it = outboxEntry(serial);
+                if (it != m_outbox.end() && !it->inFlight)
+                    transmitChat(serial);
+            });
+    }
+    if (m_attempt != 0) {
+        m_attempt = 0;
+        Q_EMIT reconnectAttemptChanged();
+    }
+    m_errorString.clear();
+    qCInfo(lcClient) << "reconnected; rooms resumed:" << m_joined.values();
+    updateJoinedState();
+    Q_EMIT resumed();
+}
+
+void RoomClient::giveUpRoom(const QString &room, const QString &reason)
+{
+    m_seats.remove(room);
+    for (auto it = m_buffered.begin(); it != m_buffered.end();) {
+        if (it->room == room)
+            it = m_buffered.erase(it);
+        else
+            ++it;
+    }
+    RequestError error;
+    error.error.code = ErrorCode::NotMember;
+    error.error.message = tr("You are no longer in room %1.").arg(room);
+    failOutbox(room, error);
+    Q_EMIT roomLeft(room, reason);
 }
 
 void RoomClient::setState(State state)
@@ -169,6 +453,12 @@ void RoomClient::onConnected()
                      {"client"_L1, QStringLiteral("hearth/" HEARTH_VERSION)},
                      {"identity"_L1, identity}};
     request(u"hello"_s, args, this, [this](const Result<QJsonObject> &result) {
+        if (!result.ok() && result.error.kind == RequestError::Kind::ConnectionLost)
+            return; // onDisconnected() has dealt with it
+        if (!result.ok() && m_state == State::Reconnecting && isTransient(result.error)) {
+            restartConnection(u"hello: "_s + result.error.text());
+            return;
+        }
         if (!result.ok()) {
             m_errorString = result.error.text();
             qCWarning(lcClient) << "hello refused:" << errorCodeName(result.error.code())
@@ -187,6 +477,11 @@ void RoomClient::onConnected()
         // within idleTimeoutSeconds rather than when TCP gives up minutes later.
         m_heartbeatTimer->start(qMax(1, m_limits.heartbeatSeconds) * 1000);
         qCInfo(lcClient) << "hello answered by" << m_serverName << "as" << m_participantId;
+        if (m_state == State::Reconnecting) {
+            Q_EMIT ready();
+            resumeRooms();
+            return;
+        }
         setState(State::Connected);
         Q_EMIT ready();
     });
@@ -194,6 +489,9 @@ void RoomClient::onConnected()
 
 void RoomClient::onDisconnected()
 {
+    if (m_connectionEnded)
+        return;
+    m_connectionEnded = true;
     const bool wasReady = m_helloDone;
     const State before = m_state;
     m_lastCloseCode = int(m_socket->closeCode());
@@ -214,16 +512,29 @@ void RoomClient::onDisconnected()
                      << m_errorString;
     m_joined.clear();
     m_buffered.clear();
+    m_resuming.clear();
     m_pendingJoins = 0;
-    setState(State::Disconnected);
+    const bool retry =
+        (wasReady || before == State::Reconnecting) && shouldReconnect(m_lastCloseCode);
+    setState(retry ? State::Reconnecting : State::Disconnected);
+    // Unacknowledged chat stays in the outbox when we reconnect (see onChatReply()).
     failAll(RequestError::Kind::ConnectionLost);
+    if (!retry) {
+        if (m_attempt != 0) {
+            m_attempt = 0;
+            Q_EMIT reconnectAttemptChanged();
+        }
+        failOutbox({}, localError(RequestError::Kind::ConnectionLost, tr("Connection lost.")));
+    }
     if (wasReady) {
         Q_EMIT connectionClosed(m_lastCloseCode, reason);
-    } else if (before != State::Disconnected) {
+    } else if (before == State::Connecting) {
         if (m_errorString.isEmpty())
             m_errorString = tr("Cannot reach the host.");
         Q_EMIT connectionFailed(m_errorString);
     }
+    if (retry && m_state == State::Reconnecting)
+        scheduleReconnect();
 }
 
 void RoomClient::onTextMessage(const QString &message)
@@ -275,6 +586,7 @@ void RoomClient::onReply(const QJsonObject &object)
         result.error.error.message = error.value("message"_L1).toString();
         if (error.value("retryAfterMs"_L1).isDouble())
             result.error.error.retryAfterMs = qint64(error.value("retryAfterMs"_L1).toDouble());
+        result.error.reason = error.value("reason"_L1).toString();
     }
     finish(std::move(pending), result);
 }
@@ -289,8 +601,11 @@ void RoomClient::finish(Pending pending, const Result<QJsonObject> &result)
         return; // the object that asked is gone
     if (pending.done)
         pending.done(result);
-    if (m_pendingJoins == 0)
-        m_buffered.clear(); // whatever is left belongs to no room of ours
+    if (m_pendingJoins == 0) {
+        // Whatever is left belongs to no room of ours (unless it is one being resumed).
+        m_buffered.removeIf(
+            [this](const RoomEvent &event) { return !m_resuming.contains(event.room); });
+    }
 }
 
 void RoomClient::onEvent(const QJsonObject &object)
@@ -303,7 +618,7 @@ void RoomClient::onEvent(const QJsonObject &object)
     if (!m_joined.contains(event->room)) {
         // The join's reply and the first events after it can be read in either order; keep
         // them until the reply says which seq the snapshot ends at.
-        if (m_pendingJoins > 0)
+        if (m_pendingJoins > 0 || m_resuming.contains(event->room))
             m_buffered.append(*event);
         else
             qCDebug(lcClient) << "event of a room we are not in ignored:" << event->room;
@@ -336,10 +651,11 @@ void RoomClient::deliverEvent(const RoomEvent &event)
     }
 }
 
-void RoomClient::noteJoined(const RoomSnapshot &snapshot)
+void RoomClient::noteJoined(const RoomSnapshot &snapshot, const Seat &seat)
 {
     const QString &code = snapshot.room.code;
     m_joined.insert(code);
+    m_seats.insert(code, seat);
     m_lastSeq.insert(code, snapshot.room.lastSeq);
     updateJoinedState();
 }
@@ -364,16 +680,21 @@ void RoomClient::flushBufferedEvents(const QString &room)
 
 void RoomClient::noteLeft(const QString &room, const QString &reason)
 {
+    m_seats.remove(room);
     if (!m_joined.remove(room))
         return;
     qCInfo(lcClient) << "no longer in room" << room << "reason" << reason;
     updateJoinedState();
+    RequestError error;
+    error.error.code = ErrorCode::NotMember;
+    error.error.message = tr("You are no longer in room %1.").arg(room);
+    failOutbox(room, error);
     Q_EMIT roomLeft(room, reason);
 }
 
 void RoomClient::updateJoinedState()
 {
-    if (!m_helloDone)
+    if (!m_helloDone || !m_resuming.isEmpty())
         return;
     setState(m_joined.isEmpty() ? State::Connected : State::Joined);
 }
@@ -407,7 +728,7 @@ void RoomClient::sendHeartbeat()
     if (silentMs > qint64(qMax(1, m_limits.idleTimeoutSeconds)) * 1000) {
         qCWarning(lcClient) << "nothing heard from the host for" << silentMs << "ms; giving up";
         m_errorString = tr("The host stopped answering.");
-        m_socket->abort();
+        abortSocket();
         return;
     }
     m_socket->ping();
@@ -504,8 +825,8 @@ void RoomClient::typedRequest(const QString &type, const QJsonObject &args, QObj
         timeoutMs);
 }
 
-void RoomClient::joinLike(const QString &type, const QJsonObject &args, QObject *context,
-                          Callback<RoomSnapshot> done)
+void RoomClient::joinLike(const QString &type, const QJsonObject &args, const Seat &seat,
+                          QObject *context, Callback<RoomSnapshot> done)
 {
     const int timeout = (m_limits.graceSeconds * 1000) + JoinReplySlackMs;
     // The client object itself is the context of the inner request, so that membership is
@@ -514,9 +835,10 @@ void RoomClient::joinLike(const QString &type, const QJsonObject &args, QObject 
     const bool hasContext = context != nullptr;
     typedRequest<RoomSnapshot>(
         type, args, this,
-        [this, guard, hasContext, done = std::move(done)](const Result<RoomSnapshot> &result) {
+        [this, guard, hasContext, seat,
+         done = std::move(done)](const Result<RoomSnapshot> &result) {
             if (result.ok())
-                noteJoined(*result.value);
+                noteJoined(*result.value, seat);
             if (done && !(hasContext && !guard))
                 done(result);
             // After the asker has set itself up for the room, hand it the events that came
@@ -540,7 +862,8 @@ void RoomClient::createRoom(const CreateRoomArgs &args, QObject *context,
                            {"displayName"_L1, args.displayName},
                            {"capacity"_L1, args.capacity},
                            {"settings"_L1, settings}};
-    joinLike(u"create_room"_s, json, context, std::move(done));
+    joinLike(u"create_room"_s, json, Seat{args.displayName, Role::Host, args.password}, context,
+             std::move(done));
 }
 
 void RoomClient::joinRoom(const JoinRoomArgs &args, QObject *context, Callback<RoomSnapshot> done)
@@ -550,7 +873,8 @@ void RoomClient::joinRoom(const JoinRoomArgs &args, QObject *context, Callback<R
                      {"role"_L1, roleName(args.role)}};
     if (!args.password.isEmpty())
         json.insert("password"_L1, args.password);
-    joinLike(u"join_room"_s, json, context, std::move(done));
+    joinLike(u"join_room"_s, json, Seat{args.displayName, args.role, args.password}, context,
+             std::move(done));
 }
 
 void RoomClient::leaveRoom(const QString &room, QObject *context, Callback<Done> done)
@@ -573,15 +897,133 @@ QString RoomClient::sendChat(const QString &room, const QString &text, QObject *
     const QString msgId = clientMsgId.isEmpty() ? u"c-"_s + m_clientMsgPrefix + u'-' +
                                                       QString::number(++m_clientMsgCounter)
                                                 : clientMsgId;
-    typedRequest<ChatAck>(
-        u"send_chat"_s, {{"room"_L1, room}, {"text"_L1, text}, {"clientMsgId"_L1, msgId}}, context,
-        std::move(done), [](const QJsonObject &r) -> std::optional<ChatAck> {
-            if (!r.value("seq"_L1).isDouble())
-                return std::nullopt;
-            return ChatAck{qint64(r.value("seq"_L1).toDouble()),
-                           qint64(r.value("ts"_L1).toDouble()), r.value("duplicate"_L1).toBool()};
-        });
+    OutgoingChat entry;
+    entry.serial = m_nextChatSerial++;
+    entry.room = room;
+    entry.text = text;
+    entry.clientMsgId = msgId;
+    entry.context = context;
+    entry.hasContext = context != nullptr;
+    entry.done = std::move(done);
+    const quint64 serial = entry.serial;
+    m_outbox.push_back(std::move(entry));
+    Q_EMIT unsentMessagesChanged();
+    // While the room is being taken back, the message waits and goes out after the resume.
+    const bool waiting =
+        m_resuming.contains(room) || (m_state == State::Reconnecting && m_seats.contains(room));
+    if (!waiting)
+        transmitChat(serial);
     return msgId;
+}
+
+QStringList RoomClient::unsentTexts(const QString &room) const
+{
+    QStringList texts;
+    for (const OutgoingChat &entry : m_outbox) {
+        if (entry.room == room)
+            texts.append(entry.text);
+    }
+    return texts;
+}
+
+std::list<RoomClient::OutgoingChat>::iterator RoomClient::outboxEntry(quint64 serial)
+{
+    return std::find_if(m_outbox.begin(), m_outbox.end(),
+                        [serial](const OutgoingChat &e) { return e.serial == serial; });
+}
+
+void RoomClient::transmitChat(quint64 serial)
+{
+    const auto it = outboxEntry(serial);
+    if (it == m_outbox.end())
+        return;
+    it->inFlight = true;
+    request(u"send_chat"_s,
+            {{"room"_L1, it->room}, {"text"_L1, it->text}, {"clientMsgId"_L1, it->clientMsgId}},
+            this, [this, serial](const Result<QJsonObject> &raw) { onChatReply(serial, raw); });
+}
+
+void RoomClient::onChatReply(quint64 serial, const Result<QJsonObject> &raw)
+{
+    const auto it = outboxEntry(serial);
+    if (it == m_outbox.end())
+        return;
+    it->inFlight = false;
+    Result<ChatAck> result;
+    if (raw.ok()) {
+        const QJsonObject &r = *raw.value;
+        if (r.value("seq"_L1).isDouble())
+            result.value =
+                ChatAck{qint64(r.value("seq"_L1).toDouble()), qint64(r.value("ts"_L1).toDouble()),
+                        r.value("duplicate"_L1).toBool()};
+        else
+            result.error =
+                localError(RequestError::Kind::Malformed, QStringLiteral("malformed reply"));
+    } else {
+        const RequestError::Kind kind = raw.error.kind;
+        const bool lost = kind == RequestError::Kind::ConnectionLost ||
+                          kind == RequestError::Kind::NotConnected ||
+                          kind == RequestError::Kind::Timeout;
+        if (lost && (m_state == State::Reconnecting || m_resuming.contains(it->room)) &&
+            m_seats.contains(it->room))
+            return; // kept; resent once the room is resumed
+        if (kind == RequestError::Kind::Timeout && m_joined.contains(it->room)) {
+            transmitChat(serial); // the first may have arrived: the clientMsgId makes it safe
+            return;
+        }
+        if (kind == RequestError::Kind::Server && raw.error.code() == ErrorCode::RateLimited) {
+            const int wait = int(qBound(qint64(50), raw.error.error.retryAfterMs, qint64(10000)));
+            QTimer::singleShot(wait, this, [this, serial] {
+                const auto again = outboxEntry(serial);
+                if (again != m_outbox.end() && !again->inFlight && m_joined.contains(again->room))
+                    transmitChat(serial);
+            });
+            return;
+        }
+        result.error = raw.error;
+    }
+    OutgoingChat entry = std::move(*it);
+    m_outbox.erase(it);
+    Q_EMIT unsentMessagesChanged();
+    if (entry.hasContext && !entry.context)
+        return;
+    if (entry.done)
+        entry.done(result);
+}
+
+void RoomClient::resendOutbox(const QString &room)
+{
+    QList<quint64> serials;
+    for (const OutgoingChat &entry : std::as_const(m_outbox)) {
+        if (entry.room == room && !entry.inFlight)
+            serials.append(entry.serial);
+    }
+    if (!serials.isEmpty())
+        qCInfo(lcClient) << "resending" << serials.size() << "unacknowledged messages to" << room;
+    for (quint64 serial : std::as_const(serials))
+        transmitChat(serial);
+}
+
+void RoomClient::failOutbox(const QString &room, const RequestError &error)
+{
+    std::list<OutgoingChat> failed;
+    for (auto it = m_outbox.begin(); it != m_outbox.end();) {
+        const auto next = std::next(it);
+        if (room.isEmpty() || it->room == room)
+            failed.splice(failed.end(), m_outbox, it);
+        it = next;
+    }
+    if (failed.empty())
+        return;
+    Q_EMIT unsentMessagesChanged();
+    for (OutgoingChat &entry : failed) {
+        if (entry.hasContext && !entry.context)
+            continue;
+        Result<ChatAck> result;
+        result.error = error;
+        if (entry.done)
+            entry.done(result);
+    }
 }
 
 void RoomClient::history(const QString &room, qint64 before, qint64 after, int limit,

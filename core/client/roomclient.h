@@ -1,17 +1,20 @@
 #pragma once
 
 #include "protocol/identity.h"
+#include "reconnectpolicy.h"
 #include "roomtypes.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
 #include <QtCore/QUrl>
 
 #include <functional>
+#include <list>
 #include <map>
 
 class QTimer;
@@ -60,9 +63,14 @@ enum class HostAction { Admit, Deny, Kick, Ban, TransferHost };
 // with a typed result or a Client::RequestError (the server's code, or a lost connection, or a
 // timeout). Room events and notices come out as signals, in seq order per room, without duplicates.
 //
-// It keeps, per room, the last seq it delivered and gives chat messages a clientMsgId, so that
-// resuming after a reconnect (fetch history after lastSeq(), resend unacknowledged chat with
-// the same clientMsgId) can be layered on top without changing this class's contract.
+// It keeps, per room, the last seq it delivered and gives chat messages a clientMsgId. With
+// setAutoReconnect(true) (the desktop app), a connection that is lost is opened again by itself
+// (ReconnectPolicy: exponential backoff with jitter, for as long as it takes) and every room is
+// resumed: join_room with "resume" takes back the seat, the events after lastSeq() are fetched
+// from history and delivered before the live ones, so that eventReceived() goes on in seq order
+// with neither gap nor duplicate, as if nothing had happened (docs/protocol.md, "Reconnect and
+// resume"). Chat messages wait in an outbox until acknowledged and are resent, with the same
+// clientMsgId, after a reconnect.
 //
 // Usable from plain C++ (tests, the headless host) as well as behind the QML models.
 class RoomClient : public QObject
@@ -77,9 +85,15 @@ class RoomClient : public QObject
     Q_PROPERTY(QUrl url READ url NOTIFY urlChanged)
     // Why the last connection ended or failed, in plain words; empty while all is well.
     Q_PROPERTY(QString errorString READ errorString NOTIFY stateChanged)
+    // While Reconnecting: the number of the attempt under way or next (1, 2, ...); else 0.
+    Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
+    // Chat messages sent but not acknowledged yet (kept and resent after a reconnect).
+    Q_PROPERTY(int unsentMessages READ unsentMessages NOTIFY unsentMessagesChanged)
 
 public:
-    enum class State { Disconnected, Connecting, Connected, Joined };
+    // Reconnecting: an established connection was lost and the client is getting it back
+    // (waiting for the next attempt, connecting, or resuming its rooms).
+    enum class State { Disconnected, Connecting, Connected, Joined, Reconnecting };
     Q_ENUM(State)
 
     template <typename T> using Callback = std::function<void(const Client::Result<T> &)>;
@@ -95,12 +109,24 @@ public:
     // join_room waits longer on its own: the host may take until graceSeconds to admit.
     void setRequestTimeout(int milliseconds) { m_requestTimeoutMs = milliseconds; }
 
+    // Reconnect by itself after a lost connection and resume the rooms (off by default).
+    void setAutoReconnect(bool on) { m_autoReconnect = on; }
+    bool autoReconnect() const { return m_autoReconnect; }
+    void setReconnectPolicy(const ReconnectPolicy &policy) { m_policy = policy; }
+    const ReconnectPolicy &reconnectPolicy() const { return m_policy; }
+
     // Connects to ws://host:port/ and says hello. ready() follows on success,
-    // connectionFailed() otherwise. Closes any previous connection first.
+    // connectionFailed() otherwise. Closes any previous connection first (and forgets its
+    // rooms and unsent messages).
     void open(const QUrl &url);
-    // Closes the connection normally (close code 1000). Pending requests fail with
-    // ConnectionLost.
+    // Closes the connection normally (close code 1000) and stops reconnecting. Pending
+    // requests and unsent messages fail with ConnectionLost.
     void close();
+    // While Reconnecting, or Disconnected with rooms still to resume: try again now.
+    void reconnectNow();
+    // Breaks the connection as a pulled cable would (no close frame), for tests and benchmarks
+    // of the reconnect path.
+    void dropConnection();
 
     State state() const { return m_state; }
     QUrl url() const { return m_url; }
@@ -109,6 +135,13 @@ public:
     const Limits &limits() const { return m_limits; }
     QString errorString() const { return m_errorString; }
     int lastCloseCode() const { return m_lastCloseCode; }
+    int reconnectAttempt() const { return m_attempt; }
+    int unsentMessages() const { return int(m_outbox.size()); }
+    // The texts of `room`'s unacknowledged messages, oldest first.
+    QStringList unsentTexts(const QString &room) const;
+    // Rooms in which this client holds a seat, also while the connection is down (those a
+    // reconnect resumes).
+    QStringList seats() const { return m_seats.keys(); }
 
     // The rooms this connection is a member of, and the last seq delivered per room (kept
     // after the connection ends, for resuming).
@@ -122,7 +155,10 @@ public:
     void joinRoom(const Client::JoinRoomArgs &args, QObject *context,
                   Callback<Client::RoomSnapshot> done);
     void leaveRoom(const QString &room, QObject *context, Callback<Client::Done> done);
-    // Returns the clientMsgId used (a fresh one when `clientMsgId` is empty).
+    // Returns the clientMsgId used (a fresh one when `clientMsgId` is empty). The message
+    // waits in the outbox until the server acknowledges it; while the client reconnects it
+    // stays there and is resent (same clientMsgId) once its room is resumed. `done` runs once:
+    // acknowledged, refused by the server, or given up (the room was left, close()).
     QString sendChat(const QString &room, const QString &text, QObject *context,
                      Callback<Client::ChatAck> done, const QString &clientMsgId = {});
     // The newest page before `before` (0: the newest page of all), or the oldest after `after`.
@@ -162,9 +198,21 @@ Q_SIGNALS:
     // This connection is no longer a member of `room`. `reason` is the protocol's word: left,
     // kicked, banned, timed_out, closed, expired.
     void roomLeft(const QString &room, const QString &reason);
-    // Events of `room` skipped from `expected` to `received` (should not happen on one
-    // connection; resuming code fills the gap from history).
+    // Events of `room` skipped from `expected` to `received` (should not happen: resuming
+    // fills gaps from history, and trimmed history comes as historyMissing()).
     void sequenceGap(const QString &room, qint64 expected, qint64 received);
+    // The connection was lost and attempt `attempt` follows in `delayMs`.
+    void reconnecting(int attempt, int delayMs);
+    void reconnectAttemptChanged();
+    // `room` is back after a reconnect: the events it missed have been delivered (up to
+    // snapshot.room.lastSeq) and `snapshot` is the room as of now; live events follow.
+    void roomResumed(const Client::RoomSnapshot &snapshot);
+    // While resuming `room`, `count` events after `afterSeq` were no longer kept by the server
+    // (trimmed history); the next event delivered is seq afterSeq + count + 1.
+    void historyMissing(const QString &room, qint64 afterSeq, qint64 count);
+    // Every room is resumed after a reconnect.
+    void resumed();
+    void unsentMessagesChanged();
 
 private:
     struct Pending {
@@ -176,7 +224,47 @@ private:
         QString room;        // for join_room / create_room: the code asked for (may be empty)
     };
 
+    // A room we hold a seat in, and what it takes to take it back.
+    struct Seat {
+        QString displayName;
+        Client::Role role = Client::Role::Member;
+        QString password;
+    };
+    // A room being resumed: join_room sent, then history fetched up to the snapshot.
+    struct Resume {
+        bool joined = false;
+        Client::RoomSnapshot snapshot;
+    };
+    // A chat message not acknowledged yet.
+    struct OutgoingChat {
+        quint64 serial = 0;
+        QString room;
+        QString text;
+        QString clientMsgId;
+        QPointer<QObject> context;
+        bool hasContext = false;
+        Callback<Client::ChatAck> done;
+        bool inFlight = false;
+    };
+
     void attachSocket();
+    void connectSocket();
+    void scheduleReconnect();
+    void attemptReconnect();
+    bool shouldReconnect(int closeCode) const;
+    void resumeRooms();
+    void onResumeJoined(const QString &room, const Client::Result<Client::RoomSnapshot> &result);
+    void fetchMissed(const QString &room);
+    void finishResume(const QString &room);
+    void giveUpRoom(const QString &room, const QString &reason);
+    void restartConnection(const QString &why);
+    void transmitChat(quint64 serial);
+    void onChatReply(quint64 serial, const Client::Result<QJsonObject> &raw);
+    void resendOutbox(const QString &room);
+    void failOutbox(const QString &room, const Client::RequestError &error); // room empty: all
+    std::list<OutgoingChat>::iterator outboxEntry(quint64 serial);
+    void abortSocket();
+    void finishReconnect();
     void setState(State state);
     void onConnected();
     void onDisconnected();
@@ -189,14 +277,14 @@ private:
     void sendHeartbeat();
     void failAll(Client::RequestError::Kind kind);
     void finish(Pending pending, const Client::Result<QJsonObject> &result);
-    void noteJoined(const Client::RoomSnapshot &snapshot);
+    void noteJoined(const Client::RoomSnapshot &snapshot, const Seat &seat);
     void noteLeft(const QString &room, const QString &reason);
     void updateJoinedState();
     template <typename T>
     void typedRequest(const QString &type, const QJsonObject &args, QObject *context,
                       Callback<T> done, std::function<std::optional<T>(const QJsonObject &)> parse,
                       int timeoutMs = -1);
-    void joinLike(const QString &type, const QJsonObject &args, QObject *context,
+    void joinLike(const QString &type, const QJsonObject &args, const Seat &seat, QObject *context,
                   Callback<Client::RoomSnapshot> done);
 
     QWebSocket *m_socket = nullptr;
@@ -222,8 +310,23 @@ private:
 
     QSet<QString> m_joined;
     QHash<QString, qint64> m_lastSeq;
-    // Events of rooms we are joining, which may arrive before the join's reply is read.
+    // Events of rooms we are joining or resuming, which may arrive before the join's reply is
+    // read (or before the missed events are fetched).
     QList<Client::RoomEvent> m_buffered;
+
+    // Reconnecting.
+    bool m_autoReconnect = false;
+    bool m_stayConnected = false;  // open() was called and close() was not
+    bool m_connectionEnded = true; // onDisconnected() ran for the current socket
+    int m_attempt = 0;
+    ReconnectPolicy m_policy;
+    QTimer *m_reconnectTimer = nullptr;
+    QMap<QString, Seat> m_seats; // kept while the connection is down
+    QHash<QString, Resume> m_resuming;
+
+    // Unacknowledged chat, in the order it was sent.
+    std::list<OutgoingChat> m_outbox;
+    quint64 m_nextChatSerial = 1;
 
     quint64 m_clientMsgCounter = 0;
     QString m_clientMsgPrefix; // random per client object, so ids differ across restarts

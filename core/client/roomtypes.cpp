@@ -231,6 +231,7 @@ std::optional<HistoryPage> HistoryPage::fromJson(const QJsonObject &result)
     page.hasMore = result.value("hasMore"_L1).toBool();
     page.firstSeq = integer(result, "firstSeq"_L1).value_or(0);
     page.lastSeq = integer(result, "lastSeq"_L1).value_or(0);
+    page.missing = integer(result, "missing"_L1).value_or(0);
     return page;
 }
 

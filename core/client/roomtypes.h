@@ -132,6 +132,8 @@ struct HistoryPage {
     bool hasMore = false;
     qint64 firstSeq = 0; // the oldest seq the server still stores
     qint64 lastSeq = 0;  // the newest seq of the room
+    // Events asked for (with `after`) that the server no longer keeps (trimmed history).
+    qint64 missing = 0;
 
     static std::optional<HistoryPage> fromJson(const QJsonObject &result);
 };
@@ -173,6 +175,9 @@ public:
     enum class Kind { Server, ConnectionLost, Timeout, NotConnected, Malformed };
     Kind kind = Kind::Server;
     ProtocolError error; // for Server; for the others code is InternalError
+    // The server's error.reason where it gives one (join_room with resume: why the seat is
+    // gone: timed_out, kicked, banned, left).
+    QString reason;
 
     ErrorCode code() const { return error.code; }
     // Plain words for a person (what the lobby shows), e.g. "No room has this code."

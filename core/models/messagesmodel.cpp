@@ -3,6 +3,8 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QLocale>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 using namespace Client;
 
@@ -222,6 +224,39 @@ bool MessagesModel::appendEvent(const RoomEvent &event)
     endInsertRows();
     Q_EMIT countChanged();
     return true;
+}
+
+void MessagesModel::appendGap(qint64 afterSeq, qint64 count)
+{
+    if (count <= 0 || (!m_rows.isEmpty() && afterSeq + count <= m_rows.last().seq))
+        return;
+    Row row;
+    row.seq = afterSeq + count; // the last of the missing ones: later events sort after it
+    row.ts = QDateTime::currentMSecsSinceEpoch();
+    row.kind = Kind::System;
+    row.text = tr("%n event(s) from while you were away are no longer kept by the host.", "",
+                  int(qMin<qint64>(count, std::numeric_limits<int>::max())));
+    const int at = int(m_rows.size());
+    beginInsertRows({}, at, at);
+    m_rows.append(row);
+    endInsertRows();
+    Q_EMIT countChanged();
+}
+
+QString MessagesModel::transcript(const QString &title) const
+{
+    QString out = u"# "_s + title + u"\n\n"_s;
+    for (const Row &r : m_rows) {
+        const QString when =
+            QDateTime::fromMSecsSinceEpoch(r.ts).toString(u"yyyy-MM-dd HH:mm:ss"_s);
+        QString text = r.text;
+        text.replace(u'\n', u"\n    "_s);
+        if (r.kind == Kind::Chat)
+            out += u"[%1] %2: %3\n"_s.arg(when, r.authorName, text);
+        else
+            out += u"[%1] * %2\n"_s.arg(when, text);
+    }
+    return out;
 }
 
 int MessagesModel::prependPage(const QList<RoomEvent> &events)

@@ -2,6 +2,11 @@
 
 #include "protocol/textrules.h"
 
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QSaveFile>
+#include <QtCore/QStandardPaths>
+
 using namespace Qt::StringLiterals;
 using namespace Client;
 
@@ -62,6 +67,13 @@ RoomSession::RoomSession(RoomClient *client, const RoomSnapshot &snapshot, QObje
     connect(client, &RoomClient::noticeReceived, this, &RoomSession::onNotice);
     connect(client, &RoomClient::roomLeft, this, &RoomSession::onRoomLeft);
     connect(client, &RoomClient::stateChanged, this, &RoomSession::connectedChanged);
+    connect(client, &RoomClient::unsentMessagesChanged, this, &RoomSession::unsentMessagesChanged);
+    connect(client, &RoomClient::roomResumed, this, &RoomSession::onResumed);
+    connect(client, &RoomClient::historyMissing, this,
+            [this](const QString &room, qint64 afterSeq, qint64 count) {
+                if (room == m_code)
+                    m_messages->appendGap(afterSeq, count);
+            });
     connect(m_room, &RoomObject::changed, this, &RoomSession::connectedChanged);
 }
 
@@ -84,6 +96,82 @@ bool RoomSession::isConnected() const
 {
     return m_client && m_client->state() == RoomClient::State::Joined &&
            m_client->rooms().contains(m_code) && !m_room->hasEnded();
+}
+
+bool RoomSession::canChat() const
+{
+    if (isConnected())
+        return true;
+    return m_client && m_client->state() == RoomClient::State::Reconnecting &&
+           m_client->seats().contains(m_code) && !m_room->hasEnded();
+}
+
+int RoomSession::unsentMessages() const
+{
+    return m_client ? m_client->unsentMessages() : 0;
+}
+
+void RoomSession::onResumed(const RoomSnapshot &snapshot)
+{
+    if (snapshot.room.code != m_code)
+        return;
+    // The missed events have been applied one by one; the snapshot is the same state, and
+    // corrects it where events were no longer kept.
+    m_participants->reset(snapshot.participants, snapshot.self);
+    m_room->setInfo(snapshot.room);
+    syncCounts();
+    Q_EMIT selfStatusChanged();
+    if (m_historyFailed)
+        requestHistory(m_oldestLoadedSeq, 100);
+    Q_EMIT resumed();
+}
+
+QString RoomSession::transcript() const
+{
+    QString text =
+        m_messages->transcript(tr("Hearth room “%1” (code %2)").arg(m_room->name(), m_code));
+    QStringList undelivered = m_undelivered;
+    if (m_client)
+        undelivered += m_client->unsentTexts(m_code);
+    if (!undelivered.isEmpty()) {
+        text += u"\n## "_s + tr("Your messages the host did not get") + u"\n\n"_s;
+        for (QString line : std::as_const(undelivered))
+            text += u"- "_s + line.replace(u'\n', u"\n  "_s) + u'\n';
+    }
+    return text;
+}
+
+QString RoomSession::defaultExportDirectory()
+{
+    // For tests and for people who keep transcripts elsewhere.
+    if (const QString dir = qEnvironmentVariable("HEARTH_EXPORT_DIR"); !dir.isEmpty())
+        return dir;
+    QString base = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    if (base.isEmpty())
+        base = QDir::homePath();
+    return base + u"/Hearth"_s;
+}
+
+QString RoomSession::exportTranscript(const QString &directory)
+{
+    const QString dir = directory.isEmpty() ? defaultExportDirectory() : directory;
+    if (!QDir().mkpath(dir)) {
+        setError(tr("Cannot create the folder %1.").arg(dir));
+        return {};
+    }
+    const QString path = QDir(dir).filePath(u"hearth-%1-%2.md"_s.arg(
+        m_code, QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s)));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        setError(tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return {};
+    }
+    file.write(transcript().toUtf8());
+    if (!file.commit()) {
+        setError(tr("Cannot write %1: %2").arg(path, file.errorString()));
+        return {};
+    }
+    return path;
 }
 
 bool RoomSession::selfFlag(StatusFlags::Flag flag) const
@@ -199,8 +287,12 @@ void RoomSession::requestHistory(qint64 before, int pageSize)
     Q_EMIT historyChanged();
     m_client->history(m_code, before, 0, pageSize, this, [this](const Result<HistoryPage> &result) {
         m_loadingHistory = false;
+        m_historyFailed = !result.ok();
         if (!result.ok()) {
-            setError(result.error.text());
+            // A lost connection is shown by the banner, and the page is asked again after
+            // the resume.
+            if (result.error.kind == RequestError::Kind::Server)
+                setError(result.error.text());
             Q_EMIT historyChanged();
             return;
         }
@@ -240,6 +332,7 @@ bool RoomSession::sendChat(const QString &text)
             return;
         }
         const QString message = result.error.text();
+        m_undelivered.append(text); // kept for the transcript
         setError(message);
         Q_EMIT chatFailed(text, message);
         Q_EMIT actionFailed(message);

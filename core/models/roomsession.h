@@ -28,6 +28,11 @@ class RoomSession : public QObject
     Q_PROPERTY(JoinRequestsModel *joinRequests READ joinRequests CONSTANT)
     // The connection is up and you are in the room: actions are possible.
     Q_PROPERTY(bool connected READ isConnected NOTIFY connectedChanged)
+    // Chat can be written: connected, or reconnecting with your seat (messages wait in the
+    // client's outbox and go out once the room is resumed).
+    Q_PROPERTY(bool canChat READ canChat NOTIFY connectedChanged)
+    // Your messages not acknowledged by the host yet.
+    Q_PROPERTY(int unsentMessages READ unsentMessages NOTIFY unsentMessagesChanged)
     // History paging.
     Q_PROPERTY(bool loadingHistory READ isLoadingHistory NOTIFY historyChanged)
     Q_PROPERTY(bool hasMoreHistory READ hasMoreHistory NOTIFY historyChanged)
@@ -65,6 +70,8 @@ public:
     JoinRequestsModel *joinRequests() const { return m_joinRequests; }
     QString code() const { return m_code; }
     bool isConnected() const;
+    bool canChat() const;
+    int unsentMessages() const;
     bool isLoadingHistory() const { return m_loadingHistory; }
     bool hasMoreHistory() const { return m_hasMoreHistory; }
     int missingHistory() const { return m_missingHistory; }
@@ -87,6 +94,14 @@ public:
     Q_INVOKABLE int chatLength(const QString &text) const;
     // Pages in the next older page of history (no-op while loading or at the start).
     Q_INVOKABLE void loadOlder(int pageSize = 100);
+    // The chat as shown (Markdown text), plus messages of yours that never reached the host.
+    Q_INVOKABLE QString transcript() const;
+    // Writes transcript() to a new file in `directory` (empty: defaultExportDirectory()) and
+    // returns its path; empty on failure (errorText says why).
+    Q_INVOKABLE QString exportTranscript(const QString &directory = {});
+    // $HEARTH_EXPORT_DIR if set, else Documents/Hearth (the home directory's Hearth folder
+    // where there is no Documents).
+    static QString defaultExportDirectory();
     // One of "ready", "away", "muted", "camera", "screen".
     Q_INVOKABLE void setStatusFlag(const QString &flag, bool on);
     Q_INVOKABLE void leave();
@@ -111,6 +126,9 @@ Q_SIGNALS:
     void selfStatusChanged();
     void statsChanged();
     void errorTextChanged();
+    void unsentMessagesChanged();
+    // The connection came back and the room was resumed (missed events are in the models).
+    void resumed();
     // The server refused a chat message; `text` is what was typed.
     void chatFailed(const QString &text, const QString &message);
     // Any action failed (also sets errorText).
@@ -124,6 +142,7 @@ private:
     void onEvent(const Client::RoomEvent &event);
     void onNotice(const Client::Notice &notice);
     void onRoomLeft(const QString &room, const QString &reason);
+    void onResumed(const Client::RoomSnapshot &snapshot);
     void syncCounts();
     bool selfFlag(StatusFlags::Flag flag) const;
     void setError(const QString &text);
@@ -145,4 +164,6 @@ private:
     qint64 m_oldestLoadedSeq = 0; // history is asked for before this seq
     QVariantMap m_stats;
     QString m_errorText;
+    bool m_historyFailed = false; // the last page request failed; asked again after a resume
+    QStringList m_undelivered;    // your messages the host refused or never got
 };

@@ -23,6 +23,7 @@ public:
         // Settings and data of these tests go to a throwaway place.
         qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toLocal8Bit());
         qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toLocal8Bit());
+        qputenv("HEARTH_EXPORT_DIR", m_home.filePath(QStringLiteral("exports")).toLocal8Bit());
     }
 
 public Q_SLOTS:

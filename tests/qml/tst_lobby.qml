@@ -64,15 +64,18 @@ TestCase {
         verify(hint.text.indexOf("without I, O, 0 and 1") >= 0);
     }
 
-    function test_joinNeedsACompleteCodeAndAHost() {
+    function test_joinNeedsACompleteCode() {
         const lobby = makeLobby("Ben");
         const join = findChild(lobby, "joinButton");
         const code = findChild(lobby, "codeField");
         const hostField = findChild(lobby, "hostField");
-        verify(!join.enabled);
-        typeInto(code, "ABCDEF");
         hostField.text = "";
         verify(!join.enabled);
+        typeInto(code, "ABCDE");
+        verify(!join.enabled);
+        // The code alone is enough: the host is found on the network.
+        typeInto(code, "F");
+        verify(join.enabled);
         typeInto(hostField, "127.0.0.1");
         verify(join.enabled);
         // No name (only blanks): nothing can be done.
@@ -106,6 +109,57 @@ TestCase {
         tryCompare(lobby.app, "phase", AppController.Room, 10000);
         compare(lobby.app.session.room.code, host.session.code);
         tryCompare(host.session.participants, "count", 2, 5000);
+    }
+
+    // LAN discovery (kept on loopback by the test environment): the code alone joins.
+    function test_codeAloneFindsTheHost() {
+        const lobby = makeLobby("Ben");
+        findChild(lobby, "hostField").text = "";
+        typeInto(findChild(lobby, "codeField"), host.session.code.toLowerCase());
+        mouseClick(findChild(lobby, "joinButton"));
+        tryCompare(lobby.app, "phase", AppController.Room, 10000);
+        compare(lobby.app.session.room.code, host.session.code);
+        compare(lobby.app.client.url.toString(), "ws://127.0.0.1:" + host.serverPort + "/");
+        // A joiner's invite carries the address it found.
+        verify(lobby.app.inviteLink === "hearth://127.0.0.1:" + host.serverPort + "/" + host.session.code);
+        // Give the seat back: other tests count the host's participants.
+        lobby.app.leaveRoom();
+        tryCompare(lobby.app, "phase", AppController.Lobby, 5000);
+        tryCompare(host.session.participants, "count", 1, 5000);
+    }
+
+    function test_unknownCodeOffersAddressEntry() {
+        const lobby = makeLobby("Ben");
+        findChild(lobby, "hostField").text = "";
+        verify(!findChild(lobby, "firewallHint").visible);
+        typeInto(findChild(lobby, "codeField"), host.session.code === "ZZZZZZ" ? "YYYYYY" : "ZZZZZZ");
+        mouseClick(findChild(lobby, "joinButton"));
+        tryVerify(() => findChild(lobby, "errorBox").visible, 5000);
+        verify(findChild(lobby, "errorLabel").text.indexOf("No host on this network answered") >= 0);
+        verify(findChild(lobby, "errorLabel").text.indexOf("firewall") >= 0);
+        verify(findChild(lobby, "firewallHint").visible);
+        tryVerify(() => findChild(lobby, "hostField").activeFocus);
+        compare(lobby.app.phase, AppController.Lobby);
+    }
+
+    function test_publicRoomsAreListedAndJoined() {
+        const lobby = makeLobby("Eve");
+        const list = findChild(lobby, "publicRoomsList");
+        verify(findChild(lobby, "publicRoomsEmpty").visible);
+        const other = fixture.newController("Dan");
+        tryCompare(other, "phase", AppController.Lobby, 5000);
+        other.hostRoom("Open night", 6, { "isPublic": true });
+        tryCompare(other, "phase", AppController.Room, 10000);
+        tryCompare(list, "count", 1, 5000);
+        verify(!findChild(lobby, "publicRoomsEmpty").visible);
+        // The private room of the test's host is not listed; the public one is, with its host.
+        compare(lobby.app.publicRooms.count, 1);
+        lobby.app.joinRoom("ws://127.0.0.1:" + other.serverPort + "/", other.session.code, false, "");
+        tryCompare(lobby.app, "phase", AppController.Room, 10000);
+        compare(lobby.app.session.room.name, "Open night");
+        // Closing it removes it from the list.
+        other.closeRoom();
+        tryCompare(list, "count", 0, 5000);
     }
 
     function test_hostButtonHosts() {

@@ -277,6 +277,69 @@ TestCase {
         verify(!findChild(view, "composerInput").enabled);
     }
 
+    function test_reconnectingBannerCountsAttemptsAndClears() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        const text = findChild(view, "connectionText");
+        fixture.breakConnection(ben);
+        verify(ben.connectionLost);
+        tryVerify(() => text.visible);
+        verify(text.text.indexOf("Reconnecting… (attempt 1)") === 0, text.text);
+        // Writing goes on while reconnecting: the message waits and goes out once back.
+        verify(findChild(view, "composerInput").enabled);
+        verify(ben.session.sendChat("written while away"));
+        tryVerify(() => !ben.connectionLost, 10000);
+        verify(!text.visible);
+        tryCompare(ben.session, "unsentMessages", 0, 10000);
+        tryVerify(() => lastMessage(host.session) === "written while away", 5000);
+        compare(lastMessage(ben.session), "written while away");
+        compare(host.session.participants.count, 2); // the same seat, nobody doubled
+    }
+
+    function test_closedRoomKeepsTheTranscriptAndExportsIt() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        verify(ben.session.sendChat("my words stay"));
+        tryVerify(() => lastMessage(ben.session) === "my words stay", 5000);
+        host.closeRoom();
+        const overlay = findChild(view, "endedOverlay");
+        tryVerify(() => overlay.visible, 5000);
+        mouseClick(findChild(view, "keepReadingButton"));
+        verify(!overlay.visible);
+        // The chat is still there, and the banner says in plain words what happened.
+        verify(findChild(view, "messagesList").visible);
+        const text = findChild(view, "connectionText");
+        tryVerify(() => text.visible && text.text.indexOf("The host closed the room") === 0, 5000);
+        verify(!ben.connectionLost); // not trying to reconnect to a room that is gone
+        const exportButton = findChild(view, "bannerExportButton");
+        tryVerify(() => exportButton.visible && exportButton.width > 0);
+        waitForRendering(view); // the banner has just grown: click where the button is now
+        mouseClick(exportButton);
+        tryVerify(() => text.text.indexOf("Saved to ") > 0, 5000);
+        const path = text.text.substring(text.text.indexOf("Saved to ") + 9);
+        const content = fixture.readFile(path);
+        verify(content.indexOf("Ben: my words stay") > 0, content);
+        verify(content.indexOf("The host closed the room.") > 0, content);
+    }
+
+    function test_hostQuittingTellsJoinersInPlainWords() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        let finished = false;
+        host.shutdownFinished.connect(() => finished = true);
+        host.shutdown(); // the hosting app quits
+        tryVerify(() => finished, 10000);
+        const overlay = findChild(view, "endedOverlay");
+        tryVerify(() => overlay.visible, 5000);
+        compare(lastMessage(ben.session), "The host closed the room.");
+        // The room is gone: no reconnecting to it, and the banner says what happened.
+        tryCompare(ben.client, "state", RoomClient.Disconnected, 5000);
+        verify(!ben.connectionLost);
+        mouseClick(findChild(view, "keepReadingButton"));
+        const text = findChild(view, "connectionText");
+        tryVerify(() => text.visible && text.text.indexOf("The host closed the room (or quit Hearth)") === 0, 5000);
+    }
+
     function test_closedRoomEndsTheViewForJoiners() {
         const ben = join("Ben");
         const view = makeView(ben);

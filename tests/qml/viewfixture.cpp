@@ -3,6 +3,7 @@
 #include "roomserver.h"
 
 #include <QtCore/QEventLoop>
+#include <QtCore/QFile>
 #include <QtCore/QTimer>
 
 using namespace Client;
@@ -138,6 +139,20 @@ void ViewFixture::dropConnection(AppController *app)
 {
     if (app)
         app->client()->close();
+}
+
+void ViewFixture::breakConnection(AppController *app)
+{
+    if (app)
+        app->client()->dropConnection();
+}
+
+QString ViewFixture::readFile(const QString &path) const
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll());
 }
 
 void ViewFixture::reset()

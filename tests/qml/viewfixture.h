@@ -40,6 +40,10 @@ public:
 
     // Drops a controller's connection as a pulled cable would (the view shows its banner).
     Q_INVOKABLE void dropConnection(AppController *app);
+    // Breaks `app`'s connection abruptly (no close frame): its client reconnects by itself.
+    Q_INVOKABLE void breakConnection(AppController *app);
+    // The text of a file (an exported transcript).
+    Q_INVOKABLE QString readFile(const QString &path) const;
 
     // Everything back to nothing: guests gone, controllers shut down and deleted.
     Q_INVOKABLE void reset();

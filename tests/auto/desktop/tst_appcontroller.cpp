@@ -4,8 +4,10 @@
 
 #include "appcontroller.h"
 #include "desktoptest.h"
+#include "invite/invitelink.h"
 
 #include <QtNetwork/QTcpServer>
+#include <QtTest/QSignalSpy>
 
 using namespace Client;
 using namespace Qt::StringLiterals;
@@ -64,6 +66,11 @@ private Q_SLOTS:
         QTest::newRow("ipv6") << u"[::1]:47802"_s << u"ws://[::1]:47802/"_s << QString();
         QTest::newRow("link") << u"hearth://10.0.0.2:5000/xj9-k2m"_s << u"ws://10.0.0.2:5000/"_s
                               << u"XJ9K2M"_s;
+        QTest::newRow("ipv6 link")
+            << u"hearth://[::1]:5000/XJ9K2M"_s << u"ws://[::1]:5000/"_s << u"XJ9K2M"_s;
+        QTest::newRow("bad link") << u"hearth://10.0.0.2:0/XJ9K2M"_s << QString() << QString();
+        QTest::newRow("link without code")
+            << u"hearth://10.0.0.2:5000/"_s << QString() << QString();
         QTest::newRow("empty") << u"  "_s << QString() << QString();
         QTest::newRow("path") << u"host/room"_s << QString() << QString();
         QTest::newRow("garbage") << u"::::"_s << QString() << QString();
@@ -255,6 +262,73 @@ private Q_SLOTS:
         QTRY_COMPARE(ana->phase(), AppController::Phase::Room);
         QCOMPARE(ana->session()->room()->name(), u"Second room"_s);
         QVERIFY(ana->isHosting());
+    }
+
+    // Invites and the host's network check (LAN discovery: the tests' environment keeps it
+    // on loopback).
+    void inviteCarriesTheLink()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        const auto link = InviteLink::parse(ana->inviteLink());
+        QVERIFY2(link, qPrintable(ana->inviteLink()));
+        QCOMPARE(link->code, ana->session()->code());
+        QCOMPARE(int(link->port), ana->serverPort());
+        QCOMPARE(link->host, AppController::lanAddress());
+        QVERIFY(ana->inviteText().contains(ana->inviteLink()));
+        QVERIFY(ana->inviteText().contains(ana->session()->code()));
+
+        const QVariantMap check = ana->networkCheck();
+        QCOMPARE(check.value(u"port"_s).toInt(), ana->serverPort());
+        QVERIFY(!check.value(u"addresses"_s).toStringList().isEmpty());
+        QCOMPARE(check.value(u"links"_s).toStringList().size(),
+                 check.value(u"addresses"_s).toStringList().size());
+        QVERIFY2(check.value(u"discoverable"_s).toBool(),
+                 qPrintable(check.value(u"problem"_s).toString()));
+
+        // A joiner's invite points at the host it joined.
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QCOMPARE(ben->inviteLink(),
+                 u"hearth://127.0.0.1:%1/%2"_s.arg(ana->serverPort()).arg(ana->session()->code()));
+    }
+
+    void codeAloneJoinsThroughDiscovery()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        const QString code = ana->session()->code();
+        const QString lastHostBefore = ben->lastHost();
+        ben->joinRoom(QString(), code.left(3).toLower() + u" "_s + code.mid(3), false, {});
+        QCOMPARE(ben->phase(), AppController::Phase::Connecting);
+        QVERIFY(ben->busyText().contains(code));
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QCOMPARE(ben->client()->url().port(), ana->serverPort());
+        QVERIFY(!ben->hasDiscoveryFailed());
+        // Found by discovery: the remembered address stays what the person typed last.
+        QCOMPARE(ben->lastHost(), lastHostBefore);
+    }
+
+    void unknownCodeAsksForTheAddress()
+    {
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        QSignalSpy failed(ben.get(), &AppController::discoveryFailedChanged);
+        ben->joinRoom(QString(), u"ZZZZZZ"_s, false, {});
+        QTRY_VERIFY(ben->hasDiscoveryFailed());
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QVERIFY(ben->errorText().contains(u"firewall"_s));
+        // Cancelling a lookup goes back to the lobby quietly.
+        ben->joinRoom(QString(), u"YYYYYY"_s, false, {});
+        QCOMPARE(ben->phase(), AppController::Phase::Connecting);
+        ben->cancel();
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QTest::qWait(1800);
+        QVERIFY(ben->errorText().isEmpty());
     }
 
     void settingsAreRemembered()

@@ -1,0 +1,225 @@
+// Invite links (core/invite) and the LAN discovery wire format (core/discovery/lanwire): good
+// and bad links, IPv6, code normalisation; datagrams that round-trip, and garbage that is
+// refused without a crash.
+
+#include "discovery/lanwire.h"
+#include "invite/invitelink.h"
+#include "protocol/roomcode.h"
+
+#include <QtCore/QRandomGenerator>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+class tst_InviteLink : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parsesGoodLinks_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("plain") << u"hearth://192.168.1.5:47801/XJ9K2M"_s << u"192.168.1.5"_s
+                               << 47801 << u"XJ9K2M"_s;
+        QTest::newRow("default port")
+            << u"hearth://box.lan/XJ9K2M"_s << u"box.lan"_s << 47800 << u"XJ9K2M"_s;
+        QTest::newRow("loose code")
+            << u"hearth://10.0.0.2:5000/xj9-k2m"_s << u"10.0.0.2"_s << 5000 << u"XJ9K2M"_s;
+        QTest::newRow("trailing slash")
+            << u"  hearth://10.0.0.2:5000/XJ9K2M/ "_s << u"10.0.0.2"_s << 5000 << u"XJ9K2M"_s;
+        QTest::newRow("ipv6") << u"hearth://[::1]:47800/XJ9K2M"_s << u"::1"_s << 47800
+                              << u"XJ9K2M"_s;
+        QTest::newRow("ipv6 global")
+            << u"hearth://[2001:db8::5]:9/ABCDEF"_s << u"2001:db8::5"_s << 9 << u"ABCDEF"_s;
+        QTest::newRow("upper-case scheme")
+            << u"HEARTH://h:1/ABCDEF"_s << u"h"_s << 1 << u"ABCDEF"_s;
+    }
+    void parsesGoodLinks()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, host);
+        QFETCH(int, port);
+        QFETCH(QString, code);
+        const auto link = InviteLink::parse(text);
+        QVERIFY2(link, qPrintable(text));
+        QCOMPARE(link->host, host);
+        QCOMPARE(int(link->port), port);
+        QCOMPARE(link->code, code);
+        // Formatting and parsing again gives the same link.
+        QCOMPARE(InviteLink::parse(link->toString()), link);
+        QCOMPARE(link->serverUrl().scheme(), u"ws"_s);
+        QCOMPARE(link->serverUrl().host(), host);
+        QCOMPARE(link->serverUrl().port(), port);
+    }
+
+    void refusesBadLinks_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << QString();
+        QTest::newRow("no scheme") << u"192.168.1.5:47800/XJ9K2M"_s;
+        QTest::newRow("other scheme") << u"http://192.168.1.5:47800/XJ9K2M"_s;
+        QTest::newRow("no code") << u"hearth://192.168.1.5:47800/"_s;
+        QTest::newRow("no path") << u"hearth://192.168.1.5:47800"_s;
+        QTest::newRow("short code") << u"hearth://192.168.1.5:47800/XJ9K2"_s;
+        QTest::newRow("look-alike") << u"hearth://192.168.1.5:47800/XJ9K2O"_s;
+        QTest::newRow("extra path") << u"hearth://h:47800/XJ9K2M/more"_s;
+        QTest::newRow("port zero") << u"hearth://h:0/XJ9K2M"_s;
+        QTest::newRow("port too big") << u"hearth://h:70000/XJ9K2M"_s;
+        QTest::newRow("no host") << u"hearth:///XJ9K2M"_s;
+        QTest::newRow("user info") << u"hearth://me@h:1/XJ9K2M"_s;
+        QTest::newRow("query") << u"hearth://h:1/XJ9K2M?x=1"_s;
+        QTest::newRow("unbracketed ipv6") << u"hearth://::1:47800/XJ9K2M"_s;
+        QTest::newRow("long") << u"hearth://h:1/"_s + QString(5000, u'A');
+    }
+    void refusesBadLinks()
+    {
+        QFETCH(QString, text);
+        QVERIFY(!InviteLink::parse(text));
+    }
+
+    void formatsIPv6InBrackets()
+    {
+        const InviteLink link{u"fd00::7"_s, 47800, u"XJ9K2M"_s};
+        QCOMPARE(link.toString(), u"hearth://[fd00::7]:47800/XJ9K2M"_s);
+        QCOMPARE(link.serverUrl().toString(), u"ws://[fd00::7]:47800/"_s);
+    }
+
+    void inviteTextCarriesCodeAndLink()
+    {
+        const InviteLink link{u"192.168.1.5"_s, 47800, u"XJ9K2M"_s};
+        const QString text = link.inviteText(u"Game night"_s);
+        QVERIFY(text.contains(u"Game night"_s));
+        QVERIFY(text.contains(u"XJ9K2M"_s));
+        QVERIFY(text.contains(u"hearth://192.168.1.5:47800/XJ9K2M"_s));
+    }
+
+    void wireRoundTrips()
+    {
+        const QByteArray nonce = LanWire::freshNonce();
+        const QByteArray key = LanWire::codeKey(u"XJ9K2M"_s);
+        const auto query =
+            LanWire::decode(LanWire::encodeQuery(nonce, LanWire::queryProof(key, nonce)));
+        QVERIFY(query);
+        QCOMPARE(query->type, LanWire::Type::Query);
+        QCOMPARE(query->nonce, nonce);
+        QCOMPARE(query->proof, LanWire::queryProof(key, nonce));
+        // The code itself is nowhere in the datagram.
+        QVERIFY(!LanWire::encodeQuery(nonce, LanWire::queryProof(key, nonce)).contains("XJ9K2M"));
+        // Another code, another proof; another nonce, another proof.
+        QVERIFY(LanWire::queryProof(LanWire::codeKey(u"XJ9K2N"_s), nonce) !=
+                LanWire::queryProof(key, nonce));
+        QVERIFY(LanWire::queryProof(key, LanWire::freshNonce()) != LanWire::queryProof(key, nonce));
+
+        const auto answer = LanWire::decode(LanWire::encodeAnswer(
+            nonce, 47801, u"abc"_s, LanWire::answerProof(key, nonce, 47801, u"abc"_s)));
+        QVERIFY(answer);
+        QCOMPARE(answer->type, LanWire::Type::Answer);
+        QCOMPARE(answer->port, quint16(47801));
+        QCOMPARE(answer->instance, u"abc"_s);
+        // The answer's proof binds the port: a liar cannot move it.
+        QVERIFY(LanWire::answerProof(key, nonce, 47802, u"abc"_s) != answer->proof);
+
+        QList<LanWire::PublicRoom> rooms;
+        for (int i = 0; i < 45; ++i)
+            rooms.append({u"ABCDE%1"_s.arg(QLatin1Char(RoomCode::Alphabet[i % 32])),
+                          u"Room «%1»"_s.arg(i), u"Ana"_s, i % 5, 10, i % 2 == 0, i % 3 == 0});
+        const auto datagrams = LanWire::encodeAnnounce(u"inst"_s, 47800, 10, rooms);
+        QCOMPARE(datagrams.size(), 3); // 20 + 20 + 5
+        QList<LanWire::PublicRoom> decoded;
+        for (const QByteArray &datagram : datagrams) {
+            QVERIFY(datagram.size() <= LanWire::MaxDatagramSize);
+            const auto announce = LanWire::decode(datagram);
+            QVERIFY(announce);
+            QCOMPARE(announce->type, LanWire::Type::Announce);
+            QCOMPARE(announce->ttlSeconds, 10);
+            decoded += announce->rooms;
+        }
+        QCOMPARE(decoded, rooms);
+
+        const auto gone = LanWire::decode(LanWire::encodeGone(u"inst"_s, {u"ABCDEF"_s}));
+        QVERIFY(gone);
+        QCOMPARE(gone->codes, QStringList{u"ABCDEF"_s});
+        QVERIFY(LanWire::decode(LanWire::encodeBye(u"inst"_s)));
+        QVERIFY(LanWire::decode(LanWire::encodeList(nonce)));
+    }
+
+    void docsExampleIsExact()
+    {
+        // docs/protocol.md's query and answer for XJ9K2M are what this code computes.
+        const QByteArray nonce = QByteArray::fromHex("abcdef123456789012abcdef12345678");
+        const QByteArray key = LanWire::codeKey(u"XJ9K2M"_s);
+        const auto b64 = [](const QByteArray &bytes) {
+            return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        };
+        QCOMPARE(b64(nonce), QByteArray("q83vEjRWeJASq83vEjRWeA"));
+        QCOMPARE(b64(LanWire::queryProof(key, nonce)),
+                 QByteArray("5kLoHE98oLUgaVqykMqMHbgpeGHsaN-Mm8H5D500iCA"));
+        QCOMPARE(
+            b64(LanWire::answerProof(key, nonce, 47800, u"5f0c3e9a1b2d4c6e8f7a9b0c1d2e3f40"_s)),
+            QByteArray("RBNJQU6lAKGmkaGgFtE5HYqbgCbFmjJS-1QUH0ZXUFg"));
+    }
+
+    void wireRefusesGarbage_data()
+    {
+        QTest::addColumn<QByteArray>("datagram");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("not json") << QByteArray("hello");
+        QTest::newRow("array") << QByteArray("[1,2]");
+        QTest::newRow("no magic") << QByteArray(R"({"v":1,"type":"bye","instance":"a"})");
+        QTest::newRow("later version")
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"bye","instance":"a"})");
+        QTest::newRow("unknown type")
+            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"hug","instance":"a"})");
+        QTest::newRow("short nonce")
+            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"query","nonce":"AAAA",)"
+                          R"("proof":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})");
+        QTest::newRow("bad base64")
+            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"list","nonce":"!!!!"})");
+        QTest::newRow("port as text")
+            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"announce","instance":"a",)"
+                          R"("port":"80","ttl":5,"rooms":[]})");
+        QTest::newRow("room with bad code")
+            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"announce","instance":"a",)"
+                          R"("port":80,"ttl":5,"rooms":[{"code":"IIIIII","name":"x","host":"y",)"
+                          R"("members":1,"capacity":2}]})");
+        QTest::newRow("negative ttl")
+            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"announce","instance":"a",)"
+                          R"("port":80,"ttl":-5,"rooms":[]})");
+        QTest::newRow("oversized") << QByteArray(LanWire::MaxDatagramSize + 1, ' ');
+    }
+    void wireRefusesGarbage()
+    {
+        QFETCH(QByteArray, datagram);
+        QVERIFY(!LanWire::decode(datagram));
+    }
+
+    void wireSurvivesRandomBytes()
+    {
+        // Random bytes and random mutations of valid datagrams: decode never crashes, and what
+        // it accepts is well-formed.
+        auto *rng = QRandomGenerator::global();
+        const QByteArray valid = LanWire::encodeAnnounce(
+            u"inst"_s, 47800, 10, {{u"ABCDEF"_s, u"n"_s, u"h"_s, 1, 2, false, false}})[0];
+        for (int i = 0; i < 5000; ++i) {
+            QByteArray datagram = valid;
+            if (i % 2 == 0) {
+                datagram = QByteArray(int(rng->bounded(200)), Qt::Uninitialized);
+                for (char &c : datagram)
+                    c = char(rng->bounded(256));
+            } else {
+                for (int n = 0; n < 3; ++n)
+                    datagram[int(rng->bounded(int(datagram.size())))] = char(rng->bounded(256));
+            }
+            if (const auto message = LanWire::decode(datagram)) {
+                for (const auto &room : message->rooms)
+                    QCOMPARE(room.code.size(), 6);
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_InviteLink)
+#include "tst_invitelink.moc"
