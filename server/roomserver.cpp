@@ -95,6 +95,13 @@ public:
             c->disconnect();
             delete c;
         }
+        // Sessions already let go (deleteLater) are children too: they must go while the
+        // flusher their connections may still be scheduled with exists.
+        const QList<Session *> leaving = findChildren<Session *>(Qt::FindDirectChildrenOnly);
+        for (Session *s : leaving) {
+            s->connection()->disconnect();
+            delete s;
+        }
     }
 
     // --- plumbing -------------------------------------------------------------------------

@@ -169,8 +169,8 @@ void WebSocketConnection::close(quint16 code, const QString &reason)
 
 void WebSocketConnection::fail(quint16 code, const QString &reason)
 {
-    qCInfo(lcConnection) << "closing a connection that broke RFC 6455 (" << code << reason
-                         << "):" << m_socket->peerAddress().toString();
+    qCInfo(lcConnection).nospace() << "closing a connection that broke RFC 6455 (" << code << ", "
+                                   << reason << "): " << m_socket->peerAddress().toString();
     close(code, reason);
 }
 
