@@ -386,23 +386,13 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
     QString codeFromLink;
     const auto url = parseHostAddress(host, &codeFromLink);
     if (!url)
-        return setErrorText(host.trimmed().isEmpty()
-                                ? tr("Type the host's address (shown in the host's room view).")
-                                : tr("“%1” is not an address Hearth can use.").arg(host));
-    QString typedCode = code;
-    if (typedCode.trimmed().isEmpty())
-        typedCode = codeFromLink;
-    const auto normalized = RoomCode::normalize(typedCode);
-    if (!normalized)
-        return setErrorText(tr("A room code has 6 letters and digits, like XJ9K2M."));
-    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty())
-        return setErrorText(problem);
-    QString displayName;
-    TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
-    setErrorText({});
+        return setErrorText(tr("“%1” is not an address Hearth can use.").arg(host));
+    const auto args =
+        joinArgsFor(code.trimmed().isEmpty() ? codeFromLink : code, spectator, password);
+    if (!args)
+        return;
 
-    m_joinArgs = JoinRoomArgs{*normalized, displayName, spectator ? Role::Spectator : Role::Member,
-                              password};
+    m_joinArgs = *args;
     m_joinHostText = host.trimmed();
     m_joinUrl = *url;
     m_intent = Intent::Join;
@@ -670,25 +660,38 @@ void AppController::setUpDiscovery()
     connect(this, &AppController::hostingChanged, this, &AppController::inviteChanged);
 }
 
-void AppController::joinByCode(const QString &code, bool spectator, const QString &password)
+std::optional<JoinRoomArgs> AppController::joinArgsFor(const QString &code, bool spectator,
+                                                       const QString &password)
 {
     const auto normalized = RoomCode::normalize(code);
-    if (!normalized)
-        return setErrorText(tr("A room code has 6 letters and digits, like XJ9K2M."));
-    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty())
-        return setErrorText(problem);
+    if (!normalized) {
+        setErrorText(tr("A room code has 6 letters and digits, like XJ9K2M."));
+        return std::nullopt;
+    }
+    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty()) {
+        setErrorText(problem);
+        return std::nullopt;
+    }
     QString displayName;
     TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
     setErrorText({});
+    return JoinRoomArgs{*normalized, displayName, spectator ? Role::Spectator : Role::Member,
+                        password};
+}
+
+void AppController::joinByCode(const QString &code, bool spectator, const QString &password)
+{
+    const auto args = joinArgsFor(code, spectator, password);
+    if (!args)
+        return;
     setDiscoveryFailed(false);
 
-    m_joinArgs = JoinRoomArgs{*normalized, displayName, spectator ? Role::Spectator : Role::Member,
-                              password};
+    m_joinArgs = *args;
     m_joinHostText.clear();
     m_intent = Intent::Join;
     ++m_attempt;
-    setPhase(Phase::Connecting, tr("Looking for room %1 on your network…").arg(*normalized));
-    m_finder->find(*normalized);
+    setPhase(Phase::Connecting, tr("Looking for room %1 on your network…").arg(m_joinArgs.code));
+    m_finder->find(m_joinArgs.code);
 }
 
 void AppController::onCodeFound(const QUrl &serverUrl, const QString &code, qint64 elapsedMs)

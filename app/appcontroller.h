@@ -184,6 +184,10 @@ private:
     void saveSettings();
     // Discovery: the code-only join's lookup and its outcomes.
     void setUpDiscovery();
+    // The join_room arguments for a typed code and the remembered name; nullopt (with the
+    // error shown) when either is not usable.
+    std::optional<Client::JoinRoomArgs> joinArgsFor(const QString &code, bool spectator,
+                                                    const QString &password);
     void joinByCode(const QString &code, bool spectator, const QString &password);
     void onCodeFound(const QUrl &serverUrl, const QString &code, qint64 elapsedMs);
     void onCodeNotFound(const QString &code, const QString &detail);
