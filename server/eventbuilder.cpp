@@ -1,5 +1,7 @@
 #include "eventbuilder.h"
 
+#include "jsonwrite.h"
+
 #include <QtCore/QJsonDocument>
 
 namespace Frames {
@@ -12,9 +14,9 @@ QByteArray compact(const QJsonObject &object)
 
 QByteArray jsonString(const QString &text)
 {
-    // Codes and kinds are plain ASCII without quotes; still, never trust that blindly.
-    QByteArray out = compact(QJsonObject{{QLatin1String("s"), text}});
-    return out.mid(5, out.size() - 6); // {"s":"..."} -> "..."
+    QByteArray out;
+    JsonWrite::string(out, text);
+    return out;
 }
 
 QByteArray idJson(qint64 requestId)
@@ -26,14 +28,19 @@ QByteArray idJson(qint64 requestId)
 QByteArray event(const QString &roomCode, qint64 seq, qint64 ts, QLatin1String kind,
                  const QJsonObject &data)
 {
-    const QByteArray body = compact(data);
+    return eventRaw(roomCode, seq, ts, kind, compact(data));
+}
+
+QByteArray eventRaw(const QString &roomCode, qint64 seq, qint64 ts, QLatin1String kind,
+                    QByteArrayView dataJson)
+{
     QByteArray out;
-    out.reserve(body.size() + 96);
+    out.reserve(dataJson.size() + 96);
     out += "{\"type\":\"event\",\"room\":";
-    out += jsonString(roomCode);
+    JsonWrite::string(out, roomCode);
     out += ",\"seq\":" + QByteArray::number(seq) + ",\"ts\":" + QByteArray::number(ts) +
            ",\"event\":\"" + QByteArray(kind.data(), kind.size()) + "\",\"data\":";
-    out += body;
+    out += dataJson;
     out += '}';
     return out;
 }

@@ -13,6 +13,10 @@ namespace Frames {
 QByteArray event(const QString &roomCode, qint64 seq, qint64 ts, QLatin1String kind,
                  const QJsonObject &data);
 
+// The same with the event's data already written as a compact JSON object.
+QByteArray eventRaw(const QString &roomCode, qint64 seq, qint64 ts, QLatin1String kind,
+                    QByteArrayView dataJson);
+
 QByteArray notice(const QString &roomCode, QLatin1String kind, const QJsonObject &data);
 
 // requestId < 0 means "unknown" and is written as null.

@@ -1,5 +1,7 @@
 #include "room.h"
 
+#include "jsonwrite.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -81,7 +83,34 @@ const QByteArray &Participant::toJsonBytes() const
 {
     const JsonKey key = jsonKey();
     if (m_json.isEmpty() || !(key == m_jsonKey)) {
-        m_json = QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+        // toJson() written by hand, keys in QJsonDocument's (sorted) order.
+        QByteArray out;
+        out.reserve(160 + name.size());
+        out += "{\"id\":";
+        JsonWrite::string(out, id);
+        out += ",\"joinedSeq\":";
+        JsonWrite::number(out, joinedSeq);
+        out += ",\"lastSeen\":";
+        JsonWrite::number(out, lastSeen);
+        out += ",\"name\":";
+        JsonWrite::string(out, name);
+        out += ",\"online\":";
+        JsonWrite::boolean(out, online);
+        out += ",\"role\":\"";
+        const QLatin1String roleText = roleName(role);
+        out.append(roleText.data(), roleText.size());
+        out += "\",\"status\":{\"away\":";
+        JsonWrite::boolean(out, status.test(StatusFlags::Away));
+        out += ",\"camera\":";
+        JsonWrite::boolean(out, status.test(StatusFlags::Camera));
+        out += ",\"muted\":";
+        JsonWrite::boolean(out, status.test(StatusFlags::Muted));
+        out += ",\"ready\":";
+        JsonWrite::boolean(out, status.test(StatusFlags::Ready));
+        out += ",\"screen\":";
+        JsonWrite::boolean(out, status.test(StatusFlags::Screen));
+        out += "}}";
+        m_json = std::move(out);
         m_jsonKey = key;
     }
     return m_json;
@@ -249,6 +278,52 @@ QJsonObject Room::toJson() const
              {QLatin1String("public"), settings.isPublic},
          }},
     };
+}
+
+QByteArray Room::toJsonBytes() const
+{
+    // toJson() written by hand, keys in QJsonDocument's (sorted) order: every join reply
+    // carries it.
+    QByteArray out;
+    out.reserve(300 + name.size());
+    out += "{\"capacity\":";
+    JsonWrite::number(out, capacity);
+    out += ",\"code\":";
+    JsonWrite::string(out, code);
+    out += ",\"createdAt\":";
+    JsonWrite::number(out, createdAt);
+    out += ",\"host\":";
+    if (hostId.isEmpty())
+        out += "null";
+    else
+        JsonWrite::string(out, hostId);
+    out += ",\"lastSeq\":";
+    JsonWrite::number(out, lastSeq);
+    out += ",\"name\":";
+    JsonWrite::string(out, name);
+    out += ",\"online\":";
+    JsonWrite::number(out, onlineCount());
+    out += ",\"seats\":";
+    JsonWrite::number(out, seatsTaken());
+    out += ",\"settings\":{\"approval\":";
+    JsonWrite::boolean(out, settings.approvalRequired);
+    out += ",\"locked\":";
+    JsonWrite::boolean(out, settings.locked);
+    out += ",\"password\":";
+    JsonWrite::boolean(out, hasPassword());
+    out += ",\"public\":";
+    JsonWrite::boolean(out, settings.isPublic);
+    out += ",\"spectators\":";
+    JsonWrite::boolean(out, settings.allowSpectators);
+    out += "},\"spectators\":";
+    JsonWrite::number(out, spectatorCount());
+    out += ",\"state\":\"";
+    const QLatin1String stateText = roomStateName(state);
+    out.append(stateText.data(), stateText.size());
+    out += "\",\"waitingToJoin\":";
+    JsonWrite::number(out, waiting.size());
+    out += '}';
+    return out;
 }
 
 QJsonObject Room::statsJson() const

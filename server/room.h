@@ -142,6 +142,8 @@ public:
     static QString hashPassword(const QString &password);
 
     QJsonObject toJson() const;
+    // The same object as compact JSON, written directly.
+    QByteArray toJsonBytes() const;
     QJsonObject statsJson() const;
     QJsonArray participantsJson() const;
     // The same array as compact JSON, from each participant's cached bytes.

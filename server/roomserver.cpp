@@ -1,6 +1,7 @@
 #include "roomserver.h"
 
 #include "eventbuilder.h"
+#include "jsonwrite.h"
 #include "net/outputflusher.h"
 #include "net/websocketconnection.h"
 #include "protocol/identity.h"
@@ -128,7 +129,17 @@ public:
     // then runs `then`. Returns the seq.
     qint64 emitEvent(const std::shared_ptr<Room> &room, QLatin1String kind, const QJsonObject &data,
                      Writes writes, Then then, QPointer<Session> alsoTo = {},
-                     const QString &authorId = {}, const QString &clientMsgId = {});
+                     const QString &authorId = {}, const QString &clientMsgId = {})
+    {
+        return emitEventRaw(room, kind, QJsonDocument(data).toJson(QJsonDocument::Compact),
+                            std::move(writes), std::move(then), std::move(alsoTo), authorId,
+                            clientMsgId);
+    }
+    // The same with the data already written as compact JSON (the frequent events).
+    qint64 emitEventRaw(const std::shared_ptr<Room> &room, QLatin1String kind,
+                        QByteArrayView dataJson, Writes writes, Then then,
+                        QPointer<Session> alsoTo = {}, const QString &authorId = {},
+                        const QString &clientMsgId = {});
     void deliver(const Room &room, qint64 seq, const QByteArray &frame, Session *alsoTo);
     // Answers after everything submitted so far is durable (for replies that must not
     // overtake an earlier change).
@@ -196,6 +207,7 @@ public:
     ServerConfig config;
     QString error;
     QTcpServer tcp;
+    QByteArray helloLimitsJson; // the hello reply's "limits", written on first use
     // Writes each connection's queued frames once per event-loop pass.
     OutputFlusher flusher;
     std::unique_ptr<CommitQueue> commits;
@@ -568,14 +580,14 @@ void RoomServerPrivate::finishStop()
 // ---------------------------------------------------------------------------------------------
 // Events and delivery
 
-qint64 RoomServerPrivate::emitEvent(const std::shared_ptr<Room> &room, QLatin1String kind,
-                                    const QJsonObject &data, Writes writes, Then then,
-                                    QPointer<Session> alsoTo, const QString &authorId,
-                                    const QString &clientMsgId)
+qint64 RoomServerPrivate::emitEventRaw(const std::shared_ptr<Room> &room, QLatin1String kind,
+                                       QByteArrayView dataJson, Writes writes, Then then,
+                                       QPointer<Session> alsoTo, const QString &authorId,
+                                       const QString &clientMsgId)
 {
     const qint64 seq = ++room->lastSeq;
     const qint64 ts = nowMs();
-    const QByteArray frame = Frames::event(room->code, seq, ts, kind, data);
+    const QByteArray frame = Frames::eventRaw(room->code, seq, ts, kind, dataJson);
     StoredEvent stored{room->id, seq, ts, kind, authorId, clientMsgId, frame};
     // Trim in steps so that the delete runs once per 256 events, not with every one.
     const qint64 trimThrough =
@@ -622,8 +634,7 @@ QByteArray RoomServerPrivate::snapshot(const Room &room, const QString &selfId, 
     QByteArray out = "{\"participants\":" + room.participantsJsonBytes();
     if (rejoined)
         out += ",\"rejoined\":true";
-    out += ",\"room\":" + QJsonDocument(room.toJson()).toJson(QJsonDocument::Compact) +
-           ",\"self\":\"" + selfId.toLatin1() + "\"}";
+    out += ",\"room\":" + room.toJsonBytes() + ",\"self\":\"" + selfId.toLatin1() + "\"}";
     return out;
 }
 
@@ -705,8 +716,9 @@ void RoomServerPrivate::admit(const std::shared_ptr<Room> &room, Session *s, qin
     const StoredParticipant stored = raw->toStored();
     const StoredRoom storedRoom = room->toStored();
     const qint64 roomId = room->id;
-    emitEvent(
-        room, QLatin1String("participant_joined"), {{QLatin1String("participant"), raw->toJson()}},
+    emitEventRaw(
+        room, QLatin1String("participant_joined"),
+        QByteArray("{\"participant\":" + raw->toJsonBytes() + '}'),
         [stored, storedRoom, roomId](Storage &st) {
             return st.saveRoom(storedRoom) && st.saveParticipant(roomId, stored);
         },
@@ -935,11 +947,14 @@ void RoomServerPrivate::opHello(Session *s, qint64 id, const QJsonObject &req)
     s->helloDone = true;
     s->participantId = pid;
     sessionByParticipant.insert(pid, s);
-    const QByteArray answer =
-        Frames::result(id, {{QLatin1String("server"), QStringLiteral("hearth/" HEARTH_VERSION)},
-                            {QLatin1String("version"), Protocol::Version},
-                            {QLatin1String("participant"), pid},
-                            {QLatin1String("limits"), config.limits.toJson()}});
+    // Every hello gets the same limits, server and version: written once, around the id.
+    if (helloLimitsJson.isEmpty())
+        helloLimitsJson = QJsonDocument(config.limits.toJson()).toJson(QJsonDocument::Compact);
+    QByteArray result = "{\"limits\":" + helloLimitsJson + ",\"participant\":";
+    JsonWrite::string(result, pid);
+    result += ",\"server\":\"hearth/" HEARTH_VERSION "\",\"version\":" +
+              QByteArray::number(Protocol::Version) + '}';
+    const QByteArray answer = Frames::resultRaw(id, result);
     if (known != identities.constEnd()) {
         s->consecutiveRefusals = 0;
         s->send(answer);
@@ -1194,12 +1209,21 @@ void RoomServerPrivate::opSendChat(Session *s, qint64 id, const QJsonObject &req
                {{QLatin1String("retryAfterMs"), retryAfter}});
         return;
     }
-    QJsonObject data{{QLatin1String("author"), m->self->id},
-                     {QLatin1String("name"), m->self->name},
-                     {QLatin1String("text"), text}};
-    if (!clientMsgId.isEmpty())
-        data.insert(QLatin1String("clientMsgId"), clientMsgId);
-    const qint64 seq = emitEvent(
+    // {"author", "clientMsgId" (when given), "name", "text"}, in QJsonDocument's key order.
+    QByteArray data;
+    data.reserve(text.size() + m->self->name.size() + 128);
+    data += "{\"author\":";
+    JsonWrite::string(data, m->self->id);
+    if (!clientMsgId.isEmpty()) {
+        data += ",\"clientMsgId\":";
+        JsonWrite::string(data, clientMsgId);
+    }
+    data += ",\"name\":";
+    JsonWrite::string(data, m->self->name);
+    data += ",\"text\":";
+    JsonWrite::string(data, text);
+    data += '}';
+    const qint64 seq = emitEventRaw(
         m->room, QLatin1String("chat"), data, {},
         [this, session = QPointer<Session>(s), id](bool ok, qint64 storedSeq, qint64 ts) {
             if (!session)

@@ -1,6 +1,7 @@
 // The server's pure rules, without sockets or time: Room (participants, host succession,
 // passwords, the chat resend index), TokenBucket and JoinThrottle (time passed in).
 
+#include "jsonwrite.h"
 #include "ratelimiter.h"
 #include "room.h"
 
@@ -126,6 +127,62 @@ private Q_SLOTS:
                  (QStringList{str("id"), str("joinedSeq"), str("lastSeen"), str("name"),
                               str("online"), str("role"), str("status")}));
         QCOMPARE(participants[2].toObject().value(str("role")).toString(), str("spectator"));
+    }
+
+    // The join reply and the frequent events are written by hand (JsonWrite); they must be
+    // byte for byte what QJsonDocument writes for the same objects, whatever the names hold.
+    void handWrittenJsonMatchesQJsonDocument_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("plain") << str("Game night");
+        QTest::newRow("quotes and backslash") << str("say \"hi\" \\o/");
+        QTest::newRow("control characters") << str("a\nb\tc\rd\be\ff\x01g\x1f");
+        QTest::newRow("non-ASCII") << str("Crème brûlée 🔥 日本");
+        QTest::newRow("markup") << str("<b>bold</b> & <img src=x>");
+        QTest::newRow("lone surrogates") << (str("a") + QChar(0xd800) + str("b") + QChar(0xdc00));
+        QTest::newRow("empty") << QString();
+    }
+
+    void handWrittenJsonMatchesQJsonDocument()
+    {
+        QFETCH(QString, name);
+        const auto compact = [](const QJsonObject &o) {
+            return QJsonDocument(o).toJson(QJsonDocument::Compact);
+        };
+
+        QByteArray quoted;
+        JsonWrite::string(quoted, name);
+        const QByteArray viaQt = compact({{str("s"), name}});
+        QCOMPARE(quoted, viaQt.mid(5, viaQt.size() - 6));
+
+        Room room;
+        room.code = str("XJ9K2M");
+        room.name = name;
+        room.capacity = 50;
+        room.lastSeq = 123456789012;
+        room.createdAt = t0;
+        room.settings.isPublic = true;
+        room.settings.passwordHash = Room::hashPassword(str("pw"));
+        QCOMPARE(room.toJsonBytes(), compact(room.toJson())); // no host yet: null
+        room.hostId = str("h");
+        auto host = person(str("h"), Role::Host, 1);
+        host->name = name;
+        host->lastSeen = t0 + 5;
+        host->status.set(StatusFlags::Camera, true);
+        host->status.set(StatusFlags::Away, true);
+        Participant *h = room.add(std::move(host));
+        room.add(person(str("m"), Role::Member, 2, false));
+        room.add(person(str("s"), Role::Spectator, 3));
+        room.state = RoomState::Active;
+        QCOMPARE(room.toJsonBytes(), compact(room.toJson()));
+        QCOMPARE(h->toJsonBytes(), compact(h->toJson()));
+        for (const auto &p : room.participants())
+            QCOMPARE(p->toJsonBytes(), compact(p->toJson()));
+
+        // The cache follows changes.
+        h->status.set(StatusFlags::Ready, true);
+        h->online = false;
+        QCOMPARE(h->toJsonBytes(), compact(h->toJson()));
     }
 
     void roleAndStateNames()
