@@ -1,5 +1,7 @@
 #include "sqlstorage.h"
 
+#include "walcheckpointer.h"
+
 #include <QtCore/QAtomicInteger>
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
@@ -40,6 +42,13 @@ QVariant integerOrNull(qint64 value)
 {
     return value ? QVariant(value) : QVariant(QMetaType::fromType<qint64>());
 }
+
+// How often the background checkpointer is asked to run: a commit adds a few pages to the
+// log, so this keeps it near SQLite's own default of 1,000 pages.
+constexpr int checkpointEveryCommits = 256;
+// The writer's own automatic checkpoint stays as a backstop, far above that (64 MB of log at
+// 4 KB pages), for when the checkpointer cannot keep up or could not start.
+constexpr int writerAutoCheckpointPages = 16384;
 
 QString nextConnectionName()
 {
@@ -114,11 +123,31 @@ QString SqlStorage::describe() const
 
 bool SqlStorage::open()
 {
-    return connectDatabase() && migrate();
+    if (!connectDatabase() || !migrate())
+        return false;
+    if (m_backend == Backend::Sqlite) {
+        auto checkpointer = std::make_unique<WalCheckpointer>(m_location);
+        if (checkpointer->start() &&
+            exec(QStringLiteral("PRAGMA wal_autocheckpoint=%1").arg(writerAutoCheckpointPages)))
+            m_checkpointer = std::move(checkpointer);
+        else
+            qCWarning(lcStorage) << "no background checkpoints for" << describe() << ":"
+                                 << checkpointer->errorString()
+                                 << "- SQLite checkpoints inside commits instead";
+    }
+    return true;
+}
+
+quint64 SqlStorage::backgroundCheckpoints() const
+{
+    return m_checkpointer ? m_checkpointer->checkpoints() : 0;
 }
 
 void SqlStorage::close()
 {
+    // The checkpointer's connection goes first, so that the writer's close is the last one
+    // and folds the log into the database file.
+    m_checkpointer.reset();
     for (auto &statement : m_statements)
         statement.reset();
     if (m_db.isValid()) {
@@ -274,7 +303,13 @@ bool SqlStorage::beginBatch()
 
 bool SqlStorage::commitBatch()
 {
-    return exec(QStringLiteral("COMMIT"));
+    if (!exec(QStringLiteral("COMMIT")))
+        return false;
+    if (m_checkpointer && ++m_commitsSinceCheckpoint >= checkpointEveryCommits) {
+        m_commitsSinceCheckpoint = 0;
+        m_checkpointer->request();
+    }
+    return true;
 }
 
 void SqlStorage::rollbackBatch()

@@ -8,6 +8,8 @@
 
 #include <memory>
 
+class WalCheckpointer;
+
 Q_DECLARE_LOGGING_CATEGORY(lcStorage)
 
 // Storage over QtSql: SQLite (a file, WAL mode) or PostgreSQL (a postgresql:// URL).
@@ -52,6 +54,8 @@ public:
     // The newest schema version the compiled-in migrations reach, and the database's own.
     int latestSchemaVersion() const;
     int schemaVersion();
+    // SQLite: checkpoints the background checkpointer ran so far (0 without one).
+    quint64 backgroundCheckpoints() const;
 
 private:
     bool connectDatabase();
@@ -68,4 +72,8 @@ private:
     QString m_error;
     // Prepared statements, made on first use and kept for the connection's life.
     std::unique_ptr<QSqlQuery> m_statements[16];
+    // SQLite: checkpoints off the storage thread (see WalCheckpointer); asked for every
+    // checkpointEveryCommits commits.
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
+    int m_commitsSinceCheckpoint = 0;
 };
