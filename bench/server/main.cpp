@@ -58,7 +58,8 @@ Phases (default: all):
 
   --clients N              join: clients (default 1000)
   --rooms M                join: rooms (default 100)
-  --concurrency K          connects in flight at a time, 0 = all at once (default 0)
+  --concurrency LIST       join: one run per entry, each at most K connects in flight at a
+                           time, 0 = all at once (default 0,50); other phases use the first
 
   --fanout-rooms R         fan-out and knee: rooms (default 20)
   --room-size C            fan-out and knee: clients per room, at most 50 (default 50)
@@ -203,7 +204,11 @@ Options parse(int argc, char **argv)
         } else if (a == "--rooms") {
             o.joinRooms = integer(a, value());
         } else if (a == "--concurrency") {
-            o.joinConcurrency = integer(a, value());
+            o.joinConcurrency.clear();
+            for (const auto &k : split(value()))
+                o.joinConcurrency.push_back(std::max(0, integer(a, k)));
+            if (o.joinConcurrency.empty())
+                die("--concurrency needs at least one value");
         } else if (a == "--fanout-rooms") {
             o.fanRooms = integer(a, value());
         } else if (a == "--room-size") {
@@ -422,7 +427,8 @@ int main(int argc, char **argv)
     };
 
     if (o.join)
-        run("join", [&](const Target &t) { return runJoinPhase(o, t); });
+        for (const int k : o.joinConcurrency)
+            run("join", [&](const Target &t) { return runJoinPhase(o, t, k); });
     if (o.fanout)
         run("fanout", [&](const Target &t) { return runFanoutPhase(o, t); });
     if (o.knee)

@@ -517,15 +517,15 @@ std::string verdict(bool meets, bool issueSize = true)
 
 // ------------------------------------------------------------------ phases
 
-PhaseResult runJoinPhase(const Options &o, const Target &t)
+PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency)
 {
     PhaseResult r;
     r.name = "join";
     r.ran = true;
+    const std::string how =
+        concurrency > 0 ? fmt("at most %d connecting at a time", concurrency) : "all at once";
     std::printf("\n== join: %d clients into %d rooms (%s)\n", o.joinClients, o.joinRooms,
-                o.joinConcurrency > 0
-                    ? fmt("at most %d connecting at a time", o.joinConcurrency).c_str()
-                    : "all at once");
+                how.c_str());
     std::fflush(stdout);
     if (o.joinRooms <= 0 || o.joinClients < o.joinRooms ||
         (o.joinClients + o.joinRooms - 1) / o.joinRooms > 50) {
@@ -542,7 +542,7 @@ PhaseResult runJoinPhase(const Options &o, const Target &t)
         (c->role == Role::Create ? creators : joiners).push_back(c->index);
     std::string problem;
     const std::int64_t c0 = nowNs();
-    if (!s.connect(creators, o.joinConcurrency, 60000, problem)) {
+    if (!s.connect(creators, concurrency, 60000, problem)) {
         r.ok = false;
         r.problems.push_back("creating rooms: " + problem);
         return r;
@@ -552,7 +552,7 @@ PhaseResult runJoinPhase(const Options &o, const Target &t)
     const double gen0 = processCpuSeconds();
     const MachineTimes machine0 = readMachineTimes();
     const std::int64_t j0 = nowNs();
-    if (!s.connect(joiners, o.joinConcurrency, 60000, problem)) {
+    if (!s.connect(joiners, concurrency, 60000, problem)) {
         r.ok = false;
         r.problems.push_back("joining rooms: " + problem);
     }
@@ -612,18 +612,20 @@ PhaseResult runJoinPhase(const Options &o, const Target &t)
     }
     std::fflush(stdout);
 
+    // The figures name how the clients arrived: all at once, or K at a time.
+    const std::string tag = concurrency > 0 ? fmt(", %d at a time", concurrency) : ", all at once";
     r.figures.push_back(
-        {"join: clients / rooms", fmt("%d / %d", o.joinClients, o.joinRooms), "", ""});
-    r.figures.push_back({"join latency p50 (connect → join reply)", ms(pa.p50), "", ""});
-    r.figures.push_back({"join latency p99 (connect → join reply)", ms(pa.p99), "< 25 ms",
+        {"join: clients / rooms" + tag, fmt("%d / %d", o.joinClients, o.joinRooms), "", ""});
+    r.figures.push_back({"join latency p50 (connect → join reply)" + tag, ms(pa.p50), "", ""});
+    r.figures.push_back({"join latency p99 (connect → join reply)" + tag, ms(pa.p99), "< 25 ms",
                          verdict(pa.p99 < 25.0, o.joinClients == 1000 && o.joinRooms == 100)});
-    r.figures.push_back({"join latency max", ms(pa.max), "", ""});
-    r.figures.push_back({"join burst total time (joiners)",
+    r.figures.push_back({"join latency max" + tag, ms(pa.max), "", ""});
+    r.figures.push_back({"join burst total time (joiners)" + tag,
                          fmt("%.0f ms", static_cast<double>(lastJoined - firstStart) / 1e6), "",
                          ""});
     if (!cpuPerJoin.empty())
         r.figures.push_back(
-            {"join: server CPU per joining client (hello + join_room)", cpuPerJoin, "", ""});
+            {"join: server CPU per joining client (hello + join_room)" + tag, cpuPerJoin, "", ""});
     return r;
 }
 
@@ -644,7 +646,7 @@ PhaseResult runFanoutPhase(const Options &o, const Target &t)
     s.layoutRooms(static_cast<std::size_t>(o.fanRooms) * static_cast<std::size_t>(o.roomSize), true,
                   static_cast<std::size_t>(o.roomSize));
     std::string problem;
-    if (!s.connectRooms(o.joinConcurrency, 60000, problem)) {
+    if (!s.connectRooms(o.joinConcurrency.front(), 60000, problem)) {
         r.ok = false;
         r.problems.push_back(problem);
         return r;
@@ -710,7 +712,7 @@ PhaseResult runKneePhase(const Options &o, const Target &t)
     s.layoutRooms(static_cast<std::size_t>(o.fanRooms) * static_cast<std::size_t>(o.roomSize), true,
                   static_cast<std::size_t>(o.roomSize));
     std::string problem;
-    if (!s.connectRooms(o.joinConcurrency, 60000, problem)) {
+    if (!s.connectRooms(o.joinConcurrency.front(), 60000, problem)) {
         r.ok = false;
         r.problems.push_back(problem);
         return r;

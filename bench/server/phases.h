@@ -33,7 +33,9 @@ struct Options {
 
     int joinClients = 1000;
     int joinRooms = 100;
-    int joinConcurrency = 0; // 0: all at once
+    // The join phase runs once per entry: at most K connects in flight, 0: all at once. The
+    // other phases connect with the first entry.
+    std::vector<int> joinConcurrency = {0, 50};
 
     int fanRooms = 20;
     int roomSize = 50;
@@ -79,7 +81,7 @@ struct Target {
     pid_t pid = -1; // -1 when unknown (--url without --server-pid)
 };
 
-PhaseResult runJoinPhase(const Options &o, const Target &t);
+PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency);
 PhaseResult runFanoutPhase(const Options &o, const Target &t);
 PhaseResult runKneePhase(const Options &o, const Target &t);
 PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool joinRooms);
