@@ -16,6 +16,10 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#ifdef Q_OS_LINUX
+#include "net/epolleventdispatcher.h"
+#endif
+
 #include <cerrno>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -752,5 +756,17 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_WebSocket)
+// HEARTH_TEST_EPOLL=1 (the tst_websocket_epoll test): the same checks on `hearth serve`'s
+// EpollEventDispatcher rather than Qt's default one, since the connection drives its own notifiers.
+int main(int argc, char **argv)
+{
+#ifdef Q_OS_LINUX
+    if (qEnvironmentVariableIntValue("HEARTH_TEST_EPOLL"))
+        QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+#endif
+    QCoreApplication app(argc, argv);
+    tst_WebSocket test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_websocket.moc"
