@@ -108,6 +108,10 @@ void WebSocketConnection::lose()
         return;
     closeDescriptor();
     m_out.clear();
+    if (m_scheduled) {
+        m_scheduled = false;
+        m_flusher->forget(this);
+    }
     m_state = State::Closed;
     Q_EMIT disconnected();
 }

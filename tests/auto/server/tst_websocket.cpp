@@ -442,9 +442,9 @@ private Q_SLOTS:
 
     void connectionOverLoopback()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
         QVERIFY(client.waitForConnected(5000));
@@ -488,9 +488,9 @@ private Q_SLOTS:
 
     void protocolErrorClosesWithItsCode()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
         QVERIFY(client.waitForConnected(5000));
@@ -512,9 +512,9 @@ private Q_SLOTS:
 
     void refusedUpgradeGetsAnHttpAnswer()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
         QVERIFY(client.waitForConnected(5000));
@@ -533,9 +533,9 @@ private Q_SLOTS:
 
     void peerClosingIsDisconnectedOnce()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         for (const bool upgraded : {false, true}) {
             RawClient client(listener.serverPort());
             QVERIFY(client.isConnected());
@@ -561,9 +561,9 @@ private Q_SLOTS:
 
     void abortIsSynchronous()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         RawClient client(listener.serverPort());
         WebSocketConnection *connection = acceptConnection(listener, &flusher);
         QVERIFY(connection);
@@ -585,9 +585,9 @@ private Q_SLOTS:
 
     void peerThatDoesNotReadIsDropped()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         RawClient client(listener.serverPort(), 4096);
         WebSocketConnection::Options options;
         options.maxQueuedBytes = 256 * 1024;
@@ -624,9 +624,9 @@ private Q_SLOTS:
 
     void partialWritesArriveWholeAndInOrder()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         RawClient client(listener.serverPort(), 16384);
         WebSocketConnection::Options options;
         options.maxQueuedBytes = 256 << 20;
@@ -675,9 +675,9 @@ private Q_SLOTS:
 
     void closeHandshakeClosesTheDescriptor()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         // The client answers our close by closing: over at once. The client that does not: over
         // when the close timeout (5 s) runs out.
         for (const bool clientCloses : {true, false}) {
@@ -716,9 +716,9 @@ private Q_SLOTS:
 
     void noDescriptorLeftAfterManyConnections()
     {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
         TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         const int before = openDescriptors();
         for (int i = 0; i < 200; ++i) {
             auto client = std::make_unique<RawClient>(listener.serverPort());
