@@ -3,6 +3,7 @@
 #include "eventbuilder.h"
 #include "jsonwrite.h"
 #include "net/outputflusher.h"
+#include "net/tcplistener.h"
 #include "net/websocketconnection.h"
 #include "protocol/identity.h"
 #include "protocol/roomcode.h"
@@ -20,8 +21,6 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
-#include <QtNetwork/QTcpServer>
-#include <QtNetwork/QTcpSocket>
 
 #include <functional>
 
@@ -108,7 +107,7 @@ public:
     // --- plumbing -------------------------------------------------------------------------
     bool start();
     void stop();
-    void acceptTcp();
+    void acceptTcp(qintptr socketDescriptor);
     void acceptWebSocket(WebSocketConnection *connection);
     void onText(Session *s, const QByteArray &utf8);
     void onDisconnected(Session *s);
@@ -206,7 +205,7 @@ public:
     RoomServer *q;
     ServerConfig config;
     QString error;
-    QTcpServer tcp;
+    TcpListener tcp;
     QByteArray helloLimitsJson; // the hello reply's "limits", written on first use
     // Writes each connection's queued frames once per event-loop pass.
     OutputFlusher flusher;
@@ -273,37 +272,35 @@ bool RoomServerPrivate::start()
         commits.reset();
         return false;
     }
-    // QTcpServer accepts (with our backlog); each WebSocketConnection does its own upgrade.
-    QObject::connect(&tcp, &QTcpServer::newConnection, this, &RoomServerPrivate::acceptTcp);
+    // QTcpServer accepts (with our backlog) and TcpListener hands over the bare descriptors;
+    // each WebSocketConnection does its own upgrade.
+    QObject::connect(&tcp, &TcpListener::accepted, this, &RoomServerPrivate::acceptTcp);
     QObject::connect(&sweepTimer, &QTimer::timeout, this, &RoomServerPrivate::sweep);
     sweepTimer.start(sweepIntervalMs);
     qCInfo(lcServer) << "listening on" << q->url().toString();
     return true;
 }
 
-void RoomServerPrivate::acceptTcp()
+void RoomServerPrivate::acceptTcp(qintptr socketDescriptor)
 {
+    if (stopping) {
+        TcpListener::discard(socketDescriptor);
+        return;
+    }
     const WebSocketConnection::Options options{
         QByteArrayLiteral("hearth/" HEARTH_VERSION),
         config.limits.maxMessageBytes,
         config.maxQueuedBytes,
     };
-    while (QTcpSocket *socket = tcp.nextPendingConnection()) {
-        if (stopping) {
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        auto *connection = new WebSocketConnection(socket, options, &flusher, this);
-        handshakes.insert(connection, nowMs());
-        QObject::connect(connection, &WebSocketConnection::opened, this,
-                         [this, connection] { acceptWebSocket(connection); });
-        QObject::connect(connection, &WebSocketConnection::disconnected, this, [this, connection] {
-            // Gone during its upgrade; after it, its Session handles this.
-            if (handshakes.remove(connection))
-                connection->deleteLater();
-        });
-    }
+    auto *connection = new WebSocketConnection(socketDescriptor, options, &flusher, this);
+    handshakes.insert(connection, nowMs());
+    QObject::connect(connection, &WebSocketConnection::opened, this,
+                     [this, connection] { acceptWebSocket(connection); });
+    QObject::connect(connection, &WebSocketConnection::disconnected, this, [this, connection] {
+        // Gone during its upgrade; after it, its Session handles this.
+        if (handshakes.remove(connection))
+            connection->deleteLater();
+    });
 }
 
 void RoomServerPrivate::acceptWebSocket(WebSocketConnection *connection)

@@ -4,58 +4,150 @@
 #include "outputflusher.h"
 
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QSocketNotifier>
 #include <QtCore/QTimer>
-#include <QtNetwork/QTcpSocket>
+#include <QtNetwork/QNetworkInterface>
 
-#ifdef Q_OS_LINUX
-#include <sys/socket.h>
+// The transport drives the socket descriptor itself with POSIX calls; Windows would need a
+// Winsock variant of these few calls, which nothing needs yet.
+#ifndef Q_OS_UNIX
+#error "WebSocketConnection's transport is POSIX only (Q_OS_UNIX)"
 #endif
+
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcConnection, "hearth.server.connection")
 
 namespace {
 // After our close frame, how long a peer may take to let the TCP connection go.
 constexpr int closeTimeoutMs = 5000;
+// Bytes read per read() call; a read that fills it is followed by another.
+constexpr size_t readChunkBytes = 64 * 1024;
+
+#ifdef MSG_NOSIGNAL
+constexpr int sendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#else
+constexpr int sendFlags = MSG_DONTWAIT; // SO_NOSIGPIPE is set on the socket instead
+#endif
+
+// The peer's address as QTcpSocket::peerAddress() gave it (an IPv4-mapped address stays IPv6).
+QHostAddress peerAddressOf(int fd)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return {};
+    if (storage.ss_family == AF_INET) {
+        const auto *in = reinterpret_cast<const sockaddr_in *>(&storage);
+        return QHostAddress(ntohl(in->sin_addr.s_addr));
+    }
+    if (storage.ss_family == AF_INET6) {
+        const auto *in6 = reinterpret_cast<const sockaddr_in6 *>(&storage);
+        QHostAddress address(in6->sin6_addr.s6_addr);
+        if (in6->sin6_scope_id)
+            address.setScopeId(QNetworkInterface::interfaceNameFromIndex(int(in6->sin6_scope_id)));
+        return address;
+    }
+    return {};
+}
 } // namespace
 
-WebSocketConnection::WebSocketConnection(QTcpSocket *socket, const Options &options,
+WebSocketConnection::WebSocketConnection(qintptr socketDescriptor, const Options &options,
                                          OutputFlusher *flusher, QObject *parent)
     : QObject(parent)
-    , m_socket(socket)
+    , m_fd(int(socketDescriptor))
     , m_flusher(flusher)
     , m_options(options)
     , m_decoder(options.maxMessageBytes, options.maxMessageBytes)
 {
-    m_socket->setParent(this);
+    const int statusFlags = ::fcntl(m_fd, F_GETFL);
+    if (statusFlags != -1 && !(statusFlags & O_NONBLOCK))
+        ::fcntl(m_fd, F_SETFL, statusFlags | O_NONBLOCK);
+    const int descriptorFlags = ::fcntl(m_fd, F_GETFD);
+    if (descriptorFlags != -1 && !(descriptorFlags & FD_CLOEXEC))
+        ::fcntl(m_fd, F_SETFD, descriptorFlags | FD_CLOEXEC);
+    const int on = 1;
     // Frames are coalesced per event-loop pass already; Nagle would only add a round trip.
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    connect(m_socket, &QIODevice::readyRead, this, &WebSocketConnection::onReadyRead);
-    connect(m_socket, &QAbstractSocket::disconnected, this, [this] {
-        m_state = State::Closed;
-        m_out.clear();
-        Q_EMIT disconnected();
-    });
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+#if !defined(MSG_NOSIGNAL) && defined(SO_NOSIGPIPE)
+    ::setsockopt(m_fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#endif
+    // Read once: the logs and the per-address join throttle ask for it.
+    m_peerAddress = peerAddressOf(m_fd);
+    m_readNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &WebSocketConnection::onReadable);
 }
 
 WebSocketConnection::~WebSocketConnection()
 {
-    // The socket's last signals (an abort in its destructor) must not reach us half-destroyed.
-    m_socket->disconnect(this);
     if (m_scheduled)
         m_flusher->forget(this);
+    if (m_fd >= 0)
+        closeDescriptor(); // no signal: whoever destroys us knows
 }
 
-QHostAddress WebSocketConnection::peerAddress() const
+void WebSocketConnection::closeDescriptor()
 {
-    return m_socket->peerAddress();
+    // Notifiers go before the descriptor: one left on a closed (and reused) number would watch
+    // someone else's socket.
+    m_readNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    ::close(m_fd); // not retried on EINTR: on Linux the descriptor is gone either way
+    m_fd = -1;
 }
 
-void WebSocketConnection::onReadyRead()
+void WebSocketConnection::lose()
 {
-    const QByteArray data = m_socket->readAll();
-    if (data.isEmpty())
+    if (m_fd < 0)
         return;
-    Q_EMIT bytesReceived();
+    closeDescriptor();
+    m_out.clear();
+    if (m_scheduled) {
+        m_scheduled = false;
+        m_flusher->forget(this);
+    }
+    m_state = State::Closed;
+    Q_EMIT disconnected();
+}
+
+void WebSocketConnection::onReadable()
+{
+    char buffer[readChunkBytes];
+    bool heard = false;
+    while (m_fd >= 0) {
+        const ssize_t n = ::read(m_fd, buffer, sizeof buffer);
+        if (n > 0) {
+            if (!heard) {
+                heard = true;
+                Q_EMIT bytesReceived();
+                if (m_fd < 0)
+                    return;
+            }
+            // Closing: what a peer sends after our close frame is read only to find its end.
+            if (m_state == State::Handshaking || m_state == State::Open)
+                received(QByteArray(buffer, qsizetype(n)));
+            if (size_t(n) < sizeof buffer)
+                return; // drained; the (level-triggered) notifier says when more comes
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        // 0: the peer closed its side. An error (ECONNRESET, ETIMEDOUT...): gone just the same.
+        lose();
+        return;
+    }
+}
+
+void WebSocketConnection::received(const QByteArray &data)
+{
     if (m_state == State::Handshaking) {
         m_in += data;
         handshake();
@@ -63,7 +155,6 @@ void WebSocketConnection::onReadyRead()
         m_decoder.append(data);
         decodeFrames();
     }
-    // Closing: what a peer sends after our close frame is not read.
 }
 
 void WebSocketConnection::handshake()
@@ -75,9 +166,8 @@ void WebSocketConnection::handshake()
     case HttpUpgrade::Status::Refused:
         m_in.clear();
         m_state = State::Closing;
-        m_socket->write(result.response);
-        m_socket->disconnectFromHost();
-        QTimer::singleShot(closeTimeoutMs, this, &WebSocketConnection::abort);
+        queue(result.response);
+        startClosing();
         return;
     case HttpUpgrade::Status::Accepted:
         break;
@@ -124,9 +214,7 @@ void WebSocketConnection::decodeFrames()
                     : WebSocketFrame::closePayload(message->closeCode, QString());
             m_state = State::Closing;
             queue(WebSocketFrame::encode(WebSocketFrame::Close, payload));
-            flush();
-            m_socket->disconnectFromHost();
-            QTimer::singleShot(closeTimeoutMs, this, &WebSocketConnection::abort);
+            startClosing();
             return;
         }
         }
@@ -162,23 +250,39 @@ void WebSocketConnection::close(quint16 code, const QString &reason)
     m_state = State::Closing;
     queue(
         WebSocketFrame::encode(WebSocketFrame::Close, WebSocketFrame::closePayload(code, reason)));
+    startClosing();
+}
+
+void WebSocketConnection::startClosing()
+{
+    // flush() shuts our side down once the queue is out; the peer's EOF (onReadable) or the
+    // timeout then ends the connection.
     flush();
-    m_socket->disconnectFromHost();
-    QTimer::singleShot(closeTimeoutMs, this, &WebSocketConnection::abort);
+    if (m_fd >= 0)
+        QTimer::singleShot(closeTimeoutMs, this, &WebSocketConnection::abort);
 }
 
 void WebSocketConnection::fail(quint16 code, const QString &reason)
 {
     qCInfo(lcConnection).nospace() << "closing a connection that broke RFC 6455 (" << code << ", "
-                                   << reason << "): " << m_socket->peerAddress().toString();
+                                   << reason << "): " << m_peerAddress.toString();
     close(code, reason);
 }
 
 void WebSocketConnection::abort()
 {
-    m_out.clear();
-    if (m_socket->state() != QAbstractSocket::UnconnectedState)
-        m_socket->abort();
+    lose();
+}
+
+void WebSocketConnection::abortLater()
+{
+    if (m_aborting)
+        return;
+    m_aborting = true;
+    if (m_state != State::Closed)
+        m_state = State::Closing;
+    setWriteNotifierEnabled(false);
+    QMetaObject::invokeMethod(this, &WebSocketConnection::abort, Qt::QueuedConnection);
 }
 
 void WebSocketConnection::queue(const QByteArray &frame)
@@ -192,53 +296,82 @@ void WebSocketConnection::queue(const QByteArray &frame)
         m_flusher->schedule(this);
     }
     // A large reply or a long burst: give the kernel what it takes now and judge the rest.
-    if (m_out.size() + m_socket->bytesToWrite() > m_options.maxQueuedBytes)
+    if (m_out.size() > m_options.maxQueuedBytes)
         flush();
+}
+
+void WebSocketConnection::onWritable()
+{
+    flush();
 }
 
 void WebSocketConnection::flush()
 {
-    if (m_out.isEmpty())
-        return;
-    if (m_state == State::Closed) {
+    if (m_fd < 0) {
         m_out.clear();
         return;
     }
-#ifdef Q_OS_LINUX
-    // Straight to the kernel while Qt holds nothing for this socket: one send(), without a copy
-    // into QTcpSocket's buffer and two write-notifier toggles per flush. Only what the kernel
-    // does not take now goes through QTcpSocket, which writes it once the socket is writable.
-    if (m_socket->bytesToWrite() == 0) {
-        const ssize_t sent = ::send(int(m_socket->socketDescriptor()), m_out.constData(),
-                                    size_t(m_out.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (sent == m_out.size()) {
-            m_out.clear();
-            return;
-        }
-        if (sent > 0)
+    if (m_aborting)
+        return;
+    while (!m_out.isEmpty()) {
+        const ssize_t sent = ::send(m_fd, m_out.constData(), size_t(m_out.size()), sendFlags);
+        if (sent >= 0) {
+            if (sent == m_out.size()) {
+                m_out.clear();
+                break;
+            }
+            // The kernel's buffer is full: the rest waits for the socket to be writable.
+            // (Removing from the front of an unshared QByteArray moves no bytes.)
             m_out.remove(0, qsizetype(sent));
-        // sent < 0: EAGAIN (Qt buffers it) or an error (Qt's own write reports it).
+            break;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            break;
+        // EPIPE, ECONNRESET...: the peer is gone. Said later, since a flush may run inside a
+        // fan-out loop (and the read notifier will likely tell first).
+        m_out.clear();
+        abortLater();
+        return;
     }
-#endif
-    m_socket->write(m_out);
-    m_out.clear();
-    m_socket->flush();
+    setWriteNotifierEnabled(!m_out.isEmpty());
+    if (m_out.isEmpty()) {
+        if (m_state == State::Closing && !m_writeShutDown) {
+            // Everything, our close frame last, is out: tell the peer we are done writing.
+            m_writeShutDown = true;
+            ::shutdown(m_fd, SHUT_WR);
+        }
+        return;
+    }
     checkBacklog();
+}
+
+void WebSocketConnection::setWriteNotifierEnabled(bool enabled)
+{
+    if (!m_writeNotifier) {
+        if (!enabled || m_fd < 0)
+            return;
+        m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this,
+                &WebSocketConnection::onWritable);
+        return; // a new notifier starts enabled
+    }
+    if (m_writeNotifier->isEnabled() != enabled)
+        m_writeNotifier->setEnabled(enabled);
 }
 
 void WebSocketConnection::checkBacklog()
 {
-    if (m_state == State::Closed || m_socket->bytesToWrite() <= m_options.maxQueuedBytes)
+    if (m_state == State::Closed || m_out.size() <= m_options.maxQueuedBytes)
         return;
     qCWarning(lcConnection) << "dropping a connection that does not read:"
-                            << m_socket->peerAddress().toString() << m_socket->bytesToWrite()
-                            << "bytes queued";
-    m_state = State::Closing;
+                            << m_peerAddress.toString() << m_out.size() << "bytes queued";
     // Not from inside a fan-out loop: abort() emits disconnected() synchronously.
-    QMetaObject::invokeMethod(this, &WebSocketConnection::abort, Qt::QueuedConnection);
+    abortLater();
 }
 
 qint64 WebSocketConnection::bytesToWrite() const
 {
-    return m_out.size() + m_socket->bytesToWrite();
+    return m_out.size();
 }

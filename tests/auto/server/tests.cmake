@@ -14,4 +14,7 @@ hearth_add_test(tst_landiscovery_netns SOURCES tst_landiscovery_netns.cpp TIMEOU
 hearth_add_test(tst_websocket SOURCES tst_websocket.cpp TIMEOUT 60)
 if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
     hearth_add_test(tst_epolldispatcher SOURCES tst_epolldispatcher.cpp TIMEOUT 60)
+    # The connection's own socket notifiers on `hearth serve`'s dispatcher too.
+    add_test(NAME tst_websocket_epoll COMMAND tst_websocket)
+    set_tests_properties(tst_websocket_epoll PROPERTIES ENVIRONMENT HEARTH_TEST_EPOLL=1 TIMEOUT 60)
 endif()

@@ -351,14 +351,19 @@ private:
     void pumpRaw()
     {
         char chunk[65536];
-        for (;;) {
+        while (m_fd >= 0) {
             const ssize_t n = ::recv(m_fd, chunk, sizeof chunk, 0);
             if (n > 0) {
                 m_buffer.append(chunk, n);
                 continue;
             }
-            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
                 m_eof = true;
+                // As a client does when the server hangs up: let go of our side too (the
+                // server reports the connection gone once we do, or after its 5 s close timeout).
+                ::close(m_fd);
+                m_fd = -1;
+            }
             return;
         }
     }

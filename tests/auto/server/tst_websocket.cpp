@@ -1,17 +1,29 @@
 // The server's own WebSocket transport (server/net): the RFC 6455 frame codec, the HTTP upgrade,
 // and a WebSocketConnection over a real loopback TCP connection. The server's behaviour towards
 // real Qt clients is covered by tst_roomserver and tst_badinput; these check the rules one by
-// one, including what no library would send.
+// one, including what no library would send, and the connection's own handling of its socket
+// descriptor (partial writes, half-closes, no descriptor left behind).
 
 #include "net/httpupgrade.h"
 #include "net/outputflusher.h"
+#include "net/tcplistener.h"
 #include "net/websocketconnection.h"
 #include "net/websocketframe.h"
 
-#include <QtNetwork/QTcpServer>
+#include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtNetwork/QTcpSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+
+#ifdef Q_OS_LINUX
+#include "net/epolleventdispatcher.h"
+#endif
+
+#include <cerrno>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using WebSocketFrame::Decoder;
 
@@ -74,6 +86,88 @@ const QByteArray upgradeRequest = "GET / HTTP/1.1\r\n"
                                   "Connection: keep-alive, Upgrade\r\n"
                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                   "Sec-WebSocket-Version: 13\r\n\r\n";
+
+// The next connection the listener accepts, as a WebSocketConnection (child of the listener);
+// nullptr if none comes within 5 s.
+WebSocketConnection *acceptConnection(TcpListener &listener, OutputFlusher *flusher,
+                                      const WebSocketConnection::Options &options = {})
+{
+    qintptr descriptor = -1;
+    const QMetaObject::Connection c = QObject::connect(
+        &listener, &TcpListener::accepted, [&descriptor](qintptr fd) { descriptor = fd; });
+    const bool accepted = QTest::qWaitFor([&descriptor] { return descriptor >= 0; }, 5000);
+    QObject::disconnect(c);
+    if (!accepted)
+        return nullptr;
+    return new WebSocketConnection(descriptor, options, flusher, &listener);
+}
+
+int openDescriptors()
+{
+    return int(QDir(QStringLiteral("/proc/self/fd"))
+                   .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)
+                   .size());
+}
+
+// A client on a bare loopback socket, so that a test decides when it reads (a QTcpSocket reads
+// whatever arrives into a buffer without bound) and sees EOF as such.
+class RawClient
+{
+public:
+    // receiveBuffer: SO_RCVBUF before connecting (0: the kernel's default).
+    explicit RawClient(quint16 port, int receiveBuffer = 0)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (receiveBuffer > 0)
+            ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof receiveBuffer);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        // Loopback: the kernel completes the connection without the server's event loop.
+        m_connected =
+            ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
+    }
+    ~RawClient() { close(); }
+    RawClient(const RawClient &) = delete;
+    RawClient &operator=(const RawClient &) = delete;
+
+    bool isConnected() const { return m_connected; }
+    bool send(const QByteArray &bytes)
+    {
+        return ::send(m_fd, bytes.constData(), size_t(bytes.size()), MSG_NOSIGNAL) == bytes.size();
+    }
+    // What has arrived, without waiting; eof() once the server has closed its side.
+    QByteArray readAvailable()
+    {
+        QByteArray out;
+        char buffer[65536];
+        for (;;) {
+            const ssize_t n = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n > 0) {
+                out.append(buffer, n);
+                continue;
+            }
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+                m_eof = true;
+            if (n < 0 && errno == EINTR)
+                continue;
+            return out;
+        }
+    }
+    bool eof() const { return m_eof; }
+    void close()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+
+private:
+    int m_fd = -1;
+    bool m_connected = false;
+    bool m_eof = false;
+};
 } // namespace
 
 class tst_WebSocket : public QObject
@@ -348,18 +442,18 @@ private Q_SLOTS:
 
     void connectionOverLoopback()
     {
-        QTcpServer listener;
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
         QVERIFY(client.waitForConnected(5000));
-        QVERIFY(listener.waitForNewConnection(5000));
         WebSocketConnection::Options options;
         options.serverName = "hearth/test";
         options.maxMessageBytes = 1000;
-        auto *connection =
-            new WebSocketConnection(listener.nextPendingConnection(), options, &flusher, &listener);
+        WebSocketConnection *connection = acceptConnection(listener, &flusher, options);
+        QVERIFY(connection);
+        QCOMPARE(connection->peerAddress(), QHostAddress(QHostAddress::LocalHost));
         QSignalSpy opened(connection, &WebSocketConnection::opened);
         QSignalSpy texts(connection, &WebSocketConnection::textReceived);
         QSignalSpy gone(connection, &WebSocketConnection::disconnected);
@@ -394,15 +488,14 @@ private Q_SLOTS:
 
     void protocolErrorClosesWithItsCode()
     {
-        QTcpServer listener;
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
         QVERIFY(client.waitForConnected(5000));
-        QVERIFY(listener.waitForNewConnection(5000));
-        auto *connection =
-            new WebSocketConnection(listener.nextPendingConnection(), {}, &flusher, &listener);
+        WebSocketConnection *connection = acceptConnection(listener, &flusher);
+        QVERIFY(connection);
         QSignalSpy texts(connection, &WebSocketConnection::textReceived);
         QSignalSpy gone(connection, &WebSocketConnection::disconnected);
         client.write(upgradeRequest + clientFrame(0x81, "unmasked", false) + text("never"));
@@ -419,15 +512,14 @@ private Q_SLOTS:
 
     void refusedUpgradeGetsAnHttpAnswer()
     {
-        QTcpServer listener;
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
         QVERIFY(listener.listen(QHostAddress::LocalHost));
-        OutputFlusher flusher;
         QTcpSocket client;
         client.connectToHost(QHostAddress::LocalHost, listener.serverPort());
         QVERIFY(client.waitForConnected(5000));
-        QVERIFY(listener.waitForNewConnection(5000));
-        auto *connection =
-            new WebSocketConnection(listener.nextPendingConnection(), {}, &flusher, &listener);
+        WebSocketConnection *connection = acceptConnection(listener, &flusher);
+        QVERIFY(connection);
         QSignalSpy opened(connection, &WebSocketConnection::opened);
         QSignalSpy gone(connection, &WebSocketConnection::disconnected);
         client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -437,7 +529,244 @@ private Q_SLOTS:
         QTRY_VERIFY((received += client.readAll(), received.contains("\r\n\r\n")));
         QVERIFY(received.startsWith("HTTP/1.1 400 "));
     }
+    // --- the socket descriptor -----------------------------------------------------------------
+
+    void peerClosingIsDisconnectedOnce()
+    {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost));
+        for (const bool upgraded : {false, true}) {
+            RawClient client(listener.serverPort());
+            QVERIFY(client.isConnected());
+            WebSocketConnection *connection = acceptConnection(listener, &flusher);
+            QVERIFY(connection);
+            QSignalSpy opened(connection, &WebSocketConnection::opened);
+            QSignalSpy gone(connection, &WebSocketConnection::disconnected);
+            if (upgraded) {
+                QVERIFY(client.send(upgradeRequest));
+                QTRY_COMPARE(opened.size(), 1);
+            }
+            client.close(); // EOF, without a close frame
+            QTRY_COMPARE(gone.size(), 1);
+            QCOMPARE(connection->state(), WebSocketConnection::State::Closed);
+            // Later passes and an abort() add nothing.
+            QTest::qWait(50);
+            connection->abort();
+            connection->close(1000, QString());
+            QCOMPARE(gone.size(), 1);
+            delete connection;
+        }
+    }
+
+    void abortIsSynchronous()
+    {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost));
+        RawClient client(listener.serverPort());
+        WebSocketConnection *connection = acceptConnection(listener, &flusher);
+        QVERIFY(connection);
+        QSignalSpy gone(connection, &WebSocketConnection::disconnected);
+        QVERIFY(client.send(upgradeRequest));
+        QTRY_COMPARE(connection->state(), WebSocketConnection::State::Open);
+        connection->sendText("never flushed");
+        connection->abort();
+        QCOMPARE(gone.size(), 1); // before abort() returned
+        QCOMPARE(connection->state(), WebSocketConnection::State::Closed);
+        QCOMPARE(connection->bytesToWrite(), 0);
+        connection->abort();
+        QCOMPARE(gone.size(), 1);
+        // The client sees the connection end, with the 101 but not the unflushed frame.
+        QByteArray received;
+        QTRY_VERIFY((received += client.readAvailable(), client.eof()));
+        QVERIFY(!received.contains("never flushed"));
+    }
+
+    void peerThatDoesNotReadIsDropped()
+    {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost));
+        RawClient client(listener.serverPort(), 4096);
+        WebSocketConnection::Options options;
+        options.maxQueuedBytes = 256 * 1024;
+        WebSocketConnection *connection = acceptConnection(listener, &flusher, options);
+        QVERIFY(connection);
+        bool sending = false;
+        int drops = 0;
+        bool droppedWhileSending = false;
+        connect(connection, &WebSocketConnection::disconnected, this, [&] {
+            ++drops;
+            droppedWhileSending = droppedWhileSending || sending;
+        });
+        QVERIFY(client.send(upgradeRequest));
+        QTRY_COMPARE(connection->state(), WebSocketConnection::State::Open);
+        // The client reads nothing: the kernel's buffers fill, then our queue, then it goes.
+        const QByteArray frame =
+            WebSocketFrame::encode(WebSocketFrame::Text, QByteArray(64000, 'x'));
+        qint64 mostQueued = 0;
+        for (int i = 0; i < 2000 && drops == 0; ++i) {
+            sending = true;
+            for (int j = 0; j < 8 && connection->isOpen(); ++j)
+                connection->sendFrame(frame);
+            sending = false;
+            mostQueued = std::max(mostQueued, connection->bytesToWrite());
+            QCoreApplication::processEvents();
+        }
+        QTRY_COMPARE(drops, 1);
+        QVERIFY(!droppedWhileSending); // never from inside the sender's loop
+        QVERIFY2(mostQueued > options.maxQueuedBytes, QByteArray::number(mostQueued));
+        QCOMPARE(connection->state(), WebSocketConnection::State::Closed);
+        QTest::qWait(50);
+        QCOMPARE(drops, 1);
+    }
+
+    void partialWritesArriveWholeAndInOrder()
+    {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost));
+        RawClient client(listener.serverPort(), 16384);
+        WebSocketConnection::Options options;
+        options.maxQueuedBytes = 256 << 20;
+        WebSocketConnection *connection = acceptConnection(listener, &flusher, options);
+        QVERIFY(connection);
+        QSignalSpy gone(connection, &WebSocketConnection::disconnected);
+        QVERIFY(client.send(upgradeRequest));
+        QTRY_COMPARE(connection->state(), WebSocketConnection::State::Open);
+        QByteArray received;
+        QTRY_VERIFY((received += client.readAvailable(), received.endsWith("\r\n\r\n")));
+        received.clear();
+
+        // Numbered frames until the kernel takes no more and some wait in our queue, then a
+        // few megabytes more: all of it must come out whole and in order once the client reads.
+        QByteArray expected;
+        int sequence = 0;
+        auto sendSome = [&](int count) {
+            for (int i = 0; i < count; ++i) {
+                QByteArray payload = "frame " + QByteArray::number(sequence++) + ' ';
+                payload += QByteArray(3000 + sequence % 1000, char('a' + sequence % 26));
+                const QByteArray frame = WebSocketFrame::encode(WebSocketFrame::Text, payload);
+                expected += frame;
+                connection->sendFrame(frame);
+            }
+            connection->flush();
+        };
+        while (connection->bytesToWrite() == 0 && expected.size() < (64 << 20))
+            sendSome(64);
+        QVERIFY2(connection->bytesToWrite() > 0,
+                 "the kernel took 64 MiB without the client reading");
+        sendSome(1000);
+        QVERIFY(connection->bytesToWrite() > 0);
+
+        QElapsedTimer timer;
+        timer.start();
+        while (received.size() < expected.size() && !client.eof() && timer.elapsed() < 30000) {
+            received += client.readAvailable();
+            QCoreApplication::processEvents();
+        }
+        QCOMPARE(received.size(), expected.size());
+        QVERIFY(received == expected);
+        QCOMPARE(connection->bytesToWrite(), 0);
+        QCOMPARE(gone.size(), 0);
+        QVERIFY(connection->isOpen());
+    }
+
+    void closeHandshakeClosesTheDescriptor()
+    {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost));
+        // The client answers our close by closing: over at once. The client that does not: over
+        // when the close timeout (5 s) runs out.
+        for (const bool clientCloses : {true, false}) {
+            RawClient client(listener.serverPort());
+            WebSocketConnection *connection = acceptConnection(listener, &flusher);
+            QVERIFY(connection);
+            QSignalSpy gone(connection, &WebSocketConnection::disconnected);
+            QVERIFY(client.send(upgradeRequest));
+            QTRY_COMPARE(connection->state(), WebSocketConnection::State::Open);
+            const int descriptorsOpen = openDescriptors();
+            QElapsedTimer timer;
+            timer.start();
+            connection->close(1000, QStringLiteral("bye"));
+            // The close frame, then EOF: the server shut its side down after it.
+            QByteArray received;
+            QTRY_VERIFY((received += client.readAvailable(), client.eof()));
+            QVERIFY(received.endsWith(WebSocketFrame::encode(
+                WebSocketFrame::Close, WebSocketFrame::closePayload(1000, QStringLiteral("bye")))));
+            QCOMPARE(connection->state(), WebSocketConnection::State::Closing);
+            QCOMPARE(gone.size(), 0);
+            // What the client sends now is read and discarded (not decoded).
+            QVERIFY(client.send(text("late")));
+            if (clientCloses) {
+                client.close();
+                QTRY_COMPARE(gone.size(), 1);
+                QVERIFY(timer.elapsed() < 4000);
+            } else {
+                QTRY_COMPARE_WITH_TIMEOUT(gone.size(), 1, 8000);
+                QVERIFY(timer.elapsed() >= 4500);
+            }
+            QCOMPARE(connection->state(), WebSocketConnection::State::Closed);
+            QCOMPARE(openDescriptors(), descriptorsOpen - (clientCloses ? 2 : 1));
+            delete connection;
+        }
+    }
+
+    void noDescriptorLeftAfterManyConnections()
+    {
+        OutputFlusher flusher; // outlives the connections (children of the listener)
+        TcpListener listener;
+        QVERIFY(listener.listen(QHostAddress::LocalHost));
+        const int before = openDescriptors();
+        for (int i = 0; i < 200; ++i) {
+            auto client = std::make_unique<RawClient>(listener.serverPort());
+            QVERIFY(client->isConnected());
+            WebSocketConnection *connection = acceptConnection(listener, &flusher);
+            QVERIFY(connection);
+            QSignalSpy gone(connection, &WebSocketConnection::disconnected);
+            switch (i % 4) {
+            case 0: // the client goes before its upgrade
+                client.reset();
+                break;
+            case 1: // the server aborts
+                QVERIFY(client->send(upgradeRequest));
+                QTRY_VERIFY(connection->isOpen());
+                connection->abort();
+                break;
+            case 2: // the close handshake, the client answering with its EOF
+                QVERIFY(client->send(upgradeRequest));
+                QTRY_VERIFY(connection->isOpen());
+                connection->close(1000, QString());
+                QTRY_VERIFY((client->readAvailable(), client->eof()));
+                client.reset();
+                break;
+            case 3: // a refused upgrade
+                QVERIFY(client->send("GET / HTTP/1.1\r\n\r\n"));
+                QTRY_VERIFY((client->readAvailable(), client->eof()));
+                client.reset();
+                break;
+            }
+            QTRY_COMPARE(gone.size(), 1);
+            delete connection;
+        }
+        // The one left open on the server in a connection still closing would show here.
+        QCOMPARE(openDescriptors(), before);
+    }
 };
 
-QTEST_GUILESS_MAIN(tst_WebSocket)
+// HEARTH_TEST_EPOLL=1 (the tst_websocket_epoll test): the same checks on `hearth serve`'s
+// EpollEventDispatcher rather than Qt's default one, since the connection drives its own notifiers.
+int main(int argc, char **argv)
+{
+#ifdef Q_OS_LINUX
+    if (qEnvironmentVariableIntValue("HEARTH_TEST_EPOLL"))
+        QCoreApplication::setEventDispatcher(new EpollEventDispatcher);
+#endif
+    QCoreApplication app(argc, argv);
+    tst_WebSocket test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_websocket.moc"
