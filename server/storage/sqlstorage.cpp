@@ -30,6 +30,8 @@ enum Slot {
     HistoryBetween,
     FirstSeq,
     TrimHistory,
+    Begin,
+    Commit,
 };
 
 // Typed NULLs: PostgreSQL must know a parameter's type even when its value is NULL.
@@ -297,13 +299,16 @@ bool SqlStorage::beginBatch()
 {
     // SQLite: take the write lock up front. A plain BEGIN (what QSqlDatabase::transaction()
     // sends) starts as a reader and can fail with SQLITE_BUSY half way through the batch.
-    return exec(m_backend == Backend::Sqlite ? QStringLiteral("BEGIN IMMEDIATE")
-                                             : QStringLiteral("BEGIN"));
+    // SQLite parses BEGIN and COMMIT once (a group commit runs them hundreds of times a second).
+    if (m_backend == Backend::Sqlite)
+        return run(prepared(Begin, "BEGIN IMMEDIATE"));
+    return exec(QStringLiteral("BEGIN"));
 }
 
 bool SqlStorage::commitBatch()
 {
-    if (!exec(QStringLiteral("COMMIT")))
+    if (!(m_backend == Backend::Sqlite ? run(prepared(Commit, "COMMIT"))
+                                       : exec(QStringLiteral("COMMIT"))))
         return false;
     if (m_checkpointer && ++m_commitsSinceCheckpoint >= checkpointEveryCommits) {
         m_commitsSinceCheckpoint = 0;

@@ -250,6 +250,59 @@ private Q_SLOTS:
                  appliedAt);
     }
 
+    // A database made by an earlier version is migrated in place and keeps its rows: here one
+    // at schema version 1, whose identities table still had a rowid.
+    void migratesAVersion1Database()
+    {
+        QVERIFY(QDir().mkpath(QFileInfo(m_path).absolutePath()));
+        {
+            Inspector db(m_path);
+            QVERIFY(db.isOpen());
+            QFile v1(str(":/hearth/sql/sqlite/001_initial.sql"));
+            QVERIFY(v1.open(QIODevice::ReadOnly));
+            QString script;
+            for (const QString &line : QString::fromUtf8(v1.readAll()).split(u'\n')) {
+                if (!line.trimmed().startsWith(str("--")))
+                    script += line + u'\n';
+            }
+            for (const QString &statement : script.split(u';')) {
+                if (!statement.trimmed().isEmpty())
+                    QVERIFY(db.exec(statement));
+            }
+            QVERIFY(db.exec(str("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                                "applied_at BIGINT NOT NULL)")));
+            QVERIFY(db.exec(str("INSERT INTO schema_version VALUES (1, 1763760000000)")));
+            QVERIFY(db.exec(str("INSERT INTO identities VALUES ('p-one', 'hash-one', 1), "
+                                "('p-two', 'hash-two', 2)")));
+        }
+        auto storage = openStorage();
+        QVERIFY(storage);
+        QCOMPARE(storage->schemaVersion(), storage->latestSchemaVersion());
+        QVERIFY(storage->latestSchemaVersion() >= 2);
+        const auto state = storage->loadLiveState();
+        QVERIFY(state);
+        QCOMPARE(state->identities.size(), 2);
+        QHash<QString, QByteArray> hashes;
+        for (const auto &identity : state->identities)
+            hashes.insert(identity.participantId, identity.secretHash);
+        QCOMPARE(hashes.value(str("p-one")), QByteArray("hash-one"));
+        QCOMPARE(hashes.value(str("p-two")), QByteArray("hash-two"));
+        // New identities still go in, and one id still cannot be stored twice.
+        QVERIFY(batch(*storage, [&] {
+            return storage->saveIdentity({str("p-three"), "hash-three", 3}) &&
+                   storage->saveIdentity({str("p-one"), "other", 4});
+        }));
+        storage.reset();
+        Inspector db(m_path);
+        QVERIFY(db.value(str("SELECT sql FROM sqlite_master WHERE name = 'identities'"))
+                    .toString()
+                    .contains(str("WITHOUT ROWID")));
+        QCOMPARE(db.value(str("SELECT COUNT(*) FROM identities")).toInt(), 3);
+        QCOMPARE(db.value(str("SELECT secret_hash FROM identities WHERE participant_id = 'p-one'"))
+                     .toString(),
+                 str("hash-one"));
+    }
+
     void walModeIsOn()
     {
         auto storage = openStorage();
