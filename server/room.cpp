@@ -68,22 +68,15 @@ std::optional<RoomState> roomStateFromName(QStringView name)
 
 QJsonObject Participant::toJson() const
 {
-    return QJsonObject{
-        {QLatin1String("id"), id},
-        {QLatin1String("name"), name},
-        {QLatin1String("role"), roleName(role)},
-        {QLatin1String("online"), online},
-        {QLatin1String("lastSeen"), lastSeen},
-        {QLatin1String("joinedSeq"), joinedSeq},
-        {QLatin1String("status"), status.toJson()},
-    };
+    // The fields are listed once, in toJsonBytes().
+    return QJsonDocument::fromJson(toJsonBytes()).object();
 }
 
 const QByteArray &Participant::toJsonBytes() const
 {
     const JsonKey key = jsonKey();
     if (m_json.isEmpty() || !(key == m_jsonKey)) {
-        // toJson() written by hand, keys in QJsonDocument's (sorted) order.
+        // Written by hand, keys in QJsonDocument's (sorted) order; toJson() parses this.
         QByteArray out;
         out.reserve(160 + name.size());
         out += "{\"id\":";
@@ -257,33 +250,14 @@ bool Room::passwordMatches(const QString &password) const
 
 QJsonObject Room::toJson() const
 {
-    return QJsonObject{
-        {QLatin1String("code"), code},
-        {QLatin1String("name"), name},
-        {QLatin1String("capacity"), capacity},
-        {QLatin1String("state"), roomStateName(state)},
-        {QLatin1String("host"), hostId.isEmpty() ? QJsonValue() : QJsonValue(hostId)},
-        {QLatin1String("seats"), seatsTaken()},
-        {QLatin1String("spectators"), spectatorCount()},
-        {QLatin1String("online"), onlineCount()},
-        {QLatin1String("waitingToJoin"), int(waiting.size())},
-        {QLatin1String("lastSeq"), lastSeq},
-        {QLatin1String("createdAt"), createdAt},
-        {QLatin1String("settings"),
-         QJsonObject{
-             {QLatin1String("spectators"), settings.allowSpectators},
-             {QLatin1String("approval"), settings.approvalRequired},
-             {QLatin1String("locked"), settings.locked},
-             {QLatin1String("password"), hasPassword()},
-             {QLatin1String("public"), settings.isPublic},
-         }},
-    };
+    // The fields are listed once, in toJsonBytes().
+    return QJsonDocument::fromJson(toJsonBytes()).object();
 }
 
 QByteArray Room::toJsonBytes() const
 {
-    // toJson() written by hand, keys in QJsonDocument's (sorted) order: every join reply
-    // carries it.
+    // Written by hand, keys in QJsonDocument's (sorted) order (every join reply carries it);
+    // toJson() parses this.
     QByteArray out;
     out.reserve(300 + name.size());
     out += "{\"capacity\":";

@@ -43,8 +43,9 @@ struct Participant {
     qint64 deliverAfter = 0;
 
     bool takesSeat() const { return role != Role::Spectator; }
+    // The participant as a JSON object (parsed from toJsonBytes(), where the fields are).
     QJsonObject toJson() const;
-    // toJson() as compact JSON, serialized again only when a field in it changed: every join
+    // The same as compact JSON, serialized again only when a field in it changed: every join
     // reply carries all participants, and a room filling up would otherwise serialize each
     // of them once per later joiner.
     const QByteArray &toJsonBytes() const;
@@ -141,8 +142,9 @@ public:
     bool passwordMatches(const QString &password) const;
     static QString hashPassword(const QString &password);
 
+    // The room as a JSON object (parsed from toJsonBytes(), where the fields are).
     QJsonObject toJson() const;
-    // The same object as compact JSON, written directly.
+    // The same as compact JSON, written directly.
     QByteArray toJsonBytes() const;
     QJsonObject statsJson() const;
     QJsonArray participantsJson() const;

@@ -155,8 +155,9 @@ public:
     void emitRoomUpdated(const std::shared_ptr<Room> &room, Then then)
     {
         const StoredRoom stored = room->toStored();
-        emitEvent(
-            room, QLatin1String("room_updated"), {{QLatin1String("room"), room->toJson()}},
+        emitEventRaw(
+            room, QLatin1String("room_updated"),
+            QByteArray("{\"room\":" + room->toJsonBytes() + '}'),
             [stored](Storage &st) { return st.saveRoom(stored); }, std::move(then));
     }
 
