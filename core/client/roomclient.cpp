@@ -891,12 +891,15 @@ void RoomClient::leaveRoom(const QString &room, QObject *context, Callback<Done>
         &parseDone);
 }
 
+QString RoomClient::newClientMsgId()
+{
+    return u"c-"_s + m_clientMsgPrefix + u'-' + QString::number(++m_clientMsgCounter);
+}
+
 QString RoomClient::sendChat(const QString &room, const QString &text, QObject *context,
                              Callback<ChatAck> done, const QString &clientMsgId)
 {
-    const QString msgId = clientMsgId.isEmpty() ? u"c-"_s + m_clientMsgPrefix + u'-' +
-                                                      QString::number(++m_clientMsgCounter)
-                                                : clientMsgId;
+    const QString msgId = clientMsgId.isEmpty() ? newClientMsgId() : clientMsgId;
     OutgoingChat entry;
     entry.serial = m_nextChatSerial++;
     entry.room = room;
