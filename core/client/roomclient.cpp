@@ -587,6 +587,8 @@ void RoomClient::onReply(const QJsonObject &object)
         if (error.value("retryAfterMs"_L1).isDouble())
             result.error.error.retryAfterMs = qint64(error.value("retryAfterMs"_L1).toDouble());
         result.error.reason = error.value("reason"_L1).toString();
+        result.error.spectatorsWelcome = error.value("spectators"_L1).toBool();
+        result.error.takenName = error.value("name"_L1).toString();
     }
     finish(std::move(pending), result);
 }

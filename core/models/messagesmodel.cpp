@@ -216,12 +216,15 @@ std::optional<MessagesModel::Row> MessagesModel::rowFor(const RoomEvent &event,
     }
     case RoomEvent::Kind::ParticipantLeft: {
         const QString name = nameFor(d.value("participant"_L1).toString());
-        const QString by = nameFor(d.value("by"_L1).toString());
         const QString reason = d.value("reason"_L1).toString();
+        // Only the host removes people, so "by the host" rather than the host's name: a line
+        // never reads like someone removing themselves ("Ana was removed by Ana"), nor names
+        // a person who has since left. Names in a room are unique (docs/protocol.md,
+        // "name_taken"), so the other lines name people unambiguously.
         if (reason == "kicked"_L1)
-            row.text = tr("%1 was removed by %2.").arg(name, by);
+            row.text = tr("%1 was removed by the host.").arg(name);
         else if (reason == "banned"_L1)
-            row.text = tr("%1 was banned by %2.").arg(name, by);
+            row.text = tr("%1 was banned by the host.").arg(name);
         else if (reason == "timed_out"_L1)
             row.text = tr("%1 lost the connection and left.").arg(name);
         else

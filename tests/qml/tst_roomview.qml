@@ -205,7 +205,7 @@ TestCase {
         wait(100);
         keyClick(Qt.Key_Return);
         tryCompare(list, "count", 1, 5000);
-        verify(lastMessage(host.session).indexOf("Ben was removed by Ana") === 0);
+        verify(lastMessage(host.session).indexOf("Ben was removed by the host") === 0);
     }
 
     function test_hostSettingsAndSession() {
