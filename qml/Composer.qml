@@ -26,6 +26,7 @@ RowLayout {
             return;
         if (root.session.sendChat(input.text)) {
             input.clear();
+            input.forceActiveFocus(); // also after Enter on the Send button: write on
             root.sent();
         }
     }

@@ -9,8 +9,9 @@ import Hearth
 Rectangle {
     id: root
 
-    required property Window window
-    readonly property Item target: window.activeFocusItem
+    // The window (an ApplicationWindow, or any QQuickWindow).
+    property var window
+    readonly property Item target: window ? window.activeFocusItem : null
     // Controls know whether their focus came from the keyboard (visualFocus); other items
     // never get the ring.
     readonly property bool shown: target !== null && target.visualFocus === true
@@ -26,7 +27,7 @@ Rectangle {
         height = target.height + (border.width + 1) * 2;
     }
 
-    parent: window.Overlay.overlay
+    parent: window ? window.Overlay.overlay : null
     z: 1000000
     visible: shown
     color: "transparent"
@@ -38,8 +39,9 @@ Rectangle {
 
     // Controls move (scrolling, layouts, animations): follow them frame by frame while shown.
     Connections {
-        target: root.window
+        target: root.window ? root.window : null
         enabled: root.shown
+        ignoreUnknownSignals: true
         function onAfterAnimating() {
             root.place();
         }

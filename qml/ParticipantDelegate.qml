@@ -152,7 +152,9 @@ ItemDelegate {
         }
     }
 
-    // From the keyboard (the list's Enter or Menu key): the same menu as the "⋯" button.
+    // From the keyboard (Enter or Space on the row, or the Menu key): the same menu as the
+    // "⋯" button.
+    onClicked: openMenu()
     function openMenu() {
         if (menuButton.visible)
             menu.popup(menuButton, 0, menuButton.height);

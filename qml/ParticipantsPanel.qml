@@ -82,13 +82,9 @@ ColumnLayout {
         }
         onActiveFocusChanged: if (activeFocus && currentIndex < 0 && count > 0)
                                   currentIndex = 0
-        Keys.onPressed: event => {
-            if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter && event.key !== Qt.Key_Menu)
-                return;
-            if (list.currentItem && list.currentItem.openMenu)
-                list.currentItem.openMenu();
-            event.accepted = true;
-        }
+        // Enter and Space press the current row (it opens the menu); the Menu key too.
+        Keys.onMenuPressed: if (list.currentItem)
+                                list.currentItem.openMenu()
 
         section.property: "group"
         section.criteria: ViewSection.FullString

@@ -3,6 +3,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtQml/qqmlregistration.h>
+#include <QtQuick/QQuickItem>
 #include <QtQuick/QQuickWindow>
 
 // Enter and Return press the focused push button, as Space does. Qt Quick Controls buttons
@@ -31,4 +32,5 @@ protected:
 
 private:
     QPointer<QQuickWindow> m_window;
+    QPointer<QQuickItem> m_pressed; // the button Enter went down on
 };

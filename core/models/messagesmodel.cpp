@@ -335,15 +335,17 @@ void MessagesModel::setPendingFailed(const QString &clientMsgId, const QString &
     Q_EMIT dataChanged(changed, changed, {DeliveryRole, FailureRole});
 }
 
-void MessagesModel::setPendingSending(const QString &clientMsgId)
+void MessagesModel::setPendingSending(const QString &clientMsgId, const QString &newClientMsgId)
 {
     const int i = pendingIndex(clientMsgId);
     if (i < 0)
         return;
     m_pending[i].failed = false;
     m_pending[i].failure.clear();
+    if (!newClientMsgId.isEmpty())
+        m_pending[i].clientMsgId = newClientMsgId;
     const QModelIndex changed = index(int(m_rows.size()) + i);
-    Q_EMIT dataChanged(changed, changed, {DeliveryRole, FailureRole});
+    Q_EMIT dataChanged(changed, changed, {DeliveryRole, FailureRole, ClientMsgIdRole});
 }
 
 bool MessagesModel::removePending(const QString &clientMsgId)

@@ -66,8 +66,8 @@ public:
     void addPending(const QString &clientMsgId, const QString &text, qint64 timestampMs);
     // The host refused it (or it could not be sent): the row stays, saying why.
     void setPendingFailed(const QString &clientMsgId, const QString &reason);
-    // Sent again: the row says "sending…" again.
-    void setPendingSending(const QString &clientMsgId);
+    // Sent again (under `newClientMsgId`, when given): the row says "sending…" again.
+    void setPendingSending(const QString &clientMsgId, const QString &newClientMsgId = {});
     // Removes a pending row (discarded, or acknowledged without an event for it here).
     bool removePending(const QString &clientMsgId);
     QString pendingText(const QString &clientMsgId) const;

@@ -356,6 +356,10 @@ void RoomSession::onChatAnswered(const QString &clientMsgId, const QString &text
     }
     const QString message = result.error.text();
     m_undelivered.append(text); // kept for the transcript
+    // The host said no (it stored nothing: docs/protocol.md); otherwise (given up with the
+    // connection) it may have stored it before the answer was lost.
+    if (result.error.kind == RequestError::Kind::Server)
+        m_refusedIds.insert(clientMsgId);
     m_messages->setPendingFailed(clientMsgId, message);
     setError(message);
     Q_EMIT chatFailed(text, message);
@@ -368,17 +372,22 @@ void RoomSession::retryChat(const QString &clientMsgId)
     if (!m_client || text.isEmpty() || !canChat())
         return;
     m_undelivered.removeOne(text);
-    m_messages->setPendingSending(clientMsgId);
-    // The same clientMsgId: should the first attempt have been stored after all, the host
-    // answers with that message instead of storing it twice.
-    transmitChat(text, clientMsgId);
+    // A message the host refused is a new message: a new clientMsgId, so that nothing the host
+    // remembers of the refused attempt can stand in for it. One whose answer was lost keeps
+    // its clientMsgId: should the host have stored it after all, it answers with that message
+    // instead of storing it twice.
+    const QString id = m_refusedIds.remove(clientMsgId) ? m_client->newClientMsgId() : clientMsgId;
+    m_messages->setPendingSending(clientMsgId, id);
+    transmitChat(text, id);
 }
 
 void RoomSession::discardChat(const QString &clientMsgId)
 {
     const QString text = m_messages->pendingText(clientMsgId);
-    if (m_messages->removePending(clientMsgId))
+    if (m_messages->removePending(clientMsgId)) {
         m_undelivered.removeOne(text);
+        m_refusedIds.remove(clientMsgId);
+    }
 }
 
 RoomClient::Callback<Done> RoomSession::doneHandler()

@@ -8,6 +8,7 @@
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 #include <QtCore/QVariantMap>
 
 // Your presence in one room, for the room view: the room object and its three models, kept
@@ -174,4 +175,5 @@ private:
     QString m_errorText;
     bool m_historyFailed = false; // the last page request failed; asked again after a resume
     QStringList m_undelivered;    // your messages the host refused or never got
+    QSet<QString> m_refusedIds;   // clientMsgIds of pending messages the host refused
 };
