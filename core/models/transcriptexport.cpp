@@ -56,27 +56,33 @@ void TranscriptExport::start(const Source &source, const QString &directory)
         return;
     m_source = source;
     m_directory = directory;
-    m_events.clear();
-    m_cursor = 0;
-    m_trimmed = -1;
-    m_fetched = 0;
+    m_pages.clear();
+    m_before = qMax<qint64>(1, source.viewFrom);
+    m_trimmed = source.viewTrimmed;
     const qint64 viewLast = source.view ? source.view->lastSeq() : 0;
     m_end = qMax(viewLast, source.client ? source.client->lastSeq(source.room) : 0);
-    m_total = m_end;
     m_running = true;
+    updateProgress();
     Q_EMIT runningChanged();
-    Q_EMIT progressChanged();
     // Always later, as an answer from the server would be.
     QTimer::singleShot(0, this, &TranscriptExport::requestPage);
 }
 
+void TranscriptExport::updateProgress()
+{
+    m_fetched = qMax<qint64>(0, m_end - m_before + 1);
+    m_total = qMax<qint64>(m_fetched, m_end - qMax<qint64>(m_trimmed, 0));
+    Q_EMIT progressChanged();
+}
+
 void TranscriptExport::requestPage()
 {
-    RoomClient *client = m_source.client;
-    if (m_cursor >= m_end) {
+    // Back at the start, or where the host's history begins: complete.
+    if (m_before <= 1 || (m_trimmed >= 0 && m_before <= m_trimmed + 1)) {
         finish(true);
         return;
     }
+    RoomClient *client = m_source.client;
     // Offline (reconnecting, disconnected) or no longer in the room: a request would wait for
     // a connection that may never come back. Write what is known now.
     if (!client || client->state() != RoomClient::State::Joined ||
@@ -85,7 +91,7 @@ void TranscriptExport::requestPage()
         return;
     }
     const int pageSize = qMax(1, client->limits().historyPageMax);
-    client->history(m_source.room, m_end + 1, m_cursor, pageSize, this,
+    client->history(m_source.room, m_before, 0, pageSize, this,
                     [this](const Result<HistoryPage> &result) { onPage(result); });
 }
 
@@ -96,29 +102,29 @@ void TranscriptExport::onPage(const Result<HistoryPage> &result)
         return;
     }
     const HistoryPage &page = *result.value;
-    if (m_trimmed < 0) {
-        // Whatever lies before the oldest stored event was trimmed by the server.
-        m_trimmed = qMax(page.missing, page.firstSeq - 1);
-        m_cursor = qMax(m_cursor, m_trimmed);
-        m_total = qMax<qint64>(0, m_end - m_trimmed);
-    }
-    qint64 last = m_cursor;
+    // Whatever lies before the oldest stored event was trimmed by the server.
+    if (page.firstSeq > 0)
+        m_trimmed = page.firstSeq - 1;
+    QList<RoomEvent> events;
+    events.reserve(page.events.size());
     for (const RoomEvent &event : page.events) {
-        if (event.seq <= last || event.seq > m_end)
-            continue; // each seq once, in order, none newer than the end
-        m_events.append(event);
-        last = event.seq;
+        if (event.seq >= m_before || (!events.isEmpty() && event.seq <= events.last().seq))
+            continue; // each seq once, in order, none the view already holds
+        events.append(event);
     }
-    const bool progressed = last > m_cursor;
-    m_cursor = last;
-    if (!page.hasMore || page.events.isEmpty())
-        m_cursor = qMax(m_cursor, m_end); // nothing more up to the end
-    m_fetched = qMax<qint64>(0, m_cursor - qMax<qint64>(m_trimmed, 0));
-    Q_EMIT progressChanged();
-    if (!progressed && m_cursor < m_end) {
-        finish(false); // a page that brings nothing new would loop forever
-        return;
+    if (events.isEmpty() || !page.hasMore) {
+        // The start of what the host keeps.
+        if (!events.isEmpty())
+            m_before = events.first().seq;
+        if (m_trimmed < 0)
+            m_trimmed = qMax<qint64>(0, m_before - 1);
+        m_before = qMin(m_before, m_trimmed + 1);
+    } else {
+        m_before = events.first().seq;
     }
+    if (!events.isEmpty())
+        m_pages.append(events);
+    updateProgress();
     requestPage();
 }
 
@@ -134,26 +140,24 @@ void TranscriptExport::finish(bool complete)
 
     // The fetched events become lines exactly as the chat view makes them.
     {
+        QList<RoomEvent> events;
+        for (auto page = m_pages.crbegin(); page != m_pages.crend(); ++page)
+            events += *page;
         MessagesModel lines;
         lines.setSelf(m_source.selfId);
         if (m_source.names)
             lines.setNameLookup(m_source.names);
-        lines.prependPage(m_events);
+        lines.prependPage(events);
         appendRows(writer.entries, lines, 0);
     }
-    qint64 trimmed = m_trimmed;
-    if (trimmed < 0)
-        trimmed = qMax<qint64>(m_source.viewTrimmed, 0);
-    writer.trimmedEvents = trimmed;
-    const qint64 known = qMax(m_cursor, trimmed);
-    if (!complete && m_source.viewFrom - 1 > known) {
-        writer.unavailableFrom = known + 1;
-        writer.unavailableTo = m_source.viewFrom - 1;
+    writer.trimmedEvents = qMax<qint64>(m_trimmed, 0);
+    if (!complete && m_before - 1 > writer.trimmedEvents) {
+        writer.unavailableFrom = writer.trimmedEvents + 1;
+        writer.unavailableTo = m_before - 1;
     }
-    // What the view holds beyond the fetched events: newer ones that came in meanwhile, or
-    // everything the view has when the fetching stopped short.
+    // Then what the view holds: everything from where the fetching began.
     if (m_source.view)
-        appendRows(writer.entries, *m_source.view, known);
+        appendRows(writer.entries, *m_source.view, m_source.viewFrom - 1);
 
     m_markdownPath.clear();
     m_jsonPath.clear();
@@ -172,14 +176,13 @@ void TranscriptExport::finish(bool complete)
             m_jsonPath = base + u".json"_s;
             m_resultText = tr("Saved to %1 and %2").arg(m_markdownPath, m_jsonPath);
             if (writer.unavailableEvents() > 0)
-                m_resultText += u' ' + tr("(without %Ln event(s) the host could not send: "
-                                          "see the file's first lines).",
-                                          "", int(writer.unavailableEvents()));
+                m_resultText += u' ' + tr("(some events could not be fetched: see the top of "
+                                          "the file)");
         } else {
             m_resultText = error;
         }
     }
-    m_events.clear();
+    m_pages.clear();
     m_running = false;
     Q_EMIT progressChanged();
     Q_EMIT runningChanged();

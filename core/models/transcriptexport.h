@@ -9,17 +9,18 @@
 
 class MessagesModel;
 
-// Saves a room's whole chat: pages the history from the server, oldest first, from the start
-// (or from where the host trimmed it) to the newest, then writes it with TranscriptWriter as
-// Markdown and JSON. Long histories take a while, so it runs asynchronously and says how far it
-// is. When the connection is gone (the room ended, offline) or a page fails, it writes what is
-// known (what it fetched, and what the chat view holds) and says at the top what is missing.
+// Saves a room's whole chat: what the chat view holds (the newest events), and before it the
+// older history paged from the server, newest page first, back to the start (or to where the
+// host trimmed it); then writes it all with TranscriptWriter as Markdown and JSON. Long
+// histories take a while, so it runs asynchronously and says how far it is. When the
+// connection is gone (the room ended, offline) or a page fails, it writes what is known and
+// says at the top of the file which events are missing.
 class TranscriptExport : public QObject
 {
     Q_OBJECT
     // An export is under way; start() does nothing until it is done.
     Q_PROPERTY(bool running READ isRunning NOTIFY runningChanged)
-    // Events fetched so far of those the room has, for long histories.
+    // Events known so far (those the view holds count) of those the host has.
     Q_PROPERTY(int fetched READ fetched NOTIFY progressChanged)
     Q_PROPERTY(int total READ total NOTIFY progressChanged)
     // "Saving transcript… 3,400 of 10,000" while running.
@@ -72,6 +73,7 @@ Q_SIGNALS:
     void finished(bool ok);
 
 private:
+    void updateProgress();
     void requestPage();
     void onPage(const Client::Result<Client::HistoryPage> &result);
     void finish(bool complete);
@@ -79,10 +81,10 @@ private:
     Source m_source;
     QString m_directory;
     bool m_running = false;
-    QList<Client::RoomEvent> m_events; // fetched, ascending
-    qint64 m_cursor = 0;               // every event up to this seq is fetched (or trimmed)
-    qint64 m_end = 0;                  // the newest seq when the export started
-    qint64 m_trimmed = -1;             // from the first page; -1 until then
+    QList<QList<Client::RoomEvent>> m_pages; // fetched, newest page first, each ascending
+    qint64 m_before = 0;                     // every event from this seq on is known
+    qint64 m_end = 0;                        // the newest seq when the export started
+    qint64 m_trimmed = -1;                   // events the host no longer keeps; -1: not known
     qint64 m_fetched = 0;
     qint64 m_total = 0;
     QString m_markdownPath;

@@ -6,8 +6,6 @@
 #include <QtCore/QLocale>
 #include <QtCore/QSaveFile>
 
-#include <limits>
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -70,7 +68,11 @@ void appendLine(QString &out, QStringView line)
     for (qsizetype i = begin; i < end; ++i) {
         const QChar c = line.at(i);
         const bool lineStart = i == begin && (c == u'-' || c == u'+' || c == u'=');
-        if (alwaysEscaped(c) || lineStart || i == listMarker)
+        // Qt reads GitHub's autolinks: "http://", "www." and "a@b.c" would become links.
+        const bool autolink = c == u'@' || (c == u':' && line.sliced(i + 1).startsWith(u"//")) ||
+                              (c == u'.' && i >= 3 &&
+                               line.sliced(i - 3, 3).compare(u"www", Qt::CaseInsensitive) == 0);
+        if (alwaysEscaped(c) || lineStart || autolink || i == listMarker)
             out += u'\\';
         out += c;
     }
@@ -112,15 +114,19 @@ QString TranscriptWriter::markdown() const
     // What is missing comes first, where nobody can overlook it.
     if (trimmedEvents > 0)
         out += u"**"_s +
-               tr("%Ln earlier event(s) were no longer kept by the host.", "",
-                  int(qMin<qint64>(trimmedEvents, std::numeric_limits<int>::max()))) +
+               (trimmedEvents == 1 ? tr("One earlier event was no longer kept by the host.")
+                                   : tr("%1 earlier events were no longer kept by the host.")
+                                         .arg(locale.toString(trimmedEvents))) +
                u"**\n\n"_s;
     if (const qint64 n = unavailableEvents(); n > 0)
         out += u"**"_s +
-               tr("%Ln event(s) (%1 to %2) could not be fetched: the connection to the host was "
-                  "gone. What came before and after them is here.",
-                  "", int(qMin<qint64>(n, std::numeric_limits<int>::max())))
-                   .arg(locale.toString(unavailableFrom), locale.toString(unavailableTo)) +
+               (n == 1 ? tr("One event (%1) could not be fetched: the connection to the host was "
+                            "gone. What came before and after it is here.")
+                             .arg(locale.toString(unavailableFrom))
+                       : tr("%1 events (%2 to %3) could not be fetched: the connection to the "
+                            "host was gone. What came before and after them is here.")
+                             .arg(locale.toString(n), locale.toString(unavailableFrom),
+                                  locale.toString(unavailableTo))) +
                u"**\n\n"_s;
     for (const TranscriptEntry &e : entries) {
         const QString when =
