@@ -409,4 +409,42 @@ TestCase {
         tryVerify(() => !reader.session.hasMoreHistory, 10000);
         compare(list.count, 452); // Archivist joined, 450 messages, Reader joined
     }
+
+    // A long room, of which the view holds only the newest page: the export pages the rest in
+    // from the host, shows its progress on the button, and saves every message once, in order.
+    function test_longTranscriptShowsProgressAndSavesEverything() {
+        fixture.bulkRoom(1500);
+        tryVerify(() => fixture.bulkRoomReady(), 30000);
+        const reader = fixture.newController("Reader");
+        tryCompare(reader, "phase", AppController.Lobby, 5000);
+        fixture.joinBulkRoom(reader);
+        tryCompare(reader, "phase", AppController.Room, 10000);
+        const view = makeView(reader);
+        const list = findChild(view, "messagesList");
+        tryVerify(() => !reader.session.loadingHistory && list.count >= 100, 5000);
+        verify(list.count < 1500);
+        const shown = list.count;
+
+        const button = findChild(view, "headerExportButton");
+        const texts = [];
+        button.textChanged.connect(() => texts.push(button.text));
+        mouseClick(button);
+        const noteText = findChild(view, "noteText");
+        tryVerify(() => noteText.text.indexOf("Saved to ") === 0, 30000);
+        verify(texts.some(t => /^Saving transcript… [\d,.\s]+ of [\d,.\s]+$/.test(t)), texts.join(" | "));
+        compare(button.text, "Export transcript");
+        compare(list.count, shown); // the chat itself is left as it was
+
+        const paths = /Saved to (\S+\.md) and (\S+\.json)/.exec(noteText.text);
+        verify(paths !== null, noteText.text);
+        const json = JSON.parse(fixture.readFile(paths[2]));
+        compare(json.messages.length, 1502); // Archivist joined, 1,500 messages, Reader joined
+        for (let i = 0; i < json.messages.length; ++i)
+            compare(json.messages[i].seq, i + 1);
+        compare(json.messages[1].text, "Message number 1");
+        compare(json.messages[1500].text, "Message number 1500");
+        compare(json.messages[1501].text, "Reader joined.");
+        compare(json.trimmedEvents, 0);
+        compare(json.unavailableEvents, 0);
+    }
 }
