@@ -71,8 +71,10 @@ QString interpretedMarkup(const QTextDocument &doc, int firstBlock = 0)
     return {};
 }
 
-// `text` as a Markdown reader shows it. The one difference: Markdown has no way to keep a tab
-// at either end of a line (it drops white space there), so the transcript writes four spaces.
+// `text` as a Markdown reader shows it. Two differences, where Markdown has no way to say it:
+// a tab at either end of a line (Markdown drops white space there) is written as four spaces,
+// and an empty last line (a message ending in a line break: a hard break needs something after
+// it) holds one space.
 QString asRendered(const QString &text)
 {
     QStringList lines = text.split(u'\n');
@@ -86,6 +88,8 @@ QString asRendered(const QString &text)
         line = line.first(begin).replace(u'\t', u"    "_s) + line.sliced(begin, end - begin) +
                line.sliced(end).replace(u'\t', u"    "_s);
     }
+    if (lines.size() > 1 && lines.last().isEmpty())
+        lines.last() = u" "_s;
     return lines.join(u'\n');
 }
 
@@ -126,6 +130,8 @@ const QStringList &nastyTexts()
         u"| a | b |\n|---|---|\n| 1 | 2 |"_s,
         u"- [ ] task"_s,
         u"\nstarts with a line break"_s,
+        u"ends with a line break\n"_s,
+        u"ends with two\n\n"_s,
         u"🎲 👍🏽 👨‍👩‍👧 café — “quotes” ½"_s,
         u"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"_s,
         u"www.example.com a@b.cd http://x.y/z_(1) WWW.X.ORG ftp://q mailto:a@b.c"_s,
