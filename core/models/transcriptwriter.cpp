@@ -86,6 +86,14 @@ QString isoUtc(qint64 ms)
 
 } // namespace
 
+QString TranscriptWriter::utcOffset(const QDateTime &time)
+{
+    const int minutes = time.offsetFromUtc() / 60;
+    const auto twoDigits = [](int n) { return QString::number(n).rightJustified(2, u'0'); };
+    return u"UTC"_s + (minutes < 0 ? u"−"_s : u"+"_s) + twoDigits(qAbs(minutes) / 60) + u':' +
+           twoDigits(qAbs(minutes) % 60);
+}
+
 QString TranscriptWriter::escapeMarkdown(const QString &text)
 {
     QString out;
@@ -108,8 +116,9 @@ QString TranscriptWriter::markdown() const
     QString out = u"# "_s +
                   tr("Hearth room “%1” (code %2)").arg(escapeMarkdown(roomName), roomCode) +
                   u"\n\n"_s;
-    out += tr("Exported %1.")
-               .arg(escapeMarkdown(exportedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s))) +
+    const QDateTime local = exportedAt.toLocalTime();
+    out += tr("Exported %1. Times are local (%2).")
+               .arg(local.toString(u"yyyy-MM-dd HH:mm:ss"_s), escapeMarkdown(utcOffset(local))) +
            u"\n\n"_s;
     // What is missing comes first, where nobody can overlook it.
     if (trimmedEvents > 0)

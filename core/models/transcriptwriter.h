@@ -63,4 +63,6 @@ public:
     // line becomes &nbsp; (Markdown drops it), and a line break is a hard break (a backslash at
     // the end of the line), so it stays one paragraph.
     static QString escapeMarkdown(const QString &text);
+    // "UTC+01:00": the offset of `time` from UTC, as the transcript names its times' zone.
+    static QString utcOffset(const QDateTime &time);
 };

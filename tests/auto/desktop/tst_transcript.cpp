@@ -206,6 +206,14 @@ private Q_SLOTS:
 
     // A whole transcript read back: every message as "[time] Name: text", names escaped too,
     // what is missing at the top; and the JSON beside it, field by field.
+    void utcOffsetNamesTheZone()
+    {
+        const QDateTime utc(QDate(2026, 7, 1), QTime(12, 0), Qt::UTC);
+        QCOMPARE(TranscriptWriter::utcOffset(utc), u"UTC+00:00"_s);
+        QCOMPARE(TranscriptWriter::utcOffset(utc.toOffsetFromUtc(5 * 3600 + 1800)), u"UTC+05:30"_s);
+        QCOMPARE(TranscriptWriter::utcOffset(utc.toOffsetFromUtc(-3 * 3600)), u"UTC−03:00"_s);
+    }
+
     void transcriptRoundTrip()
     {
         TranscriptWriter writer;
@@ -238,8 +246,9 @@ private Q_SLOTS:
         const QLocale locale;
         QStringList expected{
             u"Hearth room “<i>Game</i> # night *” (code XJ9K2M)"_s,
-            u"Exported %1."_s.arg(
-                writer.exportedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s)),
+            u"Exported %1. Times are local (%2)."_s.arg(
+                writer.exportedAt.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s),
+                TranscriptWriter::utcOffset(writer.exportedAt.toLocalTime())),
             u"%1 earlier events were no longer kept by the host."_s.arg(locale.toString(1234)),
             u"%1 events (%2 to %3) could not be fetched: the connection to the host was gone. "
             "What came before and after them is here."_s.arg(
