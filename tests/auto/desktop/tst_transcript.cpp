@@ -166,12 +166,13 @@ struct FilledRoom {
         if (!QTest::qWaitFor([&] { return created.done(); }, 5000) || !created.ok())
             return false;
         snapshot = created.value();
-        int acked = 0;
+        // Shared with the callbacks: they may outlive this call when it gives up waiting.
+        auto acked = std::make_shared<int>(0);
         for (int i = 1; i <= messages; ++i) {
             client->sendChat(snapshot.room.code, u"message %1"_s.arg(i), client.get(),
-                             [&acked](const Result<ChatAck> &r) { acked += r.ok() ? 1 : 0; });
+                             [acked](const Result<ChatAck> &r) { *acked += r.ok() ? 1 : 0; });
         }
-        return QTest::qWaitFor([&] { return acked == messages; }, 60000);
+        return QTest::qWaitFor([&] { return *acked == messages; }, 60000);
     }
 };
 
