@@ -362,6 +362,50 @@ private Q_SLOTS:
         QCOMPARE(session.messages()->rowCount(), 100);
     }
 
+    // Someone who came, spoke and left long before the view's page: the fetched history names
+    // them as the chat would have (their join is read before their leaving).
+    void peopleWhoLeftAreNamed()
+    {
+        FilledRoom room;
+        QVERIFY(room.fill(0));
+        const QString code = room.snapshot.room.code;
+        auto guest = readyClient(room.server->url());
+        QVERIFY(guest);
+        Reply<RoomSnapshot> joined;
+        guest->joinRoom(JoinRoomArgs{code, u"Ben"_s, Role::Member, {}}, this, joined.callback());
+        QTRY_VERIFY(joined.ok());
+        Reply<ChatAck> said;
+        guest->sendChat(code, u"hi from Ben"_s, this, said.callback());
+        QTRY_VERIFY(said.ok());
+        Reply<Done> left;
+        guest->leaveRoom(code, this, left.callback());
+        QTRY_VERIFY(left.ok());
+        auto acked = std::make_shared<int>(0);
+        for (int i = 1; i <= 250; ++i)
+            room.client->sendChat(code, u"later %1"_s.arg(i), this,
+                                  [acked](const Result<ChatAck> &r) { *acked += r.ok() ? 1 : 0; });
+        QTRY_COMPARE(*acked, 250);
+
+        RoomSession session(room.client.get(), room.snapshot);
+        session.start(100);
+        QTRY_VERIFY(!session.isLoadingHistory());
+        QSignalSpy finished(session.transcriptExport(), &TranscriptExport::finished);
+        QTemporaryDir dir;
+        session.exportTranscript(dir.path());
+        QVERIFY(finished.wait(30000));
+        const QJsonArray messages =
+            readJson(session.transcriptExport()->jsonPath()).value("messages"_L1).toArray();
+        QCOMPARE(messages.size(), 254); // Archivist joined, Ben joined, hi, Ben left, 250
+        const auto text = [&](int i) {
+            return messages.at(i).toObject().value("text"_L1).toString();
+        };
+        QCOMPARE(text(1), u"Ben joined."_s);
+        QCOMPARE(text(2), u"hi from Ben"_s);
+        QCOMPARE(messages.at(2).toObject().value("authorId"_L1).toString(), guest->participantId());
+        QCOMPARE(text(3), u"Ben left."_s);
+        QCOMPARE(text(253), u"later 250"_s);
+    }
+
     // The host keeps 300 events: the export starts where it still has them and says at the top
     // how many earlier ones are gone.
     void trimmedHistoryIsSaid()
