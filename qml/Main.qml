@@ -48,6 +48,14 @@ ApplicationWindow {
         link: Theme.accent
     }
 
+    // Keyboard use: Enter presses the focused button; the focus is always visible.
+    EnterActivatesButtons {
+        window: root
+    }
+    FocusRing {
+        window: root
+    }
+
     Loader {
         id: page
         anchors.fill: parent

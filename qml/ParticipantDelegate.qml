@@ -152,6 +152,12 @@ ItemDelegate {
         }
     }
 
+    // From the keyboard (the list's Enter or Menu key): the same menu as the "⋯" button.
+    function openMenu() {
+        if (menuButton.visible)
+            menu.popup(menuButton, 0, menuButton.height);
+    }
+
     Menu {
         id: menu
         objectName: "participantMenu"

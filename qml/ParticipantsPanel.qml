@@ -64,7 +64,31 @@ ColumnLayout {
         keyNavigationEnabled: true
         activeFocusOnTab: true
         Accessible.name: qsTr("Participants")
+        Accessible.description: root.session.room.isHost
+                                ? qsTr("Up and Down choose a person; Enter or the Menu key opens their actions")
+                                : qsTr("Up and Down go through the people in the room")
         Accessible.role: Accessible.List
+
+        // The keyboard's row: a 2 px ring while the list has focus (Up/Down move it).
+        highlightFollowsCurrentItem: true
+        highlightMoveDuration: 0
+        highlight: Rectangle {
+            z: 2
+            color: "transparent"
+            radius: Theme.radius
+            border.width: 2
+            border.color: Theme.accent
+            visible: list.activeFocus
+        }
+        onActiveFocusChanged: if (activeFocus && currentIndex < 0 && count > 0)
+                                  currentIndex = 0
+        Keys.onPressed: event => {
+            if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter && event.key !== Qt.Key_Menu)
+                return;
+            if (list.currentItem && list.currentItem.openMenu)
+                list.currentItem.openMenu();
+            event.accepted = true;
+        }
 
         section.property: "group"
         section.criteria: ViewSection.FullString

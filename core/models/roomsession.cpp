@@ -309,18 +309,59 @@ bool RoomSession::sendChat(const QString &text)
 {
     if (!m_client || TextRules::checkChat(text, m_limits.maxChatLength) != TextRules::Verdict::Ok)
         return false;
-    m_client->sendChat(m_code, text, this, [this, text](const Result<ChatAck> &result) {
-        if (result.ok()) {
-            setError({});
-            return;
-        }
-        const QString message = result.error.text();
-        m_undelivered.append(text); // kept for the transcript
-        setError(message);
-        Q_EMIT chatFailed(text, message);
-        Q_EMIT actionFailed(message);
-    });
+    // The pending row goes in first: the answer (even a failure at once) comes after it.
+    const QString clientMsgId = m_client->newClientMsgId();
+    m_messages->addPending(clientMsgId, text, QDateTime::currentMSecsSinceEpoch());
+    transmitChat(text, clientMsgId);
     return true;
+}
+
+void RoomSession::transmitChat(const QString &text, const QString &clientMsgId)
+{
+    m_client->sendChat(
+        m_code, text, this,
+        [this, text, clientMsgId](const Result<ChatAck> &result) {
+            onChatAnswered(clientMsgId, text, result);
+        },
+        clientMsgId);
+}
+
+void RoomSession::onChatAnswered(const QString &clientMsgId, const QString &text,
+                                 const Result<ChatAck> &result)
+{
+    if (result.ok()) {
+        setError({});
+        // The chat event normally settles the row; one the host had before (a resend after a
+        // reconnect whose event came with the missed ones) is settled already.
+        if (result.value->seq <= m_messages->lastSeq())
+            m_messages->removePending(clientMsgId);
+        return;
+    }
+    const QString message = result.error.text();
+    m_undelivered.append(text); // kept for the transcript
+    m_messages->setPendingFailed(clientMsgId, message);
+    setError(message);
+    Q_EMIT chatFailed(text, message);
+    Q_EMIT actionFailed(message);
+}
+
+void RoomSession::retryChat(const QString &clientMsgId)
+{
+    const QString text = m_messages->pendingText(clientMsgId);
+    if (!m_client || text.isEmpty() || !canChat())
+        return;
+    m_undelivered.removeOne(text);
+    m_messages->setPendingSending(clientMsgId);
+    // The same clientMsgId: should the first attempt have been stored after all, the host
+    // answers with that message instead of storing it twice.
+    transmitChat(text, clientMsgId);
+}
+
+void RoomSession::discardChat(const QString &clientMsgId)
+{
+    const QString text = m_messages->pendingText(clientMsgId);
+    if (m_messages->removePending(clientMsgId))
+        m_undelivered.removeOne(text);
 }
 
 RoomClient::Callback<Done> RoomSession::doneHandler()

@@ -96,6 +96,9 @@ public:
     // refusal by the server comes later as chatFailed() with the text, so the view can give
     // it back to the person.
     Q_INVOKABLE bool sendChat(const QString &text);
+    // Sends a failed message again (same clientMsgId), or drops it from the chat.
+    Q_INVOKABLE void retryChat(const QString &clientMsgId);
+    Q_INVOKABLE void discardChat(const QString &clientMsgId);
     // The length of `text` as the server counts it (code points), for the length counter.
     Q_INVOKABLE int chatLength(const QString &text) const;
     // Pages in the next older page of history (no-op while loading or at the start).
@@ -152,6 +155,9 @@ private:
     bool selfFlag(StatusFlags::Flag flag) const;
     void setError(const QString &text);
     void requestHistory(qint64 before, int pageSize);
+    void transmitChat(const QString &text, const QString &clientMsgId);
+    void onChatAnswered(const QString &clientMsgId, const QString &text,
+                        const Client::Result<Client::ChatAck> &result);
     RoomClient::Callback<Client::Done> doneHandler();
     void hostAction(Client::HostAction action, const QString &participantId);
 

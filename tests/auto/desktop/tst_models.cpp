@@ -179,7 +179,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(0).data(MessagesModel::KindRole).toString(), u"system"_s);
         QCOMPARE(model.index(0).data(MessagesModel::TextRole).toString(), u"Dev joined."_s);
         QCOMPARE(model.index(3).data(MessagesModel::TextRole).toString(),
-                 u"Dev was removed by Ana."_s);
+                 u"Dev was removed by the host."_s);
         // Grouping: Ana's second message follows her first; the former first row (seq 20)
         // now continues Ana's run from the page and is told so.
         QCOMPARE(model.index(1).data(MessagesModel::ShowHeaderRole).toBool(), true);

@@ -1,0 +1,43 @@
+#include "enteractivatesbuttons.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtGui/QKeyEvent>
+#include <QtQuick/QQuickItem>
+#include <QtQuick/QQuickWindow>
+
+EnterActivatesButtons::EnterActivatesButtons(QObject *parent)
+    : QObject(parent)
+{}
+
+void EnterActivatesButtons::setWindow(QQuickWindow *window)
+{
+    if (m_window == window)
+        return;
+    if (m_window)
+        m_window->removeEventFilter(this);
+    m_window = window;
+    if (m_window)
+        m_window->installEventFilter(this);
+    Q_EMIT windowChanged();
+}
+
+bool EnterActivatesButtons::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched != m_window ||
+        (event->type() != QEvent::KeyPress && event->type() != QEvent::KeyRelease))
+        return false;
+    const auto *key = static_cast<QKeyEvent *>(event);
+    if ((key->key() != Qt::Key_Return && key->key() != Qt::Key_Enter) ||
+        (key->modifiers() & ~Qt::KeypadModifier) != Qt::NoModifier)
+        return false;
+    QQuickItem *item = m_window->activeFocusItem();
+    // The controls' C++ classes are private; their class names are stable.
+    if (!item || !item->isEnabled() || !item->inherits("QQuickAbstractButton") ||
+        item->property("checkable").toBool())
+        return false;
+    if (key->isAutoRepeat())
+        return true;
+    QKeyEvent space(event->type(), Qt::Key_Space, Qt::NoModifier, QStringLiteral(" "));
+    QCoreApplication::sendEvent(item, &space);
+    return true;
+}
