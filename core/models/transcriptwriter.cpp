@@ -149,9 +149,10 @@ QString TranscriptWriter::markdown() const
     }
     if (!unsent.isEmpty()) {
         out += u"## "_s + tr("Your messages the host did not get") + u"\n\n"_s;
+        // Your name is gone from the participants once you have left.
+        const QString name = selfName.isEmpty() ? tr("You") : selfName;
         for (const QString &text : unsent)
-            out +=
-                u"**"_s + escapeMarkdown(selfName) + u":** "_s + escapeMarkdown(text) + u"\n\n"_s;
+            out += u"**"_s + escapeMarkdown(name) + u":** "_s + escapeMarkdown(text) + u"\n\n"_s;
     }
     return out;
 }
