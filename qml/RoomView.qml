@@ -88,15 +88,28 @@ Item {
                     }
 
                     Button {
+                        id: headerExportButton
                         objectName: "headerExportButton"
-                        text: qsTr("Export transcript")
+                        // This button started the running export: its result goes in the note.
+                        property bool asked: false
+                        // While saving: "Saving transcript… 3,400 of 10,000".
+                        text: root.session.transcriptExport.running ? root.session.transcriptExport.progressText
+                                                                    : qsTr("Export transcript")
+                        enabled: !root.session.transcriptExport.running
                         flat: true
                         ToolTip.visible: hovered
-                        ToolTip.text: qsTr("Save the chat as a Markdown file in %1").arg(root.session.exportDirectory)
+                        ToolTip.text: qsTr("Save the whole chat as Markdown and JSON files in %1").arg(root.session.exportDirectory)
                         onClicked: {
-                            const path = root.session.exportTranscript();
-                            if (path.length > 0) {
-                                note.message = qsTr("Saved to %1").arg(path);
+                            asked = true;
+                            root.session.exportTranscript();
+                        }
+                        Connections {
+                            target: root.session.transcriptExport
+                            function onFinished() {
+                                if (!headerExportButton.asked)
+                                    return;
+                                headerExportButton.asked = false;
+                                note.message = root.session.transcriptExport.resultText;
                                 noteTimer.restart();
                             }
                         }
@@ -270,7 +283,6 @@ Item {
         id: endedOverlay
         objectName: "endedOverlay"
         property bool dismissed: false
-        property string exportedTo
         anchors.fill: parent
         visible: root.room.ended && !dismissed
         color: Qt.rgba(Theme.window.r, Theme.window.g, Theme.window.b, 0.9)
@@ -301,8 +313,8 @@ Item {
                 }
                 Label {
                     objectName: "exportedToLabel"
-                    visible: endedOverlay.exportedTo.length > 0
-                    text: qsTr("Saved to %1").arg(endedOverlay.exportedTo)
+                    visible: text.length > 0
+                    text: root.session.transcriptExport.resultText
                     textFormat: Text.PlainText
                     wrapMode: Text.WrapAnywhere
                     Layout.fillWidth: true
@@ -325,8 +337,10 @@ Item {
                     }
                     Button {
                         objectName: "exportTranscriptButton"
-                        text: qsTr("Export transcript")
-                        onClicked: endedOverlay.exportedTo = root.session.exportTranscript()
+                        text: root.session.transcriptExport.running ? root.session.transcriptExport.progressText
+                                                                    : qsTr("Export transcript")
+                        enabled: !root.session.transcriptExport.running
+                        onClicked: root.session.exportTranscript()
                     }
                 }
             }

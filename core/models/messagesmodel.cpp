@@ -382,22 +382,6 @@ void MessagesModel::appendGap(qint64 afterSeq, qint64 count)
     insertStored(row);
 }
 
-QString MessagesModel::transcript(const QString &title) const
-{
-    QString out = u"# "_s + title + u"\n\n"_s;
-    for (const Row &r : m_rows) {
-        const QString when =
-            QDateTime::fromMSecsSinceEpoch(r.ts).toString(u"yyyy-MM-dd HH:mm:ss"_s);
-        QString text = r.text;
-        text.replace(u'\n', u"\n    "_s);
-        if (r.kind == Kind::Chat)
-            out += u"[%1] %2: %3\n"_s.arg(when, r.authorName, text);
-        else
-            out += u"[%1] * %2\n"_s.arg(when, text);
-    }
-    return out;
-}
-
 int MessagesModel::prependPage(const QList<RoomEvent> &events)
 {
     const qint64 limit = m_rows.isEmpty() ? std::numeric_limits<qint64>::max() : firstSeq();

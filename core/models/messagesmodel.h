@@ -76,9 +76,6 @@ public:
     // A system row saying that `count` events after `afterSeq` are not known here (the host no
     // longer kept them when this client came back after a reconnect).
     void appendGap(qint64 afterSeq, qint64 count);
-    // The chat as plain text (Markdown), oldest first: a title, then one line per row,
-    // "[2026-11-22 14:03] Ana: hello" or "[…] * Ben joined."; multi-line messages are indented.
-    QString transcript(const QString &title) const;
     // An older page (ascending seq), all older than the first row: inserted at the top.
     // Returns the number of rows inserted.
     int prependPage(const QList<Client::RoomEvent> &events);

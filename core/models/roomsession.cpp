@@ -4,7 +4,6 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
-#include <QtCore/QSaveFile>
 #include <QtCore/QStandardPaths>
 
 using namespace Qt::StringLiterals;
@@ -49,6 +48,7 @@ RoomSession::RoomSession(RoomClient *client, const RoomSnapshot &snapshot, QObje
     , m_participants(new ParticipantsModel(this))
     , m_messages(new MessagesModel(this))
     , m_joinRequests(new JoinRequestsModel(this))
+    , m_transcriptExport(new TranscriptExport(this))
     // Everything the client has delivered so far comes from history; what it delivers from
     // now on is appended live.
     , m_oldestLoadedSeq(qMax(snapshot.room.lastSeq, client->lastSeq(snapshot.room.code)) + 1)
@@ -126,21 +126,6 @@ void RoomSession::onResumed(const RoomSnapshot &snapshot)
     Q_EMIT resumed();
 }
 
-QString RoomSession::transcript() const
-{
-    QString text =
-        m_messages->transcript(tr("Hearth room “%1” (code %2)").arg(m_room->name(), m_code));
-    QStringList undelivered = m_undelivered;
-    if (m_client)
-        undelivered += m_client->unsentTexts(m_code);
-    if (!undelivered.isEmpty()) {
-        text += u"\n## "_s + tr("Your messages the host did not get") + u"\n\n"_s;
-        for (QString line : std::as_const(undelivered))
-            text += u"- "_s + line.replace(u'\n', u"\n  "_s) + u'\n';
-    }
-    return text;
-}
-
 QString RoomSession::defaultExportDirectory()
 {
     // For tests and for people who keep transcripts elsewhere.
@@ -152,26 +137,24 @@ QString RoomSession::defaultExportDirectory()
     return base + u"/Hearth"_s;
 }
 
-QString RoomSession::exportTranscript(const QString &directory)
+void RoomSession::exportTranscript(const QString &directory)
 {
-    const QString dir = directory.isEmpty() ? defaultExportDirectory() : directory;
-    if (!QDir().mkpath(dir)) {
-        setError(tr("Cannot create the folder %1.").arg(dir));
-        return {};
-    }
-    const QString path = QDir(dir).filePath(u"hearth-%1-%2.md"_s.arg(
-        m_code, QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s)));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        setError(tr("Cannot write %1: %2").arg(path, file.errorString()));
-        return {};
-    }
-    file.write(transcript().toUtf8());
-    if (!file.commit()) {
-        setError(tr("Cannot write %1: %2").arg(path, file.errorString()));
-        return {};
-    }
-    return path;
+    TranscriptExport::Source source;
+    source.client = m_client;
+    source.room = m_code;
+    source.roomName = m_room->name();
+    source.selfId = m_room->selfId();
+    source.selfName = m_participants->nameOf(source.selfId);
+    source.view = m_messages;
+    source.viewFrom = m_oldestLoadedSeq;
+    source.viewTrimmed = m_hasMoreHistory ? -1 : m_missingHistory;
+    source.names = [participants = QPointer<ParticipantsModel>(m_participants)](const QString &id) {
+        return participants ? participants->nameOf(id) : QString();
+    };
+    source.unsent = m_undelivered;
+    if (m_client)
+        source.unsent += m_client->unsentTexts(m_code);
+    m_transcriptExport->start(source, directory.isEmpty() ? defaultExportDirectory() : directory);
 }
 
 bool RoomSession::selfFlag(StatusFlags::Flag flag) const

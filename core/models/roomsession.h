@@ -5,6 +5,7 @@
 #include "messagesmodel.h"
 #include "participantsmodel.h"
 #include "roomobject.h"
+#include "transcriptexport.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -34,6 +35,8 @@ class RoomSession : public QObject
     Q_PROPERTY(bool canChat READ canChat NOTIFY connectedChanged)
     // Where exportTranscript() writes by default.
     Q_PROPERTY(QString exportDirectory READ defaultExportDirectory CONSTANT)
+    // The transcript export: its progress while running, then where the files went.
+    Q_PROPERTY(TranscriptExport *transcriptExport READ transcriptExport CONSTANT)
     // Your messages not acknowledged by the host yet.
     Q_PROPERTY(int unsentMessages READ unsentMessages NOTIFY unsentMessagesChanged)
     // History paging.
@@ -71,6 +74,7 @@ public:
     ParticipantsModel *participants() const { return m_participants; }
     MessagesModel *messages() const { return m_messages; }
     JoinRequestsModel *joinRequests() const { return m_joinRequests; }
+    TranscriptExport *transcriptExport() const { return m_transcriptExport; }
     QString code() const { return m_code; }
     bool isConnected() const;
     bool canChat() const;
@@ -100,11 +104,10 @@ public:
     Q_INVOKABLE int chatLength(const QString &text) const;
     // Pages in the next older page of history (no-op while loading or at the start).
     Q_INVOKABLE void loadOlder(int pageSize = 100);
-    // The chat as shown (Markdown text), plus messages of yours that never reached the host.
-    Q_INVOKABLE QString transcript() const;
-    // Writes transcript() to a new file in `directory` (empty: defaultExportDirectory()) and
-    // returns its path; empty on failure (errorText says why).
-    Q_INVOKABLE QString exportTranscript(const QString &directory = {});
+    // Saves the whole chat (paged from the server), plus messages of yours that never reached
+    // the host, as hearth-CODE-YYYYMMDD-HHMMSS.md and .json in `directory` (empty:
+    // defaultExportDirectory()). Asynchronous: transcriptExport shows progress and result.
+    Q_INVOKABLE void exportTranscript(const QString &directory = {});
     // $HEARTH_EXPORT_DIR if set, else Documents/Hearth (the home directory's Hearth folder
     // where there is no Documents).
     static QString defaultExportDirectory();
@@ -166,6 +169,7 @@ private:
     ParticipantsModel *m_participants = nullptr;
     MessagesModel *m_messages = nullptr;
     JoinRequestsModel *m_joinRequests = nullptr;
+    TranscriptExport *m_transcriptExport = nullptr;
 
     bool m_loadingHistory = false;
     bool m_hasMoreHistory = true;

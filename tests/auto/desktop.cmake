@@ -38,6 +38,12 @@ if(HEARTH_BUILD_GUI)
         QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
     set_tests_properties(tst_views PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 
+    # The transcript read back with Qt's own Markdown reader (QTextDocument, QtGui).
+    hearth_add_test(tst_transcript
+        SOURCES desktop/tst_transcript.cpp desktop/desktoptest.h
+        LIBS hearth_core Qt6::Gui LABELS desktop TIMEOUT 180)
+    set_tests_properties(tst_transcript PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
     # The chat in real windows on a real display (xvfb-run in scripts/test.sh): two apps and
     # thirty scripted guests, at human pace, in a burst, scrolled up, and a late joiner.
     hearth_add_test(tst_chatwindows

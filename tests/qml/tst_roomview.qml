@@ -441,10 +441,17 @@ TestCase {
         waitForRendering(view); // the banner has just grown: click where the button is now
         mouseClick(exportButton);
         tryVerify(() => text.text.indexOf("Saved to ") > 0, 5000);
-        const path = text.text.substring(text.text.indexOf("Saved to ") + 9);
-        const content = fixture.readFile(path);
-        verify(content.indexOf("Ben: my words stay") > 0, content);
-        verify(content.indexOf("The host closed the room.") > 0, content);
+        const paths = /Saved to (\S+\.md) and (\S+\.json)/.exec(text.text);
+        verify(paths !== null, text.text);
+        const content = fixture.readFile(paths[1]);
+        verify(content.indexOf("**Ben:** my words stay") > 0, content);
+        verify(content.indexOf("*The host closed the room.*") > 0, content);
+        // The room is gone, but the view had all of it: nothing is said to be missing.
+        verify(content.indexOf("could not be fetched") < 0, content);
+        const json = JSON.parse(fixture.readFile(paths[2]));
+        compare(json.messages[json.messages.length - 1].text, "The host closed the room.");
+        verify(json.messages.some(m => m.kind === "chat" && m.authorName === "Ben"
+                                       && m.text === "my words stay"));
     }
 
     function test_transcriptCanBeExportedAnyTime() {
@@ -452,12 +459,25 @@ TestCase {
         fixture.guestSay("Cleo", "line one\nline two");
         tryVerify(() => lastMessage(host.session) === "line one\nline two", 5000);
         const view = makeView(host);
-        mouseClick(findChild(view, "headerExportButton"));
+        const button = findChild(view, "headerExportButton");
+        mouseClick(button);
         const noteText = findChild(view, "noteText");
         tryVerify(() => noteText.text.indexOf("Saved to ") === 0, 5000);
-        const content = fixture.readFile(noteText.text.substring(9));
+        verify(button.enabled);
+        compare(button.text, "Export transcript");
+        const paths = /Saved to (\S+\.md) and (\S+\.json)/.exec(noteText.text);
+        verify(paths !== null, noteText.text);
+        const content = fixture.readFile(paths[1]);
         verify(content.indexOf("# Hearth room “Game night”") === 0, content);
-        verify(content.indexOf("Cleo: line one\n    line two") > 0, content);
+        // One paragraph, the line break kept as a hard break.
+        verify(content.indexOf("**Cleo:** line one\\\nline two\n") > 0, content);
+        const json = JSON.parse(fixture.readFile(paths[2]));
+        compare(json.name, "Game night");
+        compare(json.room, host.session.code);
+        const last = json.messages[json.messages.length - 1];
+        compare(last.text, "line one\nline two");
+        compare(last.authorName, "Cleo");
+        compare(last.kind, "chat");
     }
 
     function test_hostQuittingTellsJoinersInPlainWords() {
@@ -513,5 +533,43 @@ TestCase {
         verify(list.count > first);
         tryVerify(() => !reader.session.hasMoreHistory, 10000);
         compare(list.count, 452); // Archivist joined, 450 messages, Reader joined
+    }
+
+    // A long room, of which the view holds only the newest page: the export pages the rest in
+    // from the host, shows its progress on the button, and saves every message once, in order.
+    function test_longTranscriptShowsProgressAndSavesEverything() {
+        fixture.bulkRoom(1500);
+        tryVerify(() => fixture.bulkRoomReady(), 30000);
+        const reader = fixture.newController("Reader");
+        tryCompare(reader, "phase", AppController.Lobby, 5000);
+        fixture.joinBulkRoom(reader);
+        tryCompare(reader, "phase", AppController.Room, 10000);
+        const view = makeView(reader);
+        const list = findChild(view, "messagesList");
+        tryVerify(() => !reader.session.loadingHistory && list.count >= 100, 5000);
+        verify(list.count < 1500);
+        const shown = list.count;
+
+        const button = findChild(view, "headerExportButton");
+        const texts = [];
+        button.textChanged.connect(() => texts.push(button.text));
+        mouseClick(button);
+        const noteText = findChild(view, "noteText");
+        tryVerify(() => noteText.text.indexOf("Saved to ") === 0, 30000);
+        verify(texts.some(t => /^Saving transcript… [\d,.\s]+ of [\d,.\s]+$/.test(t)), texts.join(" | "));
+        compare(button.text, "Export transcript");
+        compare(list.count, shown); // the chat itself is left as it was
+
+        const paths = /Saved to (\S+\.md) and (\S+\.json)/.exec(noteText.text);
+        verify(paths !== null, noteText.text);
+        const json = JSON.parse(fixture.readFile(paths[2]));
+        compare(json.messages.length, 1502); // Archivist joined, 1,500 messages, Reader joined
+        for (let i = 0; i < json.messages.length; ++i)
+            compare(json.messages[i].seq, i + 1);
+        compare(json.messages[1].text, "Message number 1");
+        compare(json.messages[1500].text, "Message number 1500");
+        compare(json.messages[1501].text, "Reader joined.");
+        compare(json.trimmedEvents, 0);
+        compare(json.unavailableEvents, 0);
     }
 }
