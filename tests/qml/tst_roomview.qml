@@ -274,6 +274,62 @@ TestCase {
         compare(copies, 1);
     }
 
+    // What people must share is never cut off: at 800×600 and at the window's default size
+    // (62×40 lines) the code, the address and both copy buttons are whole and inside.
+    function test_headerShowsEverythingToShare_data() {
+        return [
+            { tag: "800x600", width: 800, height: 600 },
+            { tag: "default", width: Math.round(Theme.unit * 62), height: Math.round(Theme.unit * 40) },
+        ];
+    }
+    function test_headerShowsEverythingToShare(data) {
+        view = roomComponent.createObject(testCase, { app: host, session: host.session });
+        view.anchors.fill = undefined;
+        view.width = data.width;
+        view.height = data.height;
+        waitForRendering(view);
+        for (const name of ["codeLabel", "copyCodeButton", "copyInviteButton", "addressLabel",
+                            "leaveButton", "headerExportButton", "networkCheckButton"]) {
+            const item = findChild(view, name);
+            verify(item && item.visible, name);
+            const p = item.mapToItem(view, 0, 0);
+            verify(p.x >= 0 && p.y >= 0 && p.x + item.width <= view.width + 0.5,
+                   name + " inside the window at " + data.tag);
+            if (item.truncated !== undefined)
+                verify(!item.truncated, name + " not cut off");
+            if (item.contentWidth !== undefined && item.implicitWidth !== undefined && name === "addressLabel")
+                verify(item.contentWidth <= item.width + 0.5, "the address whole");
+        }
+        compare(findChild(view, "addressLabel").text, host.serverAddress);
+    }
+
+    // The room-ended card holds its buttons at the default size (and wraps them when narrow).
+    function test_endedCardHoldsItsButtons_data() {
+        return [
+            { tag: "default", width: Math.round(Theme.unit * 62), height: Math.round(Theme.unit * 40) },
+            { tag: "narrow", width: 560, height: 480 },
+        ];
+    }
+    function test_endedCardHoldsItsButtons(data) {
+        const ben = join("Ben");
+        view = roomComponent.createObject(testCase, { app: ben, session: ben.session });
+        view.anchors.fill = undefined;
+        view.width = data.width;
+        view.height = data.height;
+        host.closeRoom();
+        const overlay = findChild(view, "endedOverlay");
+        tryVerify(() => overlay.visible, 5000);
+        waitForRendering(view);
+        const row = findChild(view, "endedButtons");
+        const card = row.parent.parent; // the card's ColumnLayout, then the card's content item
+        for (const name of ["exportTranscriptButton", "keepReadingButton", "backToLobbyButton"]) {
+            const button = findChild(view, name);
+            const p = button.mapToItem(card, 0, 0);
+            verify(p.x >= 0 && p.x + button.width <= card.width + 0.5,
+                   name + " inside the card at " + data.tag + ": " + p.x + "+" + button.width + " in " + card.width);
+        }
+    }
+
     function test_lengthCounterNearTheLimit() {
         const view = makeView(host);
         const input = findChild(view, "composerInput");
