@@ -11,6 +11,13 @@ using namespace Client;
 namespace {
 // Consecutive messages of one author closer than this are shown as one group.
 constexpr qint64 GroupWindowMs = 5 * 60 * 1000;
+
+// A message's time as the locale shows it briefly ("14:03").
+QString timeText(qint64 msSinceEpoch)
+{
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(msSinceEpoch).time(),
+                              QLocale::ShortFormat);
+}
 } // namespace
 
 MessagesModel::MessagesModel(QObject *parent)
@@ -53,8 +60,7 @@ QVariant MessagesModel::data(const QModelIndex &index, int role) const
     case TimestampRole:
         return QDateTime::fromMSecsSinceEpoch(r.ts);
     case TimeTextRole:
-        return QLocale().toString(QDateTime::fromMSecsSinceEpoch(r.ts).time(),
-                                  QLocale::ShortFormat);
+        return timeText(r.ts);
     case IsOwnRole:
         return r.kind == Kind::Chat && r.authorId == m_selfId;
     case ShowHeaderRole:
@@ -87,8 +93,7 @@ QVariant MessagesModel::pendingData(int pending, int role) const
     case TimestampRole:
         return QDateTime::fromMSecsSinceEpoch(p.ts);
     case TimeTextRole:
-        return QLocale().toString(QDateTime::fromMSecsSinceEpoch(p.ts).time(),
-                                  QLocale::ShortFormat);
+        return timeText(p.ts);
     case IsOwnRole:
         return true;
     case ShowHeaderRole: {

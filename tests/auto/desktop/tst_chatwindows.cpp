@@ -78,8 +78,9 @@ private:
     std::unique_ptr<Person> open(const QString &name, QPoint at);
     void joinAs(Person &person);
     void typeLine(Person &person, const QString &text);
-    // The mouse wheel, six notches up over the chat, a notch every 30 ms.
-    void wheelUp(Person &person);
+    // The mouse wheel over the chat, a notch every 30 ms: up (positive) or down.
+    void wheel(Person &person, int notches);
+    void wheelUp(Person &person) { wheel(person, 6); }
     // The first row at the top of the chat's view, and where it is on screen.
     std::pair<int, qreal> firstRowOnScreen(const Person &person) const;
     // The newest row is fully on screen in the person's chat.
@@ -100,7 +101,8 @@ std::unique_ptr<Person> tst_ChatWindows::open(const QString &name, QPoint at)
 {
     auto person = std::make_unique<Person>();
     person->app = m_fixture->newController(name);
-    if (!QTest::qWaitFor([&] { return person->app->phase() == AppController::Phase::Lobby; }, 10000))
+    if (!QTest::qWaitFor([&] { return person->app->phase() == AppController::Phase::Lobby; },
+                         10000))
         return nullptr;
     person->engine = std::make_unique<QQmlApplicationEngine>();
     person->engine->addImportPath(u"qrc:/"_s);
@@ -190,21 +192,22 @@ std::pair<int, qreal> tst_ChatWindows::firstRowOnScreen(const Person &person) co
     QQuickItem *list = person.list();
     const qreal top = list->property("contentY").toReal();
     int row = -1;
-    QMetaObject::invokeMethod(list, "indexAt", Q_RETURN_ARG(int, row), Q_ARG(qreal, list->width() / 2),
-                              Q_ARG(qreal, top + 4));
+    QMetaObject::invokeMethod(list, "indexAt", Q_RETURN_ARG(int, row),
+                              Q_ARG(qreal, list->width() / 2), Q_ARG(qreal, top + 4));
     QQuickItem *item = nullptr;
-    QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, item), Q_ARG(int, row));
+    QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem *, item),
+                              Q_ARG(int, row));
     return {row, item ? item->y() - top : -1};
 }
 
-void tst_ChatWindows::wheelUp(Person &person)
+void tst_ChatWindows::wheel(Person &person, int notches)
 {
     QQuickItem *list = person.list();
     const QPoint over = list->mapToScene({list->width() / 2, list->height() / 2}).toPoint();
     static ulong timestamp = 1000;
-    for (int notch = 0; notch < 6; ++notch) {
-        QWheelEvent wheel(over, person.window->mapToGlobal(over), {}, {0, 120}, Qt::NoButton,
-                          Qt::NoModifier, Qt::NoScrollPhase, false);
+    for (int notch = 0; notch < qAbs(notches); ++notch) {
+        QWheelEvent wheel(over, person.window->mapToGlobal(over), {}, {0, notches > 0 ? 120 : -120},
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
         timestamp += 30;
         wheel.setTimestamp(timestamp);
         QGuiApplication::sendEvent(person.window, &wheel);
@@ -225,7 +228,9 @@ bool tst_ChatWindows::newestVisible(const Person &person, QString *why) const
     const qreal bottom = top + list->height();
     if (!item || !item->isVisible()) {
         if (why)
-            *why = u"row %1 of %2 has no item on screen (contentY %3)"_s.arg(count - 1).arg(count).arg(top);
+            *why =
+                u"row %1 of %2 has no item on screen (contentY %3)"_s.arg(count - 1).arg(count).arg(
+                    top);
         return false;
     }
     // Fully on screen, to the pixel: a person reads it whole.
@@ -243,10 +248,11 @@ void tst_ChatWindows::verifyNewestVisible(const Person &person, const char *phas
 {
     QString why;
     if (!QTest::qWaitFor([&] { return newestVisible(person, &why); }, 3000))
-        QFAIL(qPrintable(u"%1, %2's window: %3"_s.arg(QLatin1String(phase),
-                                                      person.app->displayName(), why)));
-    QVERIFY2(!person.find("newestBar")->isVisible(),
-             qPrintable(u"%1: the new-messages bar shows at the bottom"_s.arg(QLatin1String(phase))));
+        QFAIL(qPrintable(
+            u"%1, %2's window: %3"_s.arg(QLatin1String(phase), person.app->displayName(), why)));
+    QVERIFY2(
+        !person.find("newestBar")->isVisible(),
+        qPrintable(u"%1: the new-messages bar shows at the bottom"_s.arg(QLatin1String(phase))));
 }
 
 void tst_ChatWindows::screenshot(const QString &phase) const
@@ -266,8 +272,8 @@ void tst_ChatWindows::humanPace()
 {
     // A line a second, alternating between the two windows, some long enough to wrap, until
     // the chat is several screens tall; the newest line is on screen after each one.
-    const QStringList words{u"pizza"_s,  u"dice"_s, u"round"_s, u"ready"_s, u"snacks"_s,
-                            u"rules"_s,  u"turn"_s, u"score"_s, u"again"_s, u"winner"_s};
+    const QStringList words{u"pizza"_s, u"dice"_s, u"round"_s, u"ready"_s, u"snacks"_s,
+                            u"rules"_s, u"turn"_s, u"score"_s, u"again"_s, u"winner"_s};
     int line = 0;
     const qreal screens = 3;
     const qreal startY = m_host->list()->property("contentY").toReal();
@@ -327,7 +333,8 @@ void tst_ChatWindows::burst()
     }
     for (Person *person : people()) {
         QCOMPARE(person->textAt(person->count() - 1),
-                 u"burst %1 from %2"_s.arg(BurstMessages).arg(m_guests.at((BurstMessages - 1) % Guests)));
+                 u"burst %1 from %2"_s.arg(BurstMessages)
+                     .arg(m_guests.at((BurstMessages - 1) % Guests)));
         verifyNewestVisible(*person, "burst");
     }
     screenshot(u"2-burst"_s);
@@ -358,6 +365,17 @@ void tst_ChatWindows::scrolledUp()
              qPrintable(u"the row moved from %1 to %2"_s.arg(readingOffset).arg(offsetNow)));
     verifyNewestVisible(*m_host, "scrolled up (the host)");
     screenshot(u"3-scrolled-up"_s);
+
+    // Scrolled down by hand to the bottom: the count clears and the view follows again.
+    wheel(reader, -40);
+    QTRY_VERIFY(!list->property("moving").toBool());
+    verifyNewestVisible(reader, "after scrolling down to the newest");
+    wheelUp(reader);
+    QTRY_VERIFY(bar->isVisible());
+    QTRY_VERIFY(!list->property("moving").toBool());
+    QCOMPARE(bar->property("text").toString(), u"Newest messages ↓"_s); // nothing new yet
+    m_fixture->guestSay(m_guests.at(2), u"one more while you were up"_s);
+    QTRY_COMPARE(bar->property("text").toString(), u"1 new message ↓"_s);
 
     // One click on the bar: the newest message, and following again.
     const QPoint onBar = bar->mapToScene({bar->width() / 2, bar->height() / 2}).toPoint();
