@@ -85,7 +85,9 @@ QString frameFigures(QList<double> ms)
     double sum = 0;
     for (double v : std::as_const(ms))
         sum += v;
-    auto at = [&](double q) { return ms.at(qMin<qsizetype>(ms.size() - 1, qsizetype(ms.size() * q))); };
+    auto at = [&](double q) {
+        return ms.at(qMin<qsizetype>(ms.size() - 1, qsizetype(ms.size() * q)));
+    };
     return u"%1 frames, mean %2 ms, p95 %3 ms, p99 %4 ms, max %5 ms per frame"_s.arg(ms.size())
         .arg(sum / double(ms.size()), 0, 'f', 2)
         .arg(at(0.95), 0, 'f', 2)
@@ -391,17 +393,18 @@ int main(int argc, char **argv)
         lastFrameNs = 0;
         int seen = 0;
         QQuickItem *content = window->contentItem();
-        const QMetaObject::Connection c =
-            QObject::connect(window, &QQuickWindow::frameSwapped, chat, [&] {
-                ++seen;
-                if (eachFrame)
-                    eachFrame();
-                content->setOpacity(content->opacity() < 1 ? 1.0 : 0.999);
-                window->requestUpdate();
-            });
+        // The signal comes from the render thread (queued): the connection's context dies with
+        // this measurement, and with it any call still queued for it.
+        QObject measurement;
+        QObject::connect(window, &QQuickWindow::frameSwapped, &measurement, [&] {
+            ++seen;
+            if (eachFrame)
+                eachFrame();
+            content->setOpacity(content->opacity() < 1 ? 1.0 : 0.999);
+            window->requestUpdate();
+        });
         window->requestUpdate();
         waitUntil([&] { return seen >= count; }, timeoutMs);
-        QObject::disconnect(c);
         content->setOpacity(1.0);
         return frameMs;
     };
