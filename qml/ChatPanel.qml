@@ -47,7 +47,7 @@ ColumnLayout {
             // Near enough to the bottom to count as there (a fraction of a line).
             readonly property real bottomSlack: Theme.unit * 0.5
             readonly property bool nearEnd: contentY + height >= originY + contentHeight - bottomSlack
-            // The person is moving the view right now (its own moves are not theirs).
+            // The person is moving the view right now (drag, flick, wheel, scroll bar).
             readonly property bool userMoving: moving || scrollBar.pressed
 
             function follow() {
