@@ -14,6 +14,10 @@ hearth_add_test(tst_roomclient
 hearth_add_test(tst_models
     SOURCES desktop/tst_models.cpp desktop/desktoptest.h
     LIBS hearth_core LABELS desktop TIMEOUT 120)
+# Calling for attention while the window is behind others (the decisions, without a window).
+hearth_add_test(tst_attention
+    SOURCES desktop/tst_attention.cpp desktop/desktoptest.h
+    LIBS hearth_core LABELS desktop TIMEOUT 60)
 hearth_add_test(tst_identitystore
     SOURCES desktop/tst_identitystore.cpp desktop/desktoptest.h
     LIBS hearth_desktop qt6keychain LABELS desktop TIMEOUT 120)
