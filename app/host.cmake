@@ -22,6 +22,17 @@ target_link_libraries(hearth_desktop
 # metatypes.
 qt_extract_metatypes(hearth_desktop)
 
+# Desktop notifications: the freedesktop protocol over D-Bus on Linux and the BSDs; elsewhere
+# the notifier declines and the tray icon shows the message.
+target_sources(hearth_desktop PRIVATE desktopnotifier.h)
+if(UNIX AND NOT APPLE)
+    find_package(Qt6 REQUIRED COMPONENTS DBus)
+    target_sources(hearth_desktop PRIVATE desktopnotifier_dbus.cpp)
+    target_link_libraries(hearth_desktop PRIVATE Qt6::DBus)
+else()
+    target_sources(hearth_desktop PRIVATE desktopnotifier_none.cpp)
+endif()
+
 target_sources(hearth PRIVATE hostcommand.h hostcommand.cpp)
 target_compile_definitions(hearth PRIVATE HEARTH_HAVE_HOST)
 target_link_libraries(hearth PRIVATE hearth_desktop)

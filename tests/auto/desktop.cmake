@@ -18,6 +18,12 @@ hearth_add_test(tst_models
 hearth_add_test(tst_attention
     SOURCES desktop/tst_attention.cpp desktop/desktoptest.h
     LIBS hearth_core LABELS desktop TIMEOUT 60)
+# Desktop notifications reach a stand-in daemon on the (private) session bus.
+if(UNIX AND NOT APPLE)
+    hearth_add_test(tst_desktopnotifier
+        SOURCES desktop/tst_desktopnotifier.cpp
+        LIBS hearth_desktop Qt6::DBus LABELS desktop TIMEOUT 60)
+endif()
 hearth_add_test(tst_identitystore
     SOURCES desktop/tst_identitystore.cpp desktop/desktoptest.h
     LIBS hearth_desktop qt6keychain LABELS desktop TIMEOUT 120)

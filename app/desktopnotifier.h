@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QObject>
+
+Q_DECLARE_LOGGING_CATEGORY(lcNotify)
+
+// Shows desktop notifications. On Linux (desktopnotifier_dbus.cpp) it speaks the freedesktop
+// protocol, org.freedesktop.Notifications on the session bus, directly through QtDBus: that
+// works with every notification daemon (GNOME, KDE, dunst, mako, …) whether or not a tray
+// exists, and a test can stand in for the daemon. Elsewhere (desktopnotifier_none.cpp) it
+// declines, and the tray icon shows the message instead (AttentionTray.qml).
+//
+// Texts are plain text: where the daemon understands markup in bodies, they are escaped.
+// A new notification replaces the previous one of this app rather than piling up.
+class DesktopNotifier : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DesktopNotifier(QObject *parent = nullptr);
+    ~DesktopNotifier() override;
+
+    // Sends the notification; false when this platform or session has no way to (the caller
+    // may fall back to the tray). Failures of the daemon itself are logged.
+    bool notify(const QString &summary, const QString &body);
+
+Q_SIGNALS:
+    // The daemon answered a notification with its id (for tests and diagnostics).
+    void delivered(uint id);
+
+private:
+    struct Private;
+    Private *d;
+};

@@ -1,0 +1,89 @@
+// Desktop notifications on Linux: the freedesktop Desktop Notifications protocol
+// (https://specifications.freedesktop.org/notification-spec/) on the session bus.
+
+#include "desktopnotifier.h"
+
+#include <QtCore/QVariantMap>
+#include <QtDBus/QDBusConnection>
+#include <QtDBus/QDBusMessage>
+#include <QtDBus/QDBusPendingCallWatcher>
+#include <QtDBus/QDBusPendingReply>
+
+Q_LOGGING_CATEGORY(lcNotify, "hearth.app.notify")
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString Service = u"org.freedesktop.Notifications"_s;
+const QString Path = u"/org/freedesktop/Notifications"_s;
+const QString Interface = u"org.freedesktop.Notifications"_s;
+
+#ifndef HEARTH_APP_ID
+#define HEARTH_APP_ID "org.example.Hearth"
+#endif
+
+} // namespace
+
+struct DesktopNotifier::Private {
+    // The id of the last notification shown: the next one replaces it.
+    uint lastId = 0;
+    // Whether the daemon reads bodies as markup; asked once, assumed (most do) until answered.
+    bool markup = true;
+    bool askedCapabilities = false;
+};
+
+DesktopNotifier::DesktopNotifier(QObject *parent)
+    : QObject(parent)
+    , d(new Private)
+{}
+
+DesktopNotifier::~DesktopNotifier()
+{
+    delete d;
+}
+
+bool DesktopNotifier::notify(const QString &summary, const QString &body)
+{
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected()) {
+        qCInfo(lcNotify) << "no session bus: no desktop notification";
+        return false;
+    }
+    if (!d->askedCapabilities) {
+        d->askedCapabilities = true;
+        const QDBusMessage ask =
+            QDBusMessage::createMethodCall(Service, Path, Interface, u"GetCapabilities"_s);
+        auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(ask), this);
+        connect(watcher, &QDBusPendingCallWatcher::finished, this,
+                [this](QDBusPendingCallWatcher *w) {
+                    const QDBusPendingReply<QStringList> reply = *w;
+                    if (reply.isValid())
+                        d->markup = reply.value().contains(u"body-markup"_s);
+                    w->deleteLater();
+                });
+    }
+
+    // Notify(app_name, replaces_id, app_icon, summary, body, actions, hints, expire_timeout)
+    QDBusMessage call = QDBusMessage::createMethodCall(Service, Path, Interface, u"Notify"_s);
+    const QVariantMap hints{
+        {u"desktop-entry"_s, QStringLiteral(HEARTH_APP_ID)},
+        {u"category"_s, u"im.received"_s},
+        {u"urgency"_s, QVariant::fromValue(uchar(1))}, // normal
+    };
+    call << u"Hearth"_s << d->lastId << QStringLiteral(HEARTH_APP_ID) << summary
+         << (d->markup ? body.toHtmlEscaped() : body) << QStringList() << hints << -1;
+    auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(call), this);
+    connect(watcher, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher *w) {
+        const QDBusPendingReply<uint> reply = *w;
+        if (reply.isError()) {
+            qCInfo(lcNotify).noquote()
+                << "the notification was not shown:" << reply.error().message();
+        } else {
+            d->lastId = reply.value();
+            Q_EMIT delivered(reply.value());
+        }
+        w->deleteLater();
+    });
+    return true;
+}
