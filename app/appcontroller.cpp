@@ -42,6 +42,7 @@ AppController::AppController(const Options &options, QObject *parent)
     , m_options(options)
     , m_client(new RoomClient(this))
     , m_server(new EmbeddedServer(this))
+    , m_attention(new Attention(this))
 {
     const QString prefix = settingsPrefix(m_options.profile);
     QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
@@ -49,6 +50,8 @@ AppController::AppController(const Options &options, QObject *parent)
     m_lastHost = settings.value(prefix + u"lastHost"_s).toString();
     m_lastRoomName = settings.value(prefix + u"lastRoomName"_s).toString();
     m_lastCapacity = qBound(1, settings.value(prefix + u"lastCapacity"_s, 10).toInt(), 50);
+    loadAttentionSettings();
+    connect(m_attention, &Attention::settingsChanged, this, &AppController::saveAttentionSettings);
 
     IdentityStore::Options identityOptions = IdentityStore::optionsForProfile(m_options.profile);
     if (!m_options.identityFile.isEmpty()) {
@@ -162,6 +165,33 @@ void AppController::saveSettings()
     settings.setValue(prefix + u"lastHost"_s, m_lastHost);
     settings.setValue(prefix + u"lastRoomName"_s, m_lastRoomName);
     settings.setValue(prefix + u"lastCapacity"_s, m_lastCapacity);
+}
+
+// The attention settings, under <prefix>attention/ (each on unless turned off).
+namespace {
+constexpr std::pair<const char *, QLatin1StringView> AttentionSettings[] = {
+    {"titleCountEnabled", "attention/titleCount"_L1},
+    {"alertEnabled", "attention/alert"_L1},
+    {"notificationsEnabled", "attention/notifications"_L1},
+    {"soundEnabled", "attention/sound"_L1},
+    {"trayEnabled", "attention/tray"_L1},
+};
+} // namespace
+
+void AppController::loadAttentionSettings()
+{
+    const QString prefix = settingsPrefix(m_options.profile);
+    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
+    for (const auto &[property, key] : AttentionSettings)
+        m_attention->setProperty(property, settings.value(prefix + key, true).toBool());
+}
+
+void AppController::saveAttentionSettings()
+{
+    const QString prefix = settingsPrefix(m_options.profile);
+    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
+    for (const auto &[property, key] : AttentionSettings)
+        settings.setValue(prefix + key, m_attention->property(property).toBool());
 }
 
 QString AppController::identityWarning() const
@@ -476,6 +506,7 @@ void AppController::setSession(RoomSession *session)
         return;
     RoomSession *old = m_session;
     m_session = session;
+    m_attention->setSession(session);
     if (session) {
         connect(session->room(), &RoomObject::changed, this, &AppController::connectionChanged);
     }

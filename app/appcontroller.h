@@ -3,6 +3,7 @@
 #include "client/roomclient.h"
 #include "discovery/publicroomsmodel.h"
 #include "identitystore.h"
+#include "models/attention.h"
 #include "models/roomsession.h"
 
 #include <QtCore/QLoggingCategory>
@@ -63,6 +64,9 @@ class AppController : public QObject
     Q_PROPERTY(PublicRoomsModel *publicRooms READ publicRooms CONSTANT)
     // The last code-only join found no host: the lobby offers address entry and a firewall hint.
     Q_PROPERTY(bool discoveryFailed READ hasDiscoveryFailed NOTIFY discoveryFailedChanged)
+    // Calling for attention while the window is behind others (unread count, alert,
+    // notification, sound, tray); follows the current session, its settings are remembered.
+    Q_PROPERTY(Attention *attention READ attention CONSTANT)
 
 public:
     enum class Phase { Starting, Lobby, Connecting, Room };
@@ -99,6 +103,7 @@ public:
     int serverPort() const { return m_serverPort; }
     RoomSession *session() const { return m_session; }
     RoomClient *client() const { return m_client; }
+    Attention *attention() const { return m_attention; }
     bool isConnectionLost() const;
     QString connectionText() const;
     QString inviteText() const;
@@ -182,6 +187,8 @@ private:
     void stopServer(std::function<void()> then);
     void finishShutdown();
     void saveSettings();
+    void loadAttentionSettings();
+    void saveAttentionSettings();
     // Discovery: the code-only join's lookup and its outcomes.
     void setUpDiscovery();
     // The join_room arguments for a typed code and the remembered name; nullopt (with the
@@ -197,6 +204,7 @@ private:
     IdentityStore *m_identity = nullptr;
     RoomClient *m_client = nullptr;
     EmbeddedServer *m_server = nullptr;
+    Attention *m_attention = nullptr;
     QPointer<RoomSession> m_session;
     QPointer<RoomSession> m_retired; // the previous session, kept for views still showing it
 

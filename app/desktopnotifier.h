@@ -24,6 +24,12 @@ public:
     // may fall back to the tray). Failures of the daemon itself are logged.
     bool notify(const QString &summary, const QString &body);
 
+    // The desktop shows tray icons for an app without QtWidgets: always on Windows and macOS;
+    // on Linux when a StatusNotifierItem host is registered on the session bus (KDE, or
+    // GNOME's AppIndicator extension) — the same test Qt's own tray support makes, so that
+    // Qt.labs.platform's SystemTrayIcon is only made where it works.
+    static bool trayAvailable();
+
 Q_SIGNALS:
     // The daemon answered a notification with its id (for tests and diagnostics).
     void delivered(uint id);

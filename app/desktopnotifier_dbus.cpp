@@ -5,6 +5,8 @@
 
 #include <QtCore/QVariantMap>
 #include <QtDBus/QDBusConnection>
+#include <QtDBus/QDBusConnectionInterface>
+#include <QtDBus/QDBusInterface>
 #include <QtDBus/QDBusMessage>
 #include <QtDBus/QDBusPendingCallWatcher>
 #include <QtDBus/QDBusPendingReply>
@@ -86,4 +88,14 @@ bool DesktopNotifier::notify(const QString &summary, const QString &body)
         w->deleteLater();
     });
     return true;
+}
+
+bool DesktopNotifier::trayAvailable()
+{
+    QDBusConnection bus = QDBusConnection::sessionBus();
+    const QString watcher = u"org.kde.StatusNotifierWatcher"_s;
+    if (!bus.isConnected() || !bus.interface()->isServiceRegistered(watcher))
+        return false;
+    QDBusInterface iface(watcher, u"/StatusNotifierWatcher"_s, watcher, bus);
+    return iface.property("IsStatusNotifierHostRegistered").toBool();
 }

@@ -18,3 +18,8 @@ bool DesktopNotifier::notify(const QString &, const QString &)
 {
     return false;
 }
+
+bool DesktopNotifier::trayAvailable()
+{
+    return true;
+}

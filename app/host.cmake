@@ -39,6 +39,8 @@ target_link_libraries(hearth PRIVATE hearth_desktop)
 
 if(HEARTH_BUILD_GUI)
     add_subdirectory(${PROJECT_SOURCE_DIR}/qml ${PROJECT_BINARY_DIR}/qml)
+    # Sounds and icons the window uses, compiled into the QML library.
+    add_subdirectory(${PROJECT_SOURCE_DIR}/resources ${PROJECT_BINARY_DIR}/resources)
     target_sources(hearth PRIVATE
         desktopwindow.h desktopwindow.cpp
         screenshotdemo.h screenshotdemo.cpp
