@@ -47,4 +47,19 @@ if(HEARTH_BUILD_GUI)
     target_compile_definitions(tst_views PRIVATE
         QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
     set_tests_properties(tst_views PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+    # QWindow::alert as a window manager sees it: an X server of its own with openbox on it
+    # (never on the display other tests share). Skips without openbox.
+    find_program(HEARTH_XVFB_RUN xvfb-run)
+    if(UNIX AND NOT APPLE AND HEARTH_XVFB_RUN)
+        add_executable(tst_windowalert desktop/tst_windowalert.cpp)
+        target_link_libraries(tst_windowalert PRIVATE hearth_ui Qt6::Gui Qt6::Qml Qt6::Test
+            hearth_warnings)
+        target_include_directories(tst_windowalert PRIVATE ${PROJECT_SOURCE_DIR}/qml)
+        add_test(NAME tst_windowalert COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1024x768x24"
+            sh -c "openbox --sm-disable >/dev/null 2>&1 & exec \"$0\""
+            $<TARGET_FILE:tst_windowalert>)
+        set_tests_properties(tst_windowalert PROPERTIES TIMEOUT 60 LABELS desktop
+            ENVIRONMENT "QT_QPA_PLATFORM=xcb")
+    endif()
 endif()
