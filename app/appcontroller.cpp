@@ -196,12 +196,23 @@ void AppController::saveAttentionSettings()
 
 QString AppController::identityWarning() const
 {
+    // The file fallback is a lasting arrangement, not a fault: its note is shown on the first
+    // launch that uses it (and again only if it changes). A temporary identity is a fault and
+    // is shown every time.
+    if (m_identity->storage() == IdentityStore::Storage::File && m_identityNoteSeen)
+        return {};
     return m_identity->warning();
 }
 
 void AppController::onIdentityLoaded()
 {
     m_client->setIdentity(m_identity->identity());
+    if (m_identity->storage() == IdentityStore::Storage::File) {
+        QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
+        const QString key = settingsPrefix(m_options.profile) + u"identityNoteShown"_s;
+        m_identityNoteSeen = settings.value(key).toString() == m_identity->warning();
+        settings.setValue(key, m_identity->warning());
+    }
     m_identityReady = true;
     if (m_phase == Phase::Starting)
         setPhase(Phase::Lobby); // first: listeners of identityChanged may host or join at once

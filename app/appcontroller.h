@@ -40,7 +40,8 @@ class AppController : public QObject
     Q_PROPERTY(QString lastHost READ lastHost NOTIFY settingsChanged)
     Q_PROPERTY(QString lastRoomName READ lastRoomName NOTIFY settingsChanged)
     Q_PROPERTY(int lastCapacity READ lastCapacity NOTIFY settingsChanged)
-    // Set when the identity is not safely in the keychain (file fallback, temporary).
+    // Set when the identity is not safely in the keychain, in plain words: a temporary identity
+    // (every time), or the file fallback (on the first launch that uses it: remembered).
     Q_PROPERTY(QString identityWarning READ identityWarning NOTIFY identityChanged)
     Q_PROPERTY(bool identityReady READ isIdentityReady NOTIFY identityChanged)
     // This app runs the room's server (host mode).
@@ -216,7 +217,8 @@ private:
     bool m_triedDefaultPort = false;
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;
-    bool m_identityReady = false; // set when the store's loaded() has been handled
+    bool m_identityReady = false;    // set when the store's loaded() has been handled
+    bool m_identityNoteSeen = false; // the file fallback's note was shown on an earlier launch
 
     // What the current Connecting phase is for.
     Intent m_intent = Intent::None;

@@ -342,6 +342,47 @@ private Q_SLOTS:
         QCOMPARE(again->lastRoomName(), u"Game night"_s);
         QCOMPARE(again->lastCapacity(), 4);
     }
+
+    // The note about an identity kept in a file (no keyring, or asked for) comes once, in
+    // plain words with the fallback explained; the next launch does not repeat it.
+    void identityFileNoteIsShownOnce()
+    {
+        QString firstNote;
+        {
+            auto ana = makeController(*m_home, u"Ana"_s);
+            QTRY_VERIFY(ana->isIdentityReady());
+            firstNote = ana->identityWarning();
+            QVERIFY(firstNote.contains(m_home->path(u"Ana.identity"_s)));
+            QVERIFY(firstNote.contains(u"only your user account can read"_s));
+            QVERIFY(!firstNote.contains(u"keychain"_s)); // "password keyring", as people say
+        }
+        auto again = makeController(*m_home, u"Ana"_s);
+        QTRY_VERIFY(again->isIdentityReady());
+        QCOMPARE(again->identityWarning(), QString());
+        // Another profile (another identity file) gets its own note.
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_VERIFY(ben->isIdentityReady());
+        QVERIFY(!ben->identityWarning().isEmpty());
+    }
+
+    // Attention's settings are remembered per profile; each one on until turned off.
+    void attentionSettingsAreRemembered()
+    {
+        {
+            auto ana = makeController(*m_home, u"Ana"_s);
+            Attention *a = ana->attention();
+            QVERIFY(a->isTitleCountEnabled() && a->isAlertEnabled() &&
+                    a->areNotificationsEnabled() && a->isSoundEnabled() && a->isTrayEnabled());
+            a->setSoundEnabled(false);
+            a->setTrayEnabled(false);
+        }
+        auto again = makeController(*m_home, u"Ana"_s);
+        Attention *a = again->attention();
+        QVERIFY(!a->isSoundEnabled());
+        QVERIFY(!a->isTrayEnabled());
+        QVERIFY(a->isTitleCountEnabled() && a->isAlertEnabled() && a->areNotificationsEnabled());
+        QVERIFY(makeController(*m_home, u"Ben"_s)->attention()->isSoundEnabled());
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_AppController)
