@@ -143,4 +143,18 @@ TestCase {
         r.win.destroy();
         wait(0);
     }
+
+    // The room view has a button for the same settings.
+    function test_roomViewOpensTheSettings() {
+        const r = hostInWindow({});
+        const button = findChild(r.win.contentItem, "attentionSettingsButton");
+        verify(button);
+        mouseClick(button);
+        const dialog = findChild(r.win, "roomAttentionSettingsDialog");
+        verify(dialog);
+        tryVerify(() => dialog.opened, 5000);
+        verify(findChild(dialog.contentItem, "soundBox").checked);
+        r.win.destroy();
+        wait(0);
+    }
 }
