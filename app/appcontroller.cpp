@@ -63,8 +63,14 @@ AppController::AppController(const Options &options, QObject *parent)
     connect(m_identity, &IdentityStore::loaded, this, &AppController::onIdentityLoaded);
     if (m_options.resetIdentity) {
         connect(m_identity, &IdentityStore::forgotten, m_identity, &IdentityStore::load);
+        m_identityLoading = true;
         m_identity->forget();
+    } else if (m_options.deferIdentity) {
+        // Nothing is read yet; the lobby is usable at once (see readIdentityThen()).
+        m_identityReady = true;
+        m_phase = Phase::Lobby;
     } else {
+        m_identityLoading = true;
         m_identity->load();
     }
 
@@ -124,6 +130,8 @@ void AppController::setPhase(Phase phase, const QString &busyText)
     }
     if (busyBefore != isBusy() || textBefore != m_busyText)
         Q_EMIT busyChanged();
+    if (phase == Phase::Lobby)
+        rememberIdentityNote();
 }
 
 void AppController::setErrorText(const QString &text)
@@ -207,16 +215,47 @@ QString AppController::identityWarning() const
 void AppController::onIdentityLoaded()
 {
     m_client->setIdentity(m_identity->identity());
+    m_identityLoaded = true;
     if (m_identity->storage() == IdentityStore::Storage::File) {
-        QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
         const QString key = settingsPrefix(m_options.profile) + u"identityNoteShown"_s;
-        m_identityNoteSeen = settings.value(key).toString() == m_identity->warning();
-        settings.setValue(key, m_identity->warning());
+        m_identityNoteSeen = QSettings(hearthSettingsPath(), QSettings::IniFormat).value(key) ==
+                             m_identity->warning();
     }
     m_identityReady = true;
     if (m_phase == Phase::Starting)
         setPhase(Phase::Lobby); // first: listeners of identityChanged may host or join at once
+    else if (m_phase == Phase::Lobby)
+        rememberIdentityNote();
     Q_EMIT identityChanged();
+    if (auto then = std::exchange(m_afterIdentity, {})) {
+        if (m_afterIdentityAttempt == m_attempt && m_phase == Phase::Connecting) {
+            setPhase(Phase::Lobby);
+            then();
+        }
+    }
+}
+
+void AppController::readIdentityThen(std::function<void()> then)
+{
+    m_afterIdentity = std::move(then);
+    m_afterIdentityAttempt = ++m_attempt; // cancel() bumps it: the action is dropped then
+    setPhase(Phase::Connecting, tr("Reading your identity (your keyring may ask for its "
+                                   "password)…"));
+    if (!m_identityLoading) {
+        m_identityLoading = true;
+        m_identity->load();
+    }
+}
+
+void AppController::rememberIdentityNote()
+{
+    if (m_identityNoteRemembered || !m_identityLoaded ||
+        m_identity->storage() != IdentityStore::Storage::File)
+        return;
+    m_identityNoteRemembered = true;
+    QSettings(hearthSettingsPath(), QSettings::IniFormat)
+        .setValue(settingsPrefix(m_options.profile) + u"identityNoteShown"_s,
+                  m_identity->warning());
 }
 
 QString AppController::serverAddress() const
@@ -352,6 +391,8 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
+    if (!m_identityLoaded)
+        return readIdentityThen([=, this] { hostRoom(roomName, capacity, options); });
     QString name;
     QString displayName;
     if (const QString problem = checkRoomName(roomName); !problem.isEmpty())
@@ -422,6 +463,8 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
+    if (!m_identityLoaded)
+        return readIdentityThen([=, this] { joinRoom(host, code, spectator, password); });
     if (host.trimmed().isEmpty())
         return joinByCode(code, spectator, password);
     QString codeFromLink;

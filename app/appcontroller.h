@@ -12,6 +12,7 @@
 #include <QtCore/QUrl>
 #include <QtCore/QVariantMap>
 
+#include <functional>
 #include <optional>
 
 class CodeFinder;
@@ -43,6 +44,8 @@ class AppController : public QObject
     // Set when the identity is not safely in the keychain, in plain words: a temporary identity
     // (every time), or the file fallback (on the first launch that uses it: remembered).
     Q_PROPERTY(QString identityWarning READ identityWarning NOTIFY identityChanged)
+    // Hosting and joining may be asked for: the identity is read, or will be read when asked
+    // (deferIdentity).
     Q_PROPERTY(bool identityReady READ isIdentityReady NOTIFY identityChanged)
     // This app runs the room's server (host mode).
     Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
@@ -81,6 +84,10 @@ public:
         QString identityFile; // non-empty: keep the identity in this file (no keychain)
         bool resetIdentity = false;
         bool ephemeralIdentity = false; // a throwaway identity, kept nowhere (demo, bench)
+        // Read the identity when the person first hosts or joins, not at startup: reading the
+        // keychain may make the desktop ask for the keyring's password, which should follow
+        // something the person did (the desktop window sets it).
+        bool deferIdentity = false;
     };
 
     explicit AppController(const Options &options, QObject *parent = nullptr);
@@ -179,6 +186,10 @@ private:
     void setPhase(Phase phase, const QString &busyText = {});
     void fail(const QString &message);
     void onIdentityLoaded();
+    // Deferred identity: reads it (once), showing progress, then runs `then` unless cancelled.
+    void readIdentityThen(std::function<void()> then);
+    // The lobby shows the file fallback's note now: later launches need not show it again.
+    void rememberIdentityNote();
     void startServer();
     void openClient(const QUrl &url);
     void onClientReady();
@@ -219,6 +230,11 @@ private:
     bool m_shutdownDone = false;
     bool m_identityReady = false;    // set when the store's loaded() has been handled
     bool m_identityNoteSeen = false; // the file fallback's note was shown on an earlier launch
+    bool m_identityNoteRemembered = false;
+    bool m_identityLoading = false;
+    bool m_identityLoaded = false; // the store's loaded() has been handled: the client has it
+    std::function<void()> m_afterIdentity; // a host or join waiting for the deferred read
+    quint64 m_afterIdentityAttempt = 0;
 
     // What the current Connecting phase is for.
     Intent m_intent = Intent::None;

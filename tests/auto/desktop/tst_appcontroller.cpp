@@ -6,6 +6,7 @@
 #include "desktoptest.h"
 #include "invite/invitelink.h"
 
+#include <QtCore/QFile>
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QSignalSpy>
 
@@ -363,6 +364,47 @@ private Q_SLOTS:
         auto ben = makeController(*m_home, u"Ben"_s);
         QTRY_VERIFY(ben->isIdentityReady());
         QVERIFY(!ben->identityWarning().isEmpty());
+    }
+
+    // The window's controller reads the identity on the first host or join, not at startup
+    // (a locked keyring's password prompt follows a click): nothing is read before that, and a
+    // cancelled read drops the action.
+    void deferredIdentityIsReadOnFirstHost()
+    {
+        AppController::Options options;
+        options.profile = u"deferred"_s;
+        options.hostPort = 0;
+        options.identityFile = m_home->path(u"deferred.identity"_s);
+        options.deferIdentity = true;
+        auto ana = std::make_unique<AppController>(options);
+        ana->setDisplayName(u"Ana"_s);
+        QCOMPARE(ana->phase(), AppController::Phase::Lobby); // at once
+        QVERIFY(ana->isIdentityReady());
+        QTest::qWait(200);
+        QVERIFY(!QFile::exists(options.identityFile)); // nothing read or made yet
+
+        // Cancelled while reading: back in the lobby, no room.
+        ana->hostRoom(u"Game night"_s, 4, {});
+        QCOMPARE(ana->phase(), AppController::Phase::Connecting);
+        QVERIFY(ana->busyText().contains(u"keyring"_s));
+        ana->cancel();
+        QCOMPARE(ana->phase(), AppController::Phase::Lobby);
+        QTest::qWait(200);
+        QCOMPARE(ana->phase(), AppController::Phase::Lobby);
+        QVERIFY(!ana->isHosting());
+        QVERIFY(QFile::exists(options.identityFile)); // the read itself went on
+
+        // Hosting now goes straight through.
+        ana->hostRoom(u"Game night"_s, 4, {});
+        QTRY_COMPARE_WITH_TIMEOUT(ana->phase(), AppController::Phase::Room, 10000);
+
+        // Another deferred controller: its first action (a join by address) reads it and goes on.
+        options.profile = u"deferred2"_s;
+        options.identityFile = m_home->path(u"deferred2.identity"_s);
+        auto ben = std::make_unique<AppController>(options);
+        ben->setDisplayName(u"Ben"_s);
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
+        QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
     }
 
     // Attention's settings are remembered per profile; each one on until turned off.
