@@ -229,7 +229,11 @@ void AppController::onIdentityLoaded()
     Q_EMIT identityChanged();
     if (auto then = std::exchange(m_afterIdentity, {})) {
         if (m_afterIdentityAttempt == m_attempt && m_phase == Phase::Connecting) {
+            // Through the lobby's phase for a moment only (hostRoom() and joinRoom() start
+            // from it): the note is not seen there, so it is not remembered as shown.
+            m_identityNoteHeld = true;
             setPhase(Phase::Lobby);
+            m_identityNoteHeld = false;
             then();
         }
     }
@@ -249,7 +253,7 @@ void AppController::readIdentityThen(std::function<void()> then)
 
 void AppController::rememberIdentityNote()
 {
-    if (m_identityNoteRemembered || !m_identityLoaded ||
+    if (m_identityNoteRemembered || m_identityNoteHeld || !m_identityLoaded ||
         m_identity->storage() != IdentityStore::Storage::File)
         return;
     m_identityNoteRemembered = true;

@@ -231,6 +231,7 @@ private:
     bool m_identityReady = false;    // set when the store's loaded() has been handled
     bool m_identityNoteSeen = false; // the file fallback's note was shown on an earlier launch
     bool m_identityNoteRemembered = false;
+    bool m_identityNoteHeld = false;
     bool m_identityLoading = false;
     bool m_identityLoaded = false; // the store's loaded() has been handled: the client has it
     std::function<void()> m_afterIdentity; // a host or join waiting for the deferred read
