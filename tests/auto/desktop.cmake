@@ -61,5 +61,14 @@ if(HEARTH_BUILD_GUI)
             $<TARGET_FILE:tst_windowalert>)
         set_tests_properties(tst_windowalert PROPERTIES TIMEOUT 60 LABELS desktop
             ENVIRONMENT "QT_QPA_PLATFORM=xcb")
+
+        # The tray icon as a tray sees it (a stand-in StatusNotifierWatcher on the session bus).
+        add_executable(tst_tray desktop/tst_tray.cpp desktop/desktoptest.h)
+        target_link_libraries(tst_tray PRIVATE hearth_desktop hearth_uiplugin Qt6::Quick
+            Qt6::QuickControls2 Qt6::DBus Qt6::Test hearth_warnings)
+        add_test(NAME tst_tray COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1280x800x24"
+            $<TARGET_FILE:tst_tray>)
+        set_tests_properties(tst_tray PROPERTIES TIMEOUT 60 LABELS desktop
+            ENVIRONMENT "QT_QPA_PLATFORM=xcb;HEARTH_DISCOVERY_TARGETS=127.255.255.255;HEARTH_DISCOVERY_PORT=47899")
     endif()
 endif()
