@@ -12,13 +12,16 @@
 
 #include <QtDBus/QDBusConnection>
 #include <QtDBus/QDBusConnectionInterface>
+#include <QtDBus/QDBusContext>
+#include <QtDBus/QDBusMessage>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
 
-// Stands in for a notification daemon: records the calls and answers with increasing ids.
-class FakeNotificationDaemon : public QObject
+// Stands in for a notification daemon: records the calls (of this process's default
+// connection) and answers with increasing ids.
+class FakeNotificationDaemon : public QObject, protected QDBusContext
 {
     Q_OBJECT
     Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
@@ -42,7 +45,9 @@ public Q_SLOTS:
         Q_UNUSED(appIcon)
         Q_UNUSED(actions)
         Q_UNUSED(expireTimeout)
-        calls.append(Call{appName, replacesId, summary, body, hints});
+        // Only this test's calls: other tests on the same bus may notify too.
+        if (message().service() == QDBusConnection::sessionBus().baseService())
+            calls.append(Call{appName, replacesId, summary, body, hints});
         return replacesId ? replacesId : uint(100 + calls.size());
     }
     QString GetServerInformation(QString &vendor, QString &version, QString &specVersion)

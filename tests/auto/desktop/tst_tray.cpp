@@ -16,6 +16,7 @@
 #include <QtCore/QStandardPaths>
 #include <QtCore/QThread>
 #include <QtDBus/QDBusConnection>
+#include <QtDBus/QDBusConnectionInterface>
 #include <QtDBus/QDBusMessage>
 #include <QtGui/QGuiApplication>
 #include <QtQml/QQmlApplicationEngine>
@@ -125,8 +126,18 @@ private Q_SLOTS:
         QVERIFY(window);
         QVERIFY(QTest::qWaitForWindowExposed(window));
 
-        QTRY_COMPARE_WITH_TIMEOUT(m_watcher.registeredItems().size(), 1, 5000);
-        const QString item = m_watcher.registeredItems().constFirst();
+        // Ours: other programs on this bus may register too.
+        auto ours = [&] {
+            const QStringList items = m_watcher.registeredItems();
+            for (const QString &i : items) {
+                if (QDBusConnection::sessionBus().interface()->servicePid(i).value() ==
+                    uint(QCoreApplication::applicationPid()))
+                    return i;
+            }
+            return QString();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!ours().isEmpty(), 5000);
+        const QString item = ours();
         QTRY_VERIFY(itemProperty(item, u"ToolTip"_s).contains(u"\"Hearth\""_s));
 
         app.hostRoom(u"Game night"_s, 10, {});
