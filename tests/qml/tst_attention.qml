@@ -77,6 +77,8 @@ TestCase {
         tryCompare(effects, "alerts", 1, 5000);
         compare(effects.notifications, 1);
         compare(effects.sounds, 1);
+        // The sound (resources/sounds/attention.wav) decodes and is ready to play.
+        tryCompare(effects, "soundReady", true, 5000);
         // Your own message counts for nothing.
         r.app.session.sendChat("coming");
         tryCompare(r.app.session.messages, "count", 8, 5000);
