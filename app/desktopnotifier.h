@@ -33,6 +33,11 @@ public:
 Q_SIGNALS:
     // The daemon answered a notification with its id (for tests and diagnostics).
     void delivered(uint id);
+    // The person clicked one of this app's notifications: bring the window up.
+    void activated();
+
+private Q_SLOTS:
+    void onActionInvoked(uint id, const QString &action);
 
 private:
     struct Private;

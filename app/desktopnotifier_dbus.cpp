@@ -30,6 +30,9 @@ const QString Interface = u"org.freedesktop.Notifications"_s;
 struct DesktopNotifier::Private {
     // The id of the last notification shown: the next one replaces it.
     uint lastId = 0;
+    // Ids of this app's notifications (ActionInvoked is broadcast to every client).
+    QList<uint> ids;
+    bool listening = false;
     // Whether the daemon reads bodies as markup; asked once, assumed (most do) until answered.
     bool markup = true;
     bool askedCapabilities = false;
@@ -51,6 +54,11 @@ bool DesktopNotifier::notify(const QString &summary, const QString &body)
     if (!bus.isConnected()) {
         qCInfo(lcNotify) << "no session bus: no desktop notification";
         return false;
+    }
+    if (!d->listening) {
+        // A click on the notification ("default" action) brings the window up.
+        d->listening = bus.connect(Service, Path, Interface, u"ActionInvoked"_s, this,
+                                   SLOT(onActionInvoked(uint, QString)));
     }
     if (!d->askedCapabilities) {
         d->askedCapabilities = true;
@@ -74,7 +82,8 @@ bool DesktopNotifier::notify(const QString &summary, const QString &body)
         {u"urgency"_s, QVariant::fromValue(uchar(1))}, // normal
     };
     call << u"Hearth"_s << d->lastId << QStringLiteral(HEARTH_APP_ID) << summary
-         << (d->markup ? body.toHtmlEscaped() : body) << QStringList() << hints << -1;
+         << (d->markup ? body.toHtmlEscaped() : body)
+         << QStringList{u"default"_s, tr("Open Hearth")} << hints << -1;
     auto *watcher = new QDBusPendingCallWatcher(bus.asyncCall(call), this);
     connect(watcher, &QDBusPendingCallWatcher::finished, this, [this](QDBusPendingCallWatcher *w) {
         const QDBusPendingReply<uint> reply = *w;
@@ -83,6 +92,8 @@ bool DesktopNotifier::notify(const QString &summary, const QString &body)
                 << "the notification was not shown:" << reply.error().message();
         } else {
             d->lastId = reply.value();
+            if (!d->ids.contains(d->lastId))
+                d->ids.append(d->lastId);
             Q_EMIT delivered(reply.value());
         }
         w->deleteLater();
@@ -98,4 +109,10 @@ bool DesktopNotifier::trayAvailable()
         return false;
     QDBusInterface iface(watcher, u"/StatusNotifierWatcher"_s, watcher, bus);
     return iface.property("IsStatusNotifierHostRegistered").toBool();
+}
+
+void DesktopNotifier::onActionInvoked(uint id, const QString &action)
+{
+    if (action == u"default"_s && d->ids.contains(id))
+        Q_EMIT activated();
 }

@@ -19,6 +19,8 @@ bool DesktopNotifier::notify(const QString &, const QString &)
     return false;
 }
 
+void DesktopNotifier::onActionInvoked(uint, const QString &) {}
+
 bool DesktopNotifier::trayAvailable()
 {
     return true;

@@ -12,7 +12,16 @@ AttentionEffects::AttentionEffects(QObject *parent)
     , m_notifier(new DesktopNotifier(this))
     , m_trayAvailable(qEnvironmentVariableIsEmpty("HEARTH_NO_TRAY") &&
                       DesktopNotifier::trayAvailable())
-{}
+{
+    // A click on the notification brings the window to the front.
+    connect(m_notifier, &DesktopNotifier::activated, this, [this] {
+        if (!m_window)
+            return;
+        m_window->show();
+        m_window->raise();
+        m_window->requestActivate();
+    });
+}
 
 AttentionEffects::~AttentionEffects() = default;
 

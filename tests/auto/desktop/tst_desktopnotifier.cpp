@@ -35,6 +35,7 @@ public:
     };
     QList<Call> calls;
     QStringList capabilities{u"body"_s, u"body-markup"_s};
+    QStringList lastActions; // of the last call
 
 public Q_SLOTS:
     QStringList GetCapabilities() { return capabilities; }
@@ -43,11 +44,12 @@ public Q_SLOTS:
                 const QVariantMap &hints, int expireTimeout)
     {
         Q_UNUSED(appIcon)
-        Q_UNUSED(actions)
         Q_UNUSED(expireTimeout)
         // Only this test's calls: other tests on the same bus may notify too.
-        if (message().service() == QDBusConnection::sessionBus().baseService())
+        if (message().service() == QDBusConnection::sessionBus().baseService()) {
             calls.append(Call{appName, replacesId, summary, body, hints});
+            lastActions = actions;
+        }
         return replacesId ? replacesId : uint(100 + calls.size());
     }
     QString GetServerInformation(QString &vendor, QString &version, QString &specVersion)
@@ -107,6 +109,32 @@ private Q_SLOTS:
         QVERIFY(delivered.wait(5000));
         QCOMPARE(m_daemon->calls.size(), 2);
         QCOMPARE(m_daemon->calls.at(1).replacesId, delivered.at(0).at(0).toUInt());
+    }
+
+    // A click on the notification (the daemon's ActionInvoked with "default") is reported;
+    // another app's notification is not.
+    void clickIsReported()
+    {
+        DesktopNotifier notifier;
+        QSignalSpy delivered(&notifier, &DesktopNotifier::delivered);
+        QSignalSpy activated(&notifier, &DesktopNotifier::activated);
+        QVERIFY(notifier.notify(u"Dan asks to join Game night"_s, u"Open Hearth"_s));
+        QVERIFY(delivered.wait(5000));
+        const uint id = delivered.at(0).at(0).toUInt();
+        QVERIFY(m_daemon->lastActions.contains(u"default"_s));
+
+        auto invoke = [this](uint which) {
+            QDBusMessage signal =
+                QDBusMessage::createSignal(u"/org/freedesktop/Notifications"_s,
+                                           u"org.freedesktop.Notifications"_s, u"ActionInvoked"_s);
+            signal << which << u"default"_s;
+            return m_bus.send(signal);
+        };
+        QVERIFY(invoke(id + 1000)); // someone else's
+        QVERIFY(invoke(id));
+        QVERIFY(activated.wait(5000));
+        QTest::qWait(100);
+        QCOMPARE(activated.count(), 1);
     }
 
     void plainBodiesStayPlainWithoutMarkup()
