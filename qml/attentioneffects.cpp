@@ -3,6 +3,7 @@
 #include "desktopnotifier.h"
 #include "models/attention.h"
 
+#include <QtGui/QGuiApplication>
 #include <QtMultimedia/QSoundEffect>
 
 using namespace Qt::StringLiterals;
@@ -10,7 +11,10 @@ using namespace Qt::StringLiterals;
 AttentionEffects::AttentionEffects(QObject *parent)
     : QObject(parent)
     , m_notifier(new DesktopNotifier(this))
+    // The offscreen and minimal platforms (tests, the screenshot demo) have no tray at all.
     , m_trayAvailable(qEnvironmentVariableIsEmpty("HEARTH_NO_TRAY") &&
+                      QGuiApplication::platformName() != u"offscreen"_s &&
+                      QGuiApplication::platformName() != u"minimal"_s &&
                       DesktopNotifier::trayAvailable())
 {
     // A click on the notification brings the window to the front.

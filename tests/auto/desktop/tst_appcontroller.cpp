@@ -407,6 +407,36 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
     }
 
+    // A deferred read on the way into a room does not count as showing the identity file's
+    // note (the lobby was not on screen): it counts once the lobby shows it.
+    void deferredIdentityNoteWaitsForTheLobby()
+    {
+        AppController::Options options;
+        options.profile = u"note"_s;
+        options.hostPort = 0;
+        options.identityFile = m_home->path(u"note.identity"_s);
+        options.deferIdentity = true;
+        auto runToRoomAndBack = [&](bool leave) {
+            auto ana = std::make_unique<AppController>(options);
+            ana->setDisplayName(u"Ana"_s);
+            ana->hostRoom(u"Game night"_s, 4, {});
+            if (!QTest::qWaitFor([&] { return ana->phase() == AppController::Phase::Room; }, 10000))
+                return QStringLiteral("no room");
+            const QString inRoom = ana->identityWarning();
+            if (leave) {
+                ana->closeRoom();
+                if (!QTest::qWaitFor([&] { return ana->phase() == AppController::Phase::Lobby; },
+                                     10000))
+                    return QStringLiteral("no lobby");
+            }
+            return inRoom;
+        };
+        // Straight into a room and quit there: not seen, so the next launch still has it.
+        QVERIFY(!runToRoomAndBack(false).isEmpty());
+        QVERIFY(!runToRoomAndBack(true).isEmpty()); // ... and this time back in the lobby
+        QVERIFY(runToRoomAndBack(false).isEmpty()); // seen: not again
+    }
+
     // Attention's settings are remembered per profile; each one on until turned off.
     void attentionSettingsAreRemembered()
     {
