@@ -136,20 +136,31 @@ void AppController::setPhase(Phase phase, const QString &busyText)
 
 void AppController::setErrorText(const QString &text)
 {
-    if (m_errorText == text)
+    showError(text);
+}
+
+void AppController::showError(const QString &text, const QString &code, bool nameError,
+                              bool canWatchInstead)
+{
+    if (m_errorText == text && m_errorCode == code && m_nameError == nameError &&
+        m_canWatchInstead == canWatchInstead)
         return;
     m_errorText = text;
+    m_errorCode = code;
+    m_nameError = nameError;
+    m_canWatchInstead = canWatchInstead;
     Q_EMIT errorTextChanged();
 }
 
-void AppController::fail(const QString &message)
+void AppController::fail(const QString &message, const QString &code, bool nameError,
+                         bool canWatchInstead)
 {
-    qCWarning(lcApp).noquote() << "failed:" << message;
+    qCWarning(lcApp).noquote() << "failed:" << message << code;
     ++m_attempt;
     m_intent = Intent::None;
     // Back in the lobby first: closing the connection below reports its own failure, which
     // must not replace this message.
-    setErrorText(message);
+    showError(message, code, nameError, canWatchInstead);
     setPhase(Phase::Lobby);
     if (m_client->state() != RoomClient::State::Disconnected && !m_session)
         m_client->close();
@@ -402,7 +413,7 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
     if (const QString problem = checkRoomName(roomName); !problem.isEmpty())
         return setErrorText(problem);
     if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty())
-        return setErrorText(problem);
+        return showError(problem, {}, true);
     TextRules::checkName(roomName, m_client->limits().maxRoomNameLength, &name);
     TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
     setErrorText({});
@@ -418,6 +429,7 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
     m_createArgs.password = options.value(u"password"_s).toString();
     m_lastRoomName = name;
     m_lastCapacity = m_createArgs.capacity;
+    setPendingJoin({}, {});
     m_intent = Intent::Host;
     ++m_attempt;
 
@@ -483,6 +495,7 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
     m_joinArgs = *args;
     m_joinHostText = host.trimmed();
     m_joinUrl = *url;
+    setPendingJoin({}, {});
     m_intent = Intent::Join;
     ++m_attempt;
     openClient(*url);
@@ -539,7 +552,17 @@ void AppController::onConnectionFailed(const QString &message)
 void AppController::onSnapshot(const Result<RoomSnapshot> &result)
 {
     if (!result.ok()) {
-        fail(result.error.text());
+        const RequestError &error = result.error;
+        if (error.kind != RequestError::Kind::Server) {
+            fail(error.text());
+            return;
+        }
+        // A full room that takes spectators: offer to watch (a member's join only; the
+        // server says so in room_full's "spectators").
+        const bool watch = error.code() == ErrorCode::RoomFull && error.spectatorsWelcome &&
+                           m_intent == Intent::Join && m_joinArgs.role == Role::Member;
+        fail(error.text(), errorCodeName(error.code()), error.code() == ErrorCode::NameTaken,
+             watch);
         return;
     }
     const RoomSnapshot &snapshot = *result.value;
@@ -578,6 +601,49 @@ void AppController::setSession(RoomSession *session)
             m_retired->deleteLater();
         m_retired = old;
     }
+}
+
+void AppController::watchInstead()
+{
+    if (m_phase != Phase::Lobby || !m_canWatchInstead || !m_joinUrl.isValid())
+        return;
+    qCInfo(lcApp) << "the room is full; joining" << m_joinArgs.code << "as a spectator";
+    m_joinArgs.role = Role::Spectator;
+    showError({});
+    m_intent = Intent::Join;
+    ++m_attempt;
+    openClient(m_joinUrl);
+}
+
+void AppController::openJoin(const QString &host, const QString &code)
+{
+    if (m_phase != Phase::Lobby || !isIdentityReady())
+        return;
+    if (checkDisplayName(m_displayName).isEmpty())
+        return joinRoom(host, code, false, {});
+    // No name yet: the lobby keeps the code and the address, and asks for the name.
+    QString address = host.trimmed();
+    QString codeFromLink;
+    if (InviteLink::looksLikeLink(address)) {
+        if (const auto link = InviteLink::parse(address)) {
+            codeFromLink = link->code;
+            address = link->serverUrl().authority(); // "10.0.0.2:5000", "[::1]:5000"
+        }
+    }
+    const QString typed = code.trimmed().isEmpty() ? codeFromLink : code.trimmed();
+    const auto normalized = RoomCode::normalize(typed);
+    qCInfo(lcApp) << "the join of" << typed << "waits for a display name";
+    showError({});
+    setPendingJoin(address, normalized ? *normalized : typed);
+}
+
+void AppController::setPendingJoin(const QString &host, const QString &code)
+{
+    if (m_pendingHost == host && m_pendingCode == code)
+        return;
+    m_pendingHost = host;
+    m_pendingCode = code;
+    Q_EMIT pendingJoinChanged();
 }
 
 void AppController::cancel()
@@ -758,7 +824,7 @@ std::optional<JoinRoomArgs> AppController::joinArgsFor(const QString &code, bool
         return std::nullopt;
     }
     if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty()) {
-        setErrorText(problem);
+        showError(problem, {}, true);
         return std::nullopt;
     }
     QString displayName;
@@ -777,6 +843,7 @@ void AppController::joinByCode(const QString &code, bool spectator, const QStrin
 
     m_joinArgs = *args;
     m_joinHostText.clear();
+    setPendingJoin({}, {});
     m_intent = Intent::Join;
     ++m_attempt;
     setPhase(Phase::Connecting, tr("Looking for room %1 on your network…").arg(m_joinArgs.code));

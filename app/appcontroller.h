@@ -36,6 +36,20 @@ class AppController : public QObject
     Q_PROPERTY(QString busyText READ busyText NOTIFY busyChanged)
     // Why the last host/join attempt failed, in plain words; writable so the view can clear it.
     Q_PROPERTY(QString errorText READ errorText WRITE setErrorText NOTIFY errorTextChanged)
+    // The server's stable code for that failure ("name_taken", "room_full", …; docs/protocol.md),
+    // empty when the failure was not the server's answer. Cleared with errorText.
+    Q_PROPERTY(QString errorCode READ errorCode NOTIFY errorTextChanged)
+    // The failure is about the display name (taken in that room, or not usable): the lobby
+    // shows it next to the name field and puts the focus there.
+    Q_PROPERTY(bool nameError READ isNameError NOTIFY errorTextChanged)
+    // The room was full but takes spectators (room_full with "spectators": true): the lobby
+    // offers watchInstead().
+    Q_PROPERTY(bool canWatchInstead READ canWatchInstead NOTIFY errorTextChanged)
+    // A join that waits for a name: a hearth:// link or `hearth join CODE` opened without a
+    // saved display name (openJoin()). The lobby puts the code (and the address) in its fields
+    // and asks for the name; empty otherwise.
+    Q_PROPERTY(QString pendingCode READ pendingCode NOTIFY pendingJoinChanged)
+    Q_PROPERTY(QString pendingHost READ pendingHost NOTIFY pendingJoinChanged)
     // Remembered between runs (QSettings).
     Q_PROPERTY(QString displayName READ displayName WRITE setDisplayName NOTIFY settingsChanged)
     Q_PROPERTY(QString lastHost READ lastHost NOTIFY settingsChanged)
@@ -98,6 +112,11 @@ public:
     QString busyText() const { return m_busyText; }
     QString errorText() const { return m_errorText; }
     void setErrorText(const QString &text);
+    QString errorCode() const { return m_errorCode; }
+    bool isNameError() const { return m_nameError; }
+    bool canWatchInstead() const { return m_canWatchInstead; }
+    QString pendingCode() const { return m_pendingCode; }
+    QString pendingHost() const { return m_pendingHost; }
     QString displayName() const { return m_displayName; }
     void setDisplayName(const QString &name);
     QString lastHost() const { return m_lastHost; }
@@ -137,6 +156,13 @@ public:
     // no host, looks the code up on the LAN first (discovery) and joins the host that has it.
     Q_INVOKABLE void joinRoom(const QString &host, const QString &code, bool spectator,
                               const QString &password);
+    // A join from outside the lobby (a hearth:// link, `hearth join [ADDRESS] CODE`): joins at
+    // once when the display name is usable, else keeps the code and address as pendingCode and
+    // pendingHost for the lobby to ask for the name, and to join with.
+    Q_INVOKABLE void openJoin(const QString &host, const QString &code);
+    // After room_full in a room that takes spectators (canWatchInstead): the same join again,
+    // as a spectator.
+    Q_INVOKABLE void watchInstead();
     // Gives up connecting/joining (also a join waiting for the host's approval).
     Q_INVOKABLE void cancel();
     // Leaves the room (joiners) or closes it (the host: it stops the embedded server).
@@ -178,13 +204,20 @@ Q_SIGNALS:
     void joinPending();
     void inviteChanged();
     void discoveryFailedChanged();
+    void pendingJoinChanged();
     void shutdownFinished();
 
 private:
     enum class Intent { None, Host, Join };
 
     void setPhase(Phase phase, const QString &busyText = {});
-    void fail(const QString &message);
+    // Back to the lobby with an error: its text, the server's code when it refused, whether it
+    // is about the name, whether watching instead is possible.
+    void fail(const QString &message, const QString &code = {}, bool nameError = false,
+              bool canWatchInstead = false);
+    void showError(const QString &text, const QString &code = {}, bool nameError = false,
+                   bool canWatchInstead = false);
+    void setPendingJoin(const QString &host, const QString &code);
     void onIdentityLoaded();
     // Deferred identity: reads it (once), showing progress, then runs `then` unless cancelled.
     void readIdentityThen(std::function<void()> then);
@@ -223,6 +256,11 @@ private:
     Phase m_phase = Phase::Starting;
     QString m_busyText;
     QString m_errorText;
+    QString m_errorCode;
+    bool m_nameError = false;
+    bool m_canWatchInstead = false;
+    QString m_pendingCode;
+    QString m_pendingHost;
     bool m_hosting = false;
     int m_serverPort = 0;
     bool m_triedDefaultPort = false;

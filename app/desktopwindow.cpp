@@ -43,7 +43,8 @@ bool DesktopWindow::load()
     connect(m_window, &QQuickWindow::frameSwapped, this, &DesktopWindow::onFirstFrame);
 
     if (!m_options.joinHost.isEmpty() || !m_options.joinCode.isEmpty()) { // a link, or a code
-        auto join = [this] { m_app->joinRoom(m_options.joinHost, m_options.joinCode, false, {}); };
+        // Without a saved name the lobby keeps the code and asks for the name first.
+        auto join = [this] { m_app->openJoin(m_options.joinHost, m_options.joinCode); };
         if (m_app->isIdentityReady())
             join();
         else

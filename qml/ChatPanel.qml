@@ -3,13 +3,29 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
-// The room's chat: history paged in as you scroll up, new messages at the bottom (the view
-// follows them while you are at the bottom), and the composer.
+// The room's chat: history paged in as you scroll up, new messages at the bottom, and the
+// composer.
+//
+// Following the conversation: the view follows the newest message until the person moves it
+// away (drag, flick, wheel, scroll bar, keys), and follows again once they bring it back to
+// the bottom. Only the person's own moves decide; the view's own layout changes (delegates
+// measured, history paged in above, the window resized) never do, so it cannot lose the
+// bottom at any message rate. Scrolled up, new messages are counted in a "N new messages"
+// bar that takes you down with one click (or End / Ctrl+End).
 ColumnLayout {
     id: root
 
     required property RoomSession session
     property alias composer: composer
+    readonly property alias messageList: list
+    // Messages that arrived below what you see since you scrolled up.
+    readonly property int unseenCount: list.firstUnseenRow < 0 ? 0
+                                       : Math.max(0, list.count - list.firstUnseenRow)
+
+    // Back to the newest message, following from now on.
+    function scrollToNewest() {
+        list.follow();
+    }
 
     spacing: Theme.spacing
 
@@ -18,25 +34,76 @@ ColumnLayout {
         Layout.fillHeight: true
         color: Theme.surface
         radius: Theme.radius * 2
-        border.color: Theme.border
+        border.color: list.activeFocus ? Theme.accent : Theme.border
+        border.width: list.activeFocus ? 2 : 1
 
         ListView {
             id: list
             objectName: "messagesList"
             // Follow new messages only while the person is looking at the newest ones.
             property bool followNewest: true
+            // The first row added below the view while it did not follow (-1: none).
+            property int firstUnseenRow: -1
+            // Near enough to the bottom to count as there (a fraction of a line).
+            readonly property real bottomSlack: Theme.unit * 0.5
+            readonly property bool nearEnd: contentY + height >= originY + contentHeight - bottomSlack
+            // The person is moving the view right now (its own moves are not theirs).
+            readonly property bool userMoving: moving || scrollBar.pressed
+
+            function follow() {
+                // The person asked for the newest: that ends a flick still under way (its end
+                // would otherwise decide against following).
+                cancelFlick();
+                followNewest = true;
+                firstUnseenRow = -1;
+                positionViewAtEnd();
+            }
+            function stickToEnd() {
+                if (followNewest && !userMoving)
+                    positionViewAtEnd();
+            }
+            // After a move by the person: at the bottom, follow again; otherwise stay.
+            function settle() {
+                if (nearEnd) {
+                    follow();
+                } else {
+                    followNewest = false;
+                    markSeen();
+                }
+            }
+            // The unseen rows now on screen are seen.
+            function markSeen() {
+                if (firstUnseenRow < 0)
+                    return;
+                const lastVisible = indexAt(width / 2, contentY + height - 2);
+                if (lastVisible >= firstUnseenRow)
+                    firstUnseenRow = lastVisible + 1 < count ? lastVisible + 1 : -1;
+            }
+            // Keyboard scrolling by dy pixels (up when negative), within the content.
+            function scrollBy(dy) {
+                const top = originY;
+                const bottom = Math.max(originY, originY + contentHeight - height);
+                contentY = Math.max(top, Math.min(bottom, contentY + dy));
+                settle();
+            }
 
             anchors.fill: parent
-            anchors.margins: 1
+            anchors.margins: 2
             clip: true
             model: root.session.messages
             reuseItems: true
             boundsBehavior: Flickable.StopAtBounds
             activeFocusOnTab: true
+            keyNavigationEnabled: false
+            currentIndex: -1
             Accessible.name: qsTr("Chat messages")
+            Accessible.description: qsTr("Arrow keys and Page Up/Down scroll; End goes to the newest message")
             Accessible.role: Accessible.List
 
-            delegate: MessageDelegate {}
+            delegate: MessageDelegate {
+                onRetryRequested: id => root.session.retryChat(id)
+                onDiscardRequested: id => root.session.discardChat(id)
+            }
 
             header: Item {
                 width: list.width
@@ -63,16 +130,19 @@ ColumnLayout {
                     root.session.loadOlder();
             }
 
-            // Whoever moves the view (flick, wheel, scroll bar, keys) decides whether it
-            // follows: at the bottom it does.
+            onMovementStarted: followNewest = false
+            onMovementEnded: settle()
             onContentYChanged: {
-                followNewest = atYEnd;
+                if (userMoving)
+                    markSeen();
                 loadOlderIfNearTop();
             }
-            onCountChanged: {
-                if (followNewest)
-                    Qt.callLater(list.positionViewAtEnd);
-            }
+            onContentHeightChanged: if (followNewest)
+                                        Qt.callLater(stickToEnd)
+            onHeightChanged: if (followNewest)
+                                 Qt.callLater(stickToEnd)
+            onUserMovingChanged: if (!userMoving && followNewest)
+                                     Qt.callLater(stickToEnd)
 
             // When older history goes in above, keep the message the person is reading where
             // it is on screen (ListView would otherwise show the new page's top).
@@ -103,31 +173,73 @@ ColumnLayout {
                     list.anchorOffset = item.y - list.contentY;
                 }
                 function onRowsInserted(parent, first, last) {
-                    if (first !== 0 || list.anchorRow < 0)
+                    const added = last - first + 1;
+                    if (first === 0 && list.count > added) {
+                        // An older page above: what was unseen moved down with the rest.
+                        if (list.firstUnseenRow >= 0)
+                            list.firstUnseenRow += added;
+                        if (list.anchorRow >= 0)
+                            Qt.callLater(list.restoreAnchor, list.anchorRow + added);
+                        list.anchorRow = -1;
                         return;
-                    // After the ListView itself has taken in the new rows.
-                    Qt.callLater(list.restoreAnchor, list.anchorRow + (last - first + 1));
-                    list.anchorRow = -1;
+                    }
+                    if (list.followNewest) {
+                        Qt.callLater(list.stickToEnd);
+                    } else if (list.firstUnseenRow < 0) {
+                        list.firstUnseenRow = first;
+                    }
+                }
+                function onRowsRemoved(parent, first, last) {
+                    if (list.firstUnseenRow > first)
+                        list.firstUnseenRow = Math.max(first, list.firstUnseenRow - (last - first + 1));
+                    if (list.firstUnseenRow >= list.count)
+                        list.firstUnseenRow = -1;
                 }
             }
-            onHeightChanged: if (followNewest)
-                                 Qt.callLater(list.positionViewAtEnd)
 
-            ScrollBar.vertical: ScrollBar {}
+            Keys.onPressed: event => {
+                const line = Theme.unit * 2;
+                const page = Math.max(line, list.height - line);
+                switch (event.key) {
+                case Qt.Key_Up: list.scrollBy(-line); break;
+                case Qt.Key_Down: list.scrollBy(line); break;
+                case Qt.Key_PageUp: list.scrollBy(-page); break;
+                case Qt.Key_PageDown: list.scrollBy(page); break;
+                case Qt.Key_Home: list.scrollBy(-list.contentHeight); break;
+                case Qt.Key_End: list.follow(); break;
+                default: return;
+                }
+                event.accepted = true;
+            }
+
+            ScrollBar.vertical: ScrollBar {
+                id: scrollBar
+                onPressedChanged: pressed ? (list.followNewest = false) : list.settle()
+            }
         }
 
-        // Back to the newest messages after scrolling up.
-        RoundButton {
-            anchors.right: parent.right
+        // Back to the newest messages after scrolling up: how many are new, one click away.
+        Button {
+            id: newestBar
+            objectName: "newestBar"
+            anchors.horizontalCenter: parent.horizontalCenter
             anchors.bottom: parent.bottom
-            anchors.margins: Theme.padding
-            visible: !list.followNewest && !list.atYEnd
-            text: "↓"
-            Accessible.name: qsTr("Jump to the newest message")
-            onClicked: {
-                list.followNewest = true;
-                list.positionViewAtEnd();
-            }
+            anchors.bottomMargin: Theme.spacing
+            visible: !list.followNewest
+            focusPolicy: Qt.NoFocus // End / Ctrl+End do the same from the keyboard
+            // Singular and plural spelled out: there are no translations (with English plural
+            // forms) yet for %n to use.
+            text: root.unseenCount === 1 ? qsTr("1 new message ↓")
+                : root.unseenCount > 1 ? qsTr("%1 new messages ↓").arg(root.unseenCount)
+                : qsTr("Newest messages ↓")
+            Accessible.name: root.unseenCount === 1 ? qsTr("1 new message: jump to it")
+                           : root.unseenCount > 1
+                             ? qsTr("%1 new messages: jump to the newest").arg(root.unseenCount)
+                             : qsTr("Jump to the newest message")
+            palette.button: Theme.accent
+            palette.buttonText: Theme.textOnAccent
+            highlighted: root.unseenCount > 0
+            onClicked: root.scrollToNewest()
         }
     }
 
@@ -135,5 +247,12 @@ ColumnLayout {
         id: composer
         session: root.session
         Layout.fillWidth: true
+        onSent: root.scrollToNewest()
+        onNewestRequested: root.scrollToNewest()
+    }
+
+    Shortcut {
+        sequence: "Ctrl+End"
+        onActivated: root.scrollToNewest()
     }
 }

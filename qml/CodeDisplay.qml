@@ -53,13 +53,12 @@ RowLayout {
         }
     }
 
-    ColumnLayout {
+    RowLayout {
         spacing: 2
         Button {
             objectName: "copyCodeButton"
             text: root.copied === "code" ? qsTr("Copied ✓") : qsTr("Copy code")
             flat: true
-            Layout.fillWidth: true
             Accessible.name: qsTr("Copy the room code")
             onClicked: root.copyCode()
         }
@@ -67,7 +66,6 @@ RowLayout {
             objectName: "copyInviteButton"
             text: root.copied === "invite" ? qsTr("Copied ✓") : qsTr("Copy invite")
             flat: true
-            Layout.fillWidth: true
             Accessible.name: qsTr("Copy an invitation with the code and the address")
             // Not the invite itself: a tool tip would render the room's name as rich text.
             ToolTip.visible: hovered

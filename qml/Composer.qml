@@ -3,8 +3,9 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Hearth
 
-// Where messages are typed. Enter sends, Shift+Enter starts a new line; a counter appears
-// near the length limit. A message the host refused comes back into the field.
+// Where messages are typed. Enter sends, Shift+Enter starts a new line, Tab and Shift+Tab
+// move on (a chat message has no use for a tab); a counter appears near the length limit.
+// What you send shows in the chat at once as "sending…" (see MessagesModel).
 RowLayout {
     id: root
 
@@ -15,11 +16,19 @@ RowLayout {
     readonly property bool canSend: session.canChat && input.text.trim().length > 0 && !tooLong
     property alias text: input.text
 
+    // A message went out (the chat brings you to it).
+    signal sent()
+    // Ctrl+End in the field: the chat's newest message.
+    signal newestRequested()
+
     function send() {
         if (!root.canSend)
             return;
-        if (root.session.sendChat(input.text))
+        if (root.session.sendChat(input.text)) {
             input.clear();
+            input.forceActiveFocus(); // also after Enter on the Send button: write on
+            root.sent();
+        }
     }
 
     function focusInput() {
@@ -27,14 +36,6 @@ RowLayout {
     }
 
     spacing: Theme.spacing
-
-    Connections {
-        target: root.session
-        function onChatFailed(text, message) {
-            if (input.text.length === 0)
-                input.text = text;
-        }
-    }
 
     ScrollView {
         id: scroller
@@ -70,6 +71,12 @@ RowLayout {
             }
             Keys.onReturnPressed: event => handleReturn(event)
             Keys.onEnterPressed: event => handleReturn(event)
+            Keys.onTabPressed: input.nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+            Keys.onBacktabPressed: input.nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
+            Keys.onPressed: event => {
+                if (event.key === Qt.Key_End && (event.modifiers & Qt.ControlModifier))
+                    root.newestRequested(); // and the cursor goes to the end, as usual
+            }
         }
     }
 

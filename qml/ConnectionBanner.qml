@@ -12,8 +12,9 @@ Rectangle {
     required property AppController app
     readonly property RoomSession session: app.session
     readonly property bool ended: session !== null && session.room.ended
-    // Where the last export went (shown so the person can find the file).
-    property string exportedTo
+    // Where the last export went (shown so the person can find the files).
+    readonly property TranscriptExport exporter: session !== null ? session.transcriptExport : null
+    readonly property string exportedTo: exporter !== null ? exporter.resultText : ""
 
     // Why the room ended, in plain words (the same as the room view's overlay).
     function endedTitle(reason) {
@@ -48,7 +49,7 @@ Rectangle {
             objectName: "connectionText"
             text: root.ended ? root.endedTitle(root.session.room.endReason)
                                + " " + qsTr("Your chat stays here; export it to keep a copy.")
-                               + (root.exportedTo.length > 0 ? " " + qsTr("Saved to %1").arg(root.exportedTo) : "")
+                               + (root.exportedTo.length > 0 ? " " + root.exportedTo : "")
                              : root.app.connectionText
             textFormat: Text.PlainText
             color: Theme.text
@@ -65,9 +66,11 @@ Rectangle {
         }
         Button {
             objectName: "bannerExportButton"
-            text: qsTr("Export transcript")
+            text: root.exporter !== null && root.exporter.running ? root.exporter.progressText
+                                                                  : qsTr("Export transcript")
+            enabled: root.exporter !== null && !root.exporter.running
             visible: root.ended
-            onClicked: root.exportedTo = root.session.exportTranscript()
+            onClicked: root.session.exportTranscript()
         }
         Button {
             text: qsTr("Back to lobby")

@@ -70,12 +70,15 @@ ColumnLayout {
             required property string role
             width: ListView.view.width
             spacing: Theme.spacing * 0.5
+            // The whole name, wrapped, never elided: the host must see who they let in.
             Label {
+                objectName: "waitingName"
                 text: request.role === "spectator" ? qsTr("%1 (to watch)").arg(request.name)
                                                     : request.name
                 textFormat: Text.PlainText
-                elide: Text.ElideRight
+                wrapMode: Text.WrapAtWordBoundaryOrAnywhere
                 Layout.fillWidth: true
+                Layout.minimumWidth: Theme.unit * 4
             }
             Button {
                 text: qsTr("Admit")

@@ -14,6 +14,60 @@ Item {
     readonly property bool busy: app.phase === AppController.Connecting
     readonly property bool ready: app.identityReady && !busy
     readonly property string nameProblem: app.checkDisplayName(nameField.text)
+    // The last join was refused for its name: Enter in the name field tries again.
+    property bool joinAfterName: false
+    readonly property string roomNameProblem: app.checkRoomName(roomNameField.text)
+    readonly property bool codeReady: codeField.check.complete
+                                      || hostField.text.trim().startsWith("hearth://")
+    // Why "Host a room" / "Join" cannot be pressed yet, in plain words (empty when they can).
+    readonly property string hostMissing: !app.identityReady ? qsTr("Getting ready…")
+        : nameProblem.length > 0 ? qsTr("Type your name first (at the top).")
+        : roomNameProblem
+    readonly property string joinMissing: !app.identityReady ? qsTr("Getting ready…")
+        : nameProblem.length > 0 ? qsTr("Type your name first (at the top).")
+        : !codeReady ? qsTr("Type the 6-character code.")
+        : ""
+
+    // Scrolls the lobby just enough for `item` to be seen (an error that just appeared).
+    function reveal(item) {
+        const flick = scroller.contentItem;
+        if (!item || !item.visible || !flick || flick.contentY === undefined)
+            return;
+        const top = item.mapToItem(flick.contentItem, 0, 0).y - Theme.spacing;
+        const bottom = top + item.height + Theme.spacing * 2;
+        if (top < flick.contentY)
+            flick.contentY = Math.max(0, top);
+        else if (bottom > flick.contentY + flick.height)
+            flick.contentY = Math.min(bottom - flick.height,
+                                      Math.max(0, flick.contentHeight - flick.height));
+    }
+
+    // Errors go where the person looks: one about the name next to the name field (with the
+    // focus), any other right under the name, above the Host and Join cards.
+    function showError() {
+        if (root.app.errorText.length === 0)
+            return;
+        if (root.app.nameError) {
+            root.joinAfterName = root.app.errorCode === "name_taken";
+            nameField.forceActiveFocus();
+            nameField.selectAll();
+            root.reveal(nameCard);
+        } else {
+            root.reveal(errorBox);
+        }
+    }
+
+    // A link or `hearth join CODE` without a saved name: the code (and address) in their
+    // fields, the focus on the name.
+    function takePendingJoin() {
+        if (root.app.pendingCode.length === 0)
+            return;
+        codeField.text = root.app.pendingCode;
+        codeField.rejectedInput = false;
+        hostField.text = root.app.pendingHost;
+        nameField.forceActiveFocus();
+        root.reveal(nameCard);
+    }
 
     function hostRoom() {
         if (!hostButton.enabled)
@@ -29,6 +83,7 @@ Item {
     function joinRoom() {
         if (!joinButton.enabled)
             return;
+        root.joinAfterName = false;
         root.app.joinRoom(hostField.text, codeField.text, spectatorBox.checked,
                           joinPasswordField.text);
     }
@@ -84,6 +139,7 @@ Item {
             }
 
             Card {
+                id: nameCard
                 Layout.fillWidth: true
                 ColumnLayout {
                     anchors.left: parent.left
@@ -93,6 +149,19 @@ Item {
                         text: qsTr("Your name")
                         font.weight: Font.DemiBold
                     }
+                    // A join from a link or the command line waits for the name.
+                    Label {
+                        id: namePrompt
+                        objectName: "namePrompt"
+                        visible: root.app.pendingCode.length > 0
+                        text: qsTr("To join room %1, type the name others will see, then press Enter.")
+                                  .arg(root.app.pendingCode)
+                        textFormat: Text.PlainText
+                        wrapMode: Text.Wrap
+                        color: Theme.accent
+                        font.weight: Font.DemiBold
+                        Layout.fillWidth: true
+                    }
                     TextField {
                         id: nameField
                         objectName: "nameField"
@@ -100,15 +169,82 @@ Item {
                         text: root.app.displayName
                         placeholderText: qsTr("The name others see, e.g. Ana")
                         maximumLength: 64
-                        onTextEdited: root.app.displayName = text
+                        onTextEdited: {
+                            root.app.displayName = text;
+                            if (root.app.nameError) // a new name: the old refusal is answered
+                                root.app.errorText = "";
+                        }
+                        // With a join waiting for the name (a link, or a name the room had
+                        // already), Enter joins.
+                        onAccepted: if (root.app.pendingCode.length > 0 || root.joinAfterName)
+                                        root.joinRoom()
                         Accessible.name: qsTr("Your name")
-                        Accessible.description: root.nameProblem
+                        Accessible.description: root.app.nameError ? root.app.errorText
+                                                : namePrompt.visible ? namePrompt.text
+                                                : root.nameProblem
                     }
                     Label {
                         visible: nameField.text.length > 0 && root.nameProblem.length > 0
+                                 && !root.app.nameError
                         text: root.nameProblem
                         color: Theme.danger
                         font.pixelSize: Theme.metrics.font.pixelSize * 0.9
+                    }
+                    // The server's refusal of the name (taken in that room), or the name's
+                    // problem when a join was attempted.
+                    Label {
+                        objectName: "nameErrorLabel"
+                        visible: root.app.nameError && root.app.errorText.length > 0
+                        text: root.app.errorText
+                        textFormat: Text.PlainText
+                        wrapMode: Text.Wrap
+                        color: Theme.danger
+                        Layout.fillWidth: true
+                        Accessible.role: Accessible.AlertMessage
+                        Accessible.name: text
+                    }
+                }
+            }
+
+            // Why the last attempt failed (unless it was the name: that shows by the field).
+            Rectangle {
+                id: errorBox
+                objectName: "errorBox"
+                visible: root.app.errorText.length > 0 && !root.app.nameError
+                color: Theme.dangerSoft
+                radius: Theme.radius
+                Layout.fillWidth: true
+                implicitHeight: errorColumn.implicitHeight + Theme.padding * 2
+                ColumnLayout {
+                    id: errorColumn
+                    anchors.fill: parent
+                    anchors.margins: Theme.padding
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label {
+                            objectName: "errorLabel"
+                            text: root.app.errorText
+                            textFormat: Text.PlainText
+                            wrapMode: Text.Wrap
+                            color: Theme.danger
+                            Layout.fillWidth: true
+                            Accessible.role: Accessible.AlertMessage
+                            Accessible.name: text
+                        }
+                        ToolButton {
+                            text: "✕"
+                            Accessible.name: qsTr("Dismiss the error")
+                            onClicked: root.app.errorText = ""
+                        }
+                    }
+                    // A full room that takes spectators.
+                    Button {
+                        objectName: "watchButton"
+                        visible: root.app.canWatchInstead
+                        text: qsTr("Watch as a spectator")
+                        highlighted: true
+                        Accessible.description: qsTr("Join the room without a seat: you see and read everything.")
+                        onClicked: root.app.watchInstead()
                     }
                 }
             }
@@ -195,10 +331,21 @@ Item {
                             id: hostButton
                             objectName: "hostButton"
                             text: qsTr("Host a room")
-                                            Layout.fillWidth: true
-                            enabled: root.ready && root.nameProblem.length === 0
-                                     && root.app.checkRoomName(roomNameField.text).length === 0
+                            Layout.fillWidth: true
+                            enabled: root.ready && root.hostMissing.length === 0
+                            Accessible.description: root.hostMissing
                             onClicked: root.hostRoom()
+                        }
+                        Label {
+                            objectName: "hostHint"
+                            visible: !hostButton.enabled && !root.busy
+                            text: root.hostMissing
+                            textFormat: Text.PlainText
+                            wrapMode: Text.Wrap
+                            color: Theme.textMuted
+                            horizontalAlignment: Text.AlignHCenter
+                            font.pixelSize: Theme.metrics.font.pixelSize * 0.9
+                            Layout.fillWidth: true
                         }
                     }
                 }
@@ -306,10 +453,21 @@ Item {
                             id: joinButton
                             objectName: "joinButton"
                             text: qsTr("Join")
-                                            Layout.fillWidth: true
-                            enabled: root.ready && root.nameProblem.length === 0
-                                     && (codeField.check.complete || hostField.text.trim().startsWith("hearth://"))
+                            Layout.fillWidth: true
+                            enabled: root.ready && root.joinMissing.length === 0
+                            Accessible.description: root.joinMissing
                             onClicked: root.joinRoom()
+                        }
+                        Label {
+                            objectName: "joinHint"
+                            visible: !joinButton.enabled && !root.busy
+                            text: root.joinMissing
+                            textFormat: Text.PlainText
+                            wrapMode: Text.Wrap
+                            color: Theme.textMuted
+                            horizontalAlignment: Text.AlignHCenter
+                            font.pixelSize: Theme.metrics.font.pixelSize * 0.9
+                            Layout.fillWidth: true
                         }
                     }
                 }
@@ -326,35 +484,6 @@ Item {
                     onJoinRequested: (address, code) => root.app.joinRoom(address, code,
                                                                           spectatorBox.checked,
                                                                           joinPasswordField.text)
-                }
-            }
-
-            // Why the last attempt failed.
-            Rectangle {
-                objectName: "errorBox"
-                visible: root.app.errorText.length > 0
-                color: Theme.dangerSoft
-                radius: Theme.radius
-                Layout.fillWidth: true
-                implicitHeight: errorRow.implicitHeight + Theme.padding * 2
-                RowLayout {
-                    id: errorRow
-                    anchors.fill: parent
-                    anchors.margins: Theme.padding
-                    Label {
-                        objectName: "errorLabel"
-                        text: root.app.errorText
-                        textFormat: Text.PlainText
-                        wrapMode: Text.Wrap
-                        color: Theme.danger
-                        Layout.fillWidth: true
-                        Accessible.role: Accessible.AlertMessage
-                    }
-                    ToolButton {
-                        text: "✕"
-                        Accessible.name: qsTr("Dismiss the error")
-                        onClicked: root.app.errorText = ""
-                    }
                 }
             }
 
@@ -407,10 +536,17 @@ Item {
             if (root.app.discoveryFailed)
                 hostField.forceActiveFocus();
         }
+        function onErrorTextChanged() {
+            Qt.callLater(root.showError) // once the layout shows it
+        }
+        function onPendingJoinChanged() {
+            root.takePendingJoin();
+        }
     }
 
     Component.onCompleted: {
         (root.app.displayName.length === 0 ? nameField : codeField).forceActiveFocus();
+        root.takePendingJoin();
         root.app.watchPublicRooms();
     }
 }

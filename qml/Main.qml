@@ -50,6 +50,14 @@ ApplicationWindow {
         link: Theme.accent
     }
 
+    // Keyboard use: Enter presses the focused button; the focus is always visible.
+    EnterActivatesButtons {
+        window: root
+    }
+    FocusRing {
+        window: root
+    }
+
     // Calling for attention while behind other windows: the decisions are app.attention's, the
     // effects (alert, notification, sound) AttentionEffects', the tray AttentionTray's.
     Binding {

@@ -152,6 +152,14 @@ ItemDelegate {
         }
     }
 
+    // From the keyboard (Enter or Space on the row, or the Menu key): the same menu as the
+    // "⋯" button.
+    onClicked: openMenu()
+    function openMenu() {
+        if (menuButton.visible)
+            menu.popup(menuButton, 0, menuButton.height);
+    }
+
     Menu {
         id: menu
         objectName: "participantMenu"

@@ -64,7 +64,27 @@ ColumnLayout {
         keyNavigationEnabled: true
         activeFocusOnTab: true
         Accessible.name: qsTr("Participants")
+        Accessible.description: root.session.room.isHost
+                                ? qsTr("Up and Down choose a person; Enter or the Menu key opens their actions")
+                                : qsTr("Up and Down go through the people in the room")
         Accessible.role: Accessible.List
+
+        // The keyboard's row: a 2 px ring while the list has focus (Up/Down move it).
+        highlightFollowsCurrentItem: true
+        highlightMoveDuration: 0
+        highlight: Rectangle {
+            z: 2
+            color: "transparent"
+            radius: Theme.radius
+            border.width: 2
+            border.color: Theme.accent
+            visible: list.activeFocus
+        }
+        onActiveFocusChanged: if (activeFocus && currentIndex < 0 && count > 0)
+                                  currentIndex = 0
+        // Enter and Space press the current row (it opens the menu); the Menu key too.
+        Keys.onMenuPressed: if (list.currentItem)
+                                list.currentItem.openMenu()
 
         section.property: "group"
         section.criteria: ViewSection.FullString

@@ -21,7 +21,9 @@ Item {
             Layout.fillWidth: true
         }
 
-        // Header: name, state, address; the code; leave or close.
+        // Header, two rows so that nothing people must share is ever cut off (800×600 and
+        // up): the name, the state and the room's actions; then the code, the copy buttons
+        // and the address others use.
         Rectangle {
             Layout.fillWidth: true
             implicitHeight: header.implicitHeight + Theme.padding * 2
@@ -32,81 +34,125 @@ Item {
                 height: 1
                 color: Theme.border
             }
-            RowLayout {
+            ColumnLayout {
                 id: header
                 anchors.fill: parent
                 anchors.margins: Theme.padding
                 anchors.leftMargin: Theme.padding * 1.5
                 anchors.rightMargin: Theme.padding * 1.5
-                spacing: Theme.padding * 1.5
+                spacing: Theme.spacing
 
-                ColumnLayout {
-                    spacing: 2
+                RowLayout {
                     Layout.fillWidth: true
-                    Label {
-                        objectName: "roomNameLabel"
-                        text: root.room.name
-                        textFormat: Text.PlainText
-                        elide: Text.ElideRight
-                        font.pixelSize: Theme.metrics.font.pixelSize * 1.5
-                        font.weight: Font.DemiBold
+                    spacing: Theme.padding
+
+                    ColumnLayout {
+                        spacing: 2
                         Layout.fillWidth: true
-                        Accessible.role: Accessible.Heading
-                    }
-                    Label {
-                        text: {
-                            const state = root.room.state === "waiting" ? qsTr("Waiting to start")
-                                        : root.room.state === "active" ? qsTr("Session running")
-                                        : qsTr("Session finished");
-                            const where = root.app.hosting
-                                        ? qsTr("you host at %1").arg(root.app.serverAddress)
-                                        : qsTr("hosted at %1").arg(root.app.serverAddress);
-                            const extras = [];
-                            if (root.room.locked)
-                                extras.push(qsTr("locked"));
-                            if (root.room.hasPassword)
-                                extras.push(qsTr("password"));
-                            return [state, where].concat(extras).join(" · ");
+                        Label {
+                            objectName: "roomNameLabel"
+                            text: root.room.name
+                            textFormat: Text.PlainText
+                            elide: Text.ElideRight
+                            font.pixelSize: Theme.metrics.font.pixelSize * 1.5
+                            font.weight: Font.DemiBold
+                            Layout.fillWidth: true
+                            Accessible.role: Accessible.Heading
                         }
-                        textFormat: Text.PlainText
-                        color: Theme.textMuted
-                        elide: Text.ElideRight
-                        Layout.fillWidth: true
-                    }
-                }
-
-                CodeDisplay {
-                    code: root.room.code
-                    inviteText: root.app.inviteText
-                }
-
-                Button {
-                    objectName: "networkCheckButton"
-                    visible: root.app.hosting
-                    text: qsTr("Network check")
-                    flat: true
-                    onClicked: networkCheck.open()
-                }
-
-                Button {
-                    objectName: "headerExportButton"
-                    text: qsTr("Export transcript")
-                    flat: true
-                    ToolTip.visible: hovered
-                    ToolTip.text: qsTr("Save the chat as a Markdown file in %1").arg(root.session.exportDirectory)
-                    onClicked: {
-                        const path = root.session.exportTranscript();
-                        if (path.length > 0) {
-                            note.message = qsTr("Saved to %1").arg(path);
-                            noteTimer.restart();
+                        Label {
+                            objectName: "roomStateLabel"
+                            text: {
+                                const state = root.room.state === "waiting" ? qsTr("Waiting to start")
+                                            : root.room.state === "active" ? qsTr("Session running")
+                                            : qsTr("Session finished");
+                                const extras = [];
+                                if (root.room.locked)
+                                    extras.push(qsTr("locked"));
+                                if (root.room.hasPassword)
+                                    extras.push(qsTr("password"));
+                                return [state].concat(extras).join(" · ");
+                            }
+                            textFormat: Text.PlainText
+                            color: Theme.textMuted
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
                         }
                     }
+
+                    Button {
+                        objectName: "networkCheckButton"
+                        visible: root.app.hosting
+                        text: qsTr("Network check")
+                        flat: true
+                        onClicked: networkCheck.open()
+                    }
+
+                    Button {
+                        id: headerExportButton
+                        objectName: "headerExportButton"
+                        // This button started the running export: its result goes in the note.
+                        property bool asked: false
+                        // While saving: "Saving transcript… 3,400 of 10,000".
+                        text: root.session.transcriptExport.running ? root.session.transcriptExport.progressText
+                                                                    : qsTr("Export transcript")
+                        enabled: !root.session.transcriptExport.running
+                        flat: true
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Save the whole chat as Markdown and JSON files in %1").arg(root.session.exportDirectory)
+                        onClicked: {
+                            asked = true;
+                            root.session.exportTranscript();
+                        }
+                        Connections {
+                            target: root.session.transcriptExport
+                            function onFinished() {
+                                if (!headerExportButton.asked)
+                                    return;
+                                headerExportButton.asked = false;
+                                note.message = root.session.transcriptExport.resultText;
+                                noteTimer.restart();
+                            }
+                        }
+                    }
+
+                    Button {
+                        objectName: "leaveButton"
+                        text: root.app.hosting ? qsTr("Close room…") : qsTr("Leave…")
+                        onClicked: root.app.hosting ? closeDialog.open() : leaveDialog.open()
+                    }
                 }
 
-                Button {
-                    objectName: "leaveButton"
-                    text: root.app.hosting ? qsTr("Close room…") : qsTr("Leave…")
-                    onClicked: root.app.hosting ? closeDialog.open() : leaveDialog.open()
+                // The second row flows onto a third in a very narrow window rather than cut.
+                Flow {
+                    objectName: "shareRow"
+                    Layout.fillWidth: true
+                    spacing: Theme.padding
+
+                    CodeDisplay {
+                        code: root.room.code
+                        inviteText: root.app.inviteText
+                    }
+
+                    Column {
+                        spacing: 2
+                        Label {
+                            text: root.app.hosting ? qsTr("Others join at") : qsTr("Hosted at")
+                            color: Theme.textMuted
+                            font.pixelSize: Theme.metrics.font.pixelSize * 0.85
+                        }
+                        TextEdit {
+                            objectName: "addressLabel"
+                            text: root.app.serverAddress
+                            textFormat: TextEdit.PlainText
+                            readOnly: true
+                            selectByMouse: true
+                            color: Theme.text
+                            font.family: Theme.monoFamily
+                            Accessible.role: Accessible.StaticText
+                            Accessible.name: root.app.hosting ? qsTr("Others join at %1").arg(text)
+                                                              : qsTr("Hosted at %1").arg(text)
+                        }
+                    }
                 }
             }
         }
@@ -247,7 +293,6 @@ Item {
         id: endedOverlay
         objectName: "endedOverlay"
         property bool dismissed: false
-        property string exportedTo
         anchors.fill: parent
         visible: root.room.ended && !dismissed
         color: Qt.rgba(Theme.window.r, Theme.window.g, Theme.window.b, 0.9)
@@ -256,7 +301,7 @@ Item {
         }
         Card {
             anchors.centerIn: parent
-            width: Math.min(parent.width - Theme.unit * 2, Theme.unit * 24)
+            width: Math.min(parent.width - Theme.unit * 2, Theme.unit * 28)
             ColumnLayout {
                 anchors.left: parent.left
                 anchors.right: parent.right
@@ -278,29 +323,34 @@ Item {
                 }
                 Label {
                     objectName: "exportedToLabel"
-                    visible: endedOverlay.exportedTo.length > 0
-                    text: qsTr("Saved to %1").arg(endedOverlay.exportedTo)
+                    visible: text.length > 0
+                    text: root.session.transcriptExport.resultText
                     textFormat: Text.PlainText
                     wrapMode: Text.WrapAnywhere
                     Layout.fillWidth: true
                 }
-                RowLayout {
-                    Layout.alignment: Qt.AlignRight
+                // Right-aligned, and onto a second line rather than out of the card.
+                Flow {
+                    objectName: "endedButtons"
+                    Layout.fillWidth: true
+                    layoutDirection: Qt.RightToLeft
                     spacing: Theme.spacing
-                    Button {
-                        objectName: "exportTranscriptButton"
-                        text: qsTr("Export transcript")
-                        onClicked: endedOverlay.exportedTo = root.session.exportTranscript()
+                    PrimaryButton {
+                        objectName: "backToLobbyButton"
+                        text: qsTr("Back to the lobby")
+                        onClicked: root.app.backToLobby()
                     }
                     Button {
                         objectName: "keepReadingButton"
                         text: qsTr("Keep reading")
                         onClicked: endedOverlay.dismissed = true
                     }
-                    PrimaryButton {
-                        objectName: "backToLobbyButton"
-                        text: qsTr("Back to the lobby")
-                        onClicked: root.app.backToLobby()
+                    Button {
+                        objectName: "exportTranscriptButton"
+                        text: root.session.transcriptExport.running ? root.session.transcriptExport.progressText
+                                                                    : qsTr("Export transcript")
+                        enabled: !root.session.transcriptExport.running
+                        onClicked: root.session.exportTranscript()
                     }
                 }
             }

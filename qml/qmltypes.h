@@ -13,6 +13,7 @@
 #include "models/participantsmodel.h"
 #include "models/roomobject.h"
 #include "models/roomsession.h"
+#include "models/transcriptexport.h"
 
 #include <QtQml/qqml.h>
 
@@ -62,6 +63,13 @@ struct JoinRequestsModelForeign {
     Q_GADGET
     QML_FOREIGN(JoinRequestsModel)
     QML_NAMED_ELEMENT(JoinRequestsModel)
+    QML_UNCREATABLE("Owned by RoomSession")
+};
+
+struct TranscriptExportForeign {
+    Q_GADGET
+    QML_FOREIGN(TranscriptExport)
+    QML_NAMED_ELEMENT(TranscriptExport)
     QML_UNCREATABLE("Owned by RoomSession")
 };
 

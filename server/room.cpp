@@ -1,6 +1,7 @@
 #include "room.h"
 
 #include "jsonwrite.h"
+#include "protocol/textrules.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
@@ -140,6 +141,22 @@ std::unique_ptr<Participant> Room::remove(const QString &participantId)
         }
     }
     return nullptr;
+}
+
+QString Room::nameClash(const QString &displayName, const QString &exceptId) const
+{
+    // At most capacity + spectators + waiting names, each normalised per join: joins are rare
+    // next to chat, and keeping a key per participant would cost memory in every room.
+    const QString key = TextRules::nameKey(displayName);
+    for (const auto &p : m_list) {
+        if (p->id != exceptId && TextRules::nameKey(p->name) == key)
+            return p->name;
+    }
+    for (const PendingJoin &pending : waiting) {
+        if (pending.participantId != exceptId && TextRules::nameKey(pending.name) == key)
+            return pending.name;
+    }
+    return {};
 }
 
 int Room::seatsTaken() const

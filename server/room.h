@@ -120,6 +120,13 @@ public:
     const std::vector<std::unique_ptr<Participant>> &participants() const { return m_list; }
     bool isEmpty() const { return m_list.empty(); }
 
+    // Two people never look alike in a room: the name of whoever other than `exceptId` already
+    // goes by a name that looks like `displayName` (the same TextRules::nameKey), be it a
+    // participant (online, or offline within its grace period: its seat is still its own) or a
+    // joiner waiting for approval; empty when the name is free. Spectators count too: everyone sees
+    // their names in the list and the chat.
+    QString nameClash(const QString &displayName, const QString &exceptId) const;
+
     int seatsTaken() const;
     int spectatorCount() const;
     int onlineCount() const;

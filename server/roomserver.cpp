@@ -1122,12 +1122,32 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
                QStringLiteral("This room does not allow spectators."));
         return;
     }
-    if ((role == Role::Member && room->seatsTaken() >= room->capacity) ||
-        (role == Role::Spectator && room->spectatorCount() >= maxSpectators)) {
+    // After the password: only someone who may come in learns who is inside. The identity's
+    // own waiting request does not count (a new request replaces it); its own seat was handled
+    // above (rejoin), so resuming is never refused for the name.
+    if (const QString taken = room->nameClash(displayName, s->participantId); !taken.isEmpty()) {
+        refuse(s, id, ErrorCode::NameTaken,
+               QStringLiteral("Someone in this room is already called “%1”; pick "
+                              "another name.")
+                   .arg(taken),
+               {{QLatin1String("name"), taken}});
+        return;
+    }
+    if (role == Role::Member && room->seatsTaken() >= room->capacity) {
+        // "spectators": whether joining as a spectator instead would get in, so that a client
+        // can offer to watch.
+        const bool spectators =
+            room->settings.allowSpectators && room->spectatorCount() < maxSpectators;
+        refuse(
+            s, id, ErrorCode::RoomFull,
+            QStringLiteral("The room is full (%1/%2).").arg(room->seatsTaken()).arg(room->capacity),
+            {{QLatin1String("spectators"), spectators}});
+        return;
+    }
+    if (role == Role::Spectator && room->spectatorCount() >= maxSpectators) {
         refuse(s, id, ErrorCode::RoomFull,
-               QStringLiteral("The room is full (%1/%2).")
-                   .arg(room->seatsTaken())
-                   .arg(room->capacity));
+               QStringLiteral("The room has as many spectators as it can take (%1).")
+                   .arg(maxSpectators));
         return;
     }
     if (room->settings.approvalRequired && room->waiting.size() >= maxWaiting) {

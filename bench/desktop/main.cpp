@@ -4,7 +4,8 @@
 //   2. join: time from pressing Join to the participants list being filled (and drawn);
 //   3. memory: the app's resident memory with a room of M members and H messages of history
 //      loaded, and what the models themselves hold;
-//   4. smoothness: frame times while the chat scrolls through that whole history.
+//   4. live: frame times while 50 messages a second arrive and the chat follows them;
+//   5. smoothness: frame times while the chat scrolls through that whole history.
 //
 // The room lives in a child process (this binary with --populate): an in-process RoomServer
 // with relaxed rate limits, M-1 members connected as protocol clients, and H chat messages. So
@@ -73,6 +74,23 @@ bool waitUntil(const std::function<bool()> &done, int timeoutMs)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     }
     return true;
+}
+
+// "mean, p95, p99, max" of frame times, for one line of figures.
+QString frameFigures(QList<double> ms)
+{
+    if (ms.isEmpty())
+        return u"no frames"_s;
+    std::sort(ms.begin(), ms.end());
+    double sum = 0;
+    for (double v : std::as_const(ms))
+        sum += v;
+    auto at = [&](double q) { return ms.at(qMin<qsizetype>(ms.size() - 1, qsizetype(ms.size() * q))); };
+    return u"%1 frames, mean %2 ms, p95 %3 ms, p99 %4 ms, max %5 ms per frame"_s.arg(ms.size())
+        .arg(sum / double(ms.size()), 0, 'f', 2)
+        .arg(at(0.95), 0, 'f', 2)
+        .arg(at(0.99), 0, 'f', 2)
+        .arg(ms.last(), 0, 'f', 2);
 }
 
 double median(QList<double> values)
@@ -149,13 +167,40 @@ int populate(int members, int messages)
     if (!waitUntil([&] { return acked == messages; }, 120000))
         return 1;
     SAY("ready %s %s\n", qPrintable(server.url().toString()), qPrintable(code));
-    // Until the parent is done (it closes our stdin).
+    // Commands from the parent on stdin, until it closes it: "live SECONDS" sends 50 messages
+    // a second (each member in turn) for that long, then prints "live done".
     QSocketNotifier notifier(STDIN_FILENO, QSocketNotifier::Read);
     bool eof = false;
+    QByteArray commands;
+    QTimer live;
+    live.setInterval(20);
+    int liveLeft = 0;
+    int liveSent = 0;
+    QObject::connect(&live, &QTimer::timeout, [&] {
+        RoomClient *author = clients.at(1 + liveSent % qMax(1, int(clients.size()) - 1));
+        author->sendChat(code, u"Live %1: a new line while the app is watched."_s.arg(++liveSent),
+                         nullptr, {});
+        if (--liveLeft <= 0) {
+            live.stop();
+            SAY("live done\n");
+        }
+    });
     QObject::connect(&notifier, &QSocketNotifier::activated, [&] {
         char buffer[64];
-        if (::read(STDIN_FILENO, buffer, sizeof buffer) <= 0)
+        const auto n = ::read(STDIN_FILENO, buffer, sizeof buffer);
+        if (n <= 0) {
             eof = true;
+            return;
+        }
+        commands.append(buffer, n);
+        while (commands.contains('\n')) {
+            const QByteArray line = commands.left(commands.indexOf('\n'));
+            commands.remove(0, line.size() + 1);
+            if (line.startsWith("live ")) {
+                liveLeft = line.mid(5).toInt() * 50;
+                live.start();
+            }
+        }
     });
     waitUntil([&] { return eof; }, 600000);
     qDeleteAll(clients);
@@ -334,37 +379,54 @@ int main(int argc, char **argv)
         session->messages()->rowCount(), double(rssLoaded - rssLobby) / 1024,
         double(session->messages()->approximateBytes()) / (1024 * 1024));
 
-    // 4. Smoothness: scroll the chat from the newest message to the oldest, one step a frame.
     auto *chat = window->findChild<QQuickItem *>(u"messagesList"_s);
-    if (chat) {
+    if (!chat)
+        return 1;
+    // Frames back to back: each swapped frame asks for the next one, so a frame's interval is
+    // what it cost (the chat's work, the scene graph, and the messages handled in between).
+    auto measureFrames = [&](int count, int timeoutMs, const std::function<void()> &eachFrame) {
         frameMs.clear();
         lastFrameNs = 0;
-        const double step = 300; // pixels per frame: a brisk scroll
-        const int maxFrames = tiny ? 60 : 600;
-        int scrolled = 0;
-        QObject::connect(window, &QQuickWindow::frameSwapped, chat, [&] {
-            const double y = chat->property("contentY").toDouble();
-            const double top = chat->property("originY").toDouble();
-            if (scrolled++ < maxFrames && y > top)
-                chat->setProperty("contentY", qMax(top, y - step));
-        });
-        chat->setProperty("contentY", chat->property("contentY").toDouble() - 1);
+        int seen = 0;
+        const QMetaObject::Connection c =
+            QObject::connect(window, &QQuickWindow::frameSwapped, chat, [&] {
+                ++seen;
+                if (eachFrame)
+                    eachFrame();
+                window->requestUpdate();
+            });
         window->requestUpdate();
-        waitUntil([&] { return scrolled >= maxFrames || frameMs.size() >= maxFrames; },
-                  tiny ? 10000 : 60000);
-        QList<double> sorted = frameMs;
-        std::sort(sorted.begin(), sorted.end());
-        if (!sorted.isEmpty()) {
-            double sum = 0;
-            for (double v : std::as_const(sorted))
-                sum += v;
-            SAY("scrolling the chat: %lld frames, mean %.2f ms, p95 %.2f ms, max %.2f ms per "
-                "frame (%.0f px a frame)\n",
-                static_cast<long long>(sorted.size()), sum / double(sorted.size()),
-                sorted.at(qMin<qsizetype>(sorted.size() - 1, qsizetype(sorted.size() * 0.95))),
-                sorted.last(), step);
-        }
-    }
+        waitUntil([&] { return seen >= count; }, timeoutMs);
+        QObject::disconnect(c);
+        return frameMs;
+    };
+
+    // 4. Live: 50 messages a second arriving while the chat follows them at the bottom.
+    QMetaObject::invokeMethod(chat, "follow");
+    const int liveSeconds = tiny ? 2 : 10;
+    const int rowsBefore = session->messages()->rowCount();
+    room.write(QByteArray("live ") + QByteArray::number(liveSeconds) + '\n');
+    const QList<double> liveFrames = measureFrames(1000000, liveSeconds * 1000, {});
+    waitUntil([&] { return room.readAllStandardOutput().contains("live done"); }, 10000);
+    SAY("50 messages/s arriving into %d messages, the chat following: %s; %d rows arrived, "
+        "newest on screen: %s\n",
+        rowsBefore, qPrintable(frameFigures(liveFrames)),
+        session->messages()->rowCount() - rowsBefore,
+        chat->property("atYEnd").toBool() ? "yes" : "no");
+
+    // 5. Scrolling: from the newest message to the oldest, 300 px a frame (a brisk scroll), as
+    // a person's drag would (the chat stops following).
+    chat->setProperty("followNewest", false);
+    const double step = 300;
+    const QList<double> scrollFrames = measureFrames(tiny ? 60 : 600, tiny ? 10000 : 60000, [&] {
+        const double y = chat->property("contentY").toDouble();
+        const double top = chat->property("originY").toDouble();
+        if (y > top)
+            chat->setProperty("contentY", qMax(top, y - step));
+    });
+    SAY("scrolling the chat (%.0f px a frame): %s\n", step, qPrintable(frameFigures(scrollFrames)));
+    SAY("memory (RSS) at the end: %.1f MiB with %d rows\n", double(residentKiB()) / 1024,
+        session->messages()->rowCount());
 
     room.closeWriteChannel();
     room.waitForFinished(10000);

@@ -587,6 +587,8 @@ void RoomClient::onReply(const QJsonObject &object)
         if (error.value("retryAfterMs"_L1).isDouble())
             result.error.error.retryAfterMs = qint64(error.value("retryAfterMs"_L1).toDouble());
         result.error.reason = error.value("reason"_L1).toString();
+        result.error.spectatorsWelcome = error.value("spectators"_L1).toBool();
+        result.error.takenName = error.value("name"_L1).toString();
     }
     finish(std::move(pending), result);
 }
@@ -891,12 +893,15 @@ void RoomClient::leaveRoom(const QString &room, QObject *context, Callback<Done>
         &parseDone);
 }
 
+QString RoomClient::newClientMsgId()
+{
+    return u"c-"_s + m_clientMsgPrefix + u'-' + QString::number(++m_clientMsgCounter);
+}
+
 QString RoomClient::sendChat(const QString &room, const QString &text, QObject *context,
                              Callback<ChatAck> done, const QString &clientMsgId)
 {
-    const QString msgId = clientMsgId.isEmpty() ? u"c-"_s + m_clientMsgPrefix + u'-' +
-                                                      QString::number(++m_clientMsgCounter)
-                                                : clientMsgId;
+    const QString msgId = clientMsgId.isEmpty() ? newClientMsgId() : clientMsgId;
     OutgoingChat entry;
     entry.serial = m_nextChatSerial++;
     entry.room = room;

@@ -155,6 +155,8 @@ public:
     void joinRoom(const Client::JoinRoomArgs &args, QObject *context,
                   Callback<Client::RoomSnapshot> done);
     void leaveRoom(const QString &room, QObject *context, Callback<Client::Done> done);
+    // A fresh clientMsgId, for a caller that wants to know it before sendChat().
+    QString newClientMsgId();
     // Returns the clientMsgId used (a fresh one when `clientMsgId` is empty). The message
     // waits in the outbox until the server acknowledges it; while the client reconnects it
     // stays there and is resent (same clientMsgId) once its room is resumed. `done` runs once:

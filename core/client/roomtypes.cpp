@@ -273,7 +273,14 @@ QString RequestError::text() const
     case ErrorCode::WrongPassword:
         return tr("The password is not right.");
     case ErrorCode::RoomFull:
-        return tr("The room is full.");
+        return spectatorsWelcome ? tr("The room is full: every seat is taken. You can still "
+                                      "watch as a spectator.")
+                                 : tr("The room is full.");
+    case ErrorCode::NameTaken:
+        return takenName.isEmpty()
+                   ? tr("Someone in this room already has this name; pick another name.")
+                   : tr("Someone in this room is already called “%1”; pick another name.")
+                         .arg(takenName);
     case ErrorCode::RoomLocked:
         return tr("The room is locked: it takes nobody new right now.");
     case ErrorCode::Banned:

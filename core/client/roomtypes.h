@@ -178,6 +178,10 @@ public:
     // The server's error.reason where it gives one (join_room with resume: why the seat is
     // gone: timed_out, kicked, banned, left).
     QString reason;
+    // room_full for a member: the room would take you as a spectator (error.spectators).
+    bool spectatorsWelcome = false;
+    // name_taken: the name of whoever already goes by it (error.name), as they spell it.
+    QString takenName;
 
     ErrorCode code() const { return error.code; }
     // Plain words for a person (what the lobby shows), e.g. "No room has this code."

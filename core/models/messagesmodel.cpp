@@ -19,7 +19,7 @@ MessagesModel::MessagesModel(QObject *parent)
 
 int MessagesModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : int(m_rows.size() + m_pending.size());
 }
 
 bool MessagesModel::startsGroup(int row) const
@@ -35,6 +35,8 @@ QVariant MessagesModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
+    if (index.row() >= m_rows.size())
+        return pendingData(index.row() - int(m_rows.size()), role);
     const Row &r = m_rows.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
@@ -57,6 +59,51 @@ QVariant MessagesModel::data(const QModelIndex &index, int role) const
         return r.kind == Kind::Chat && r.authorId == m_selfId;
     case ShowHeaderRole:
         return startsGroup(index.row());
+    case DeliveryRole:
+        return u"stored"_s;
+    case FailureRole:
+    case ClientMsgIdRole:
+        return QString();
+    default:
+        return {};
+    }
+}
+
+QVariant MessagesModel::pendingData(int pending, int role) const
+{
+    const PendingRow &p = m_pending.at(pending);
+    switch (role) {
+    case Qt::DisplayRole:
+    case TextRole:
+        return p.text;
+    case SeqRole:
+        return qint64(0);
+    case KindRole:
+        return u"chat"_s;
+    case AuthorIdRole:
+        return m_selfId;
+    case AuthorNameRole:
+        return nameFor(m_selfId);
+    case TimestampRole:
+        return QDateTime::fromMSecsSinceEpoch(p.ts);
+    case TimeTextRole:
+        return QLocale().toString(QDateTime::fromMSecsSinceEpoch(p.ts).time(),
+                                  QLocale::ShortFormat);
+    case IsOwnRole:
+        return true;
+    case ShowHeaderRole: {
+        // Under your own stored or pending message: part of its group.
+        if (pending > 0)
+            return false;
+        return m_rows.isEmpty() || m_rows.last().kind != Kind::Chat ||
+               m_rows.last().authorId != m_selfId || p.ts - m_rows.last().ts > GroupWindowMs;
+    }
+    case DeliveryRole:
+        return p.failed ? u"failed"_s : u"sending"_s;
+    case FailureRole:
+        return p.failure;
+    case ClientMsgIdRole:
+        return p.clientMsgId;
     default:
         return {};
     }
@@ -74,6 +121,9 @@ QHash<int, QByteArray> MessagesModel::roleNames() const
         {TimeTextRole, "timeText"},
         {IsOwnRole, "isOwn"},
         {ShowHeaderRole, "showHeader"},
+        {DeliveryRole, "delivery"},
+        {FailureRole, "failure"},
+        {ClientMsgIdRole, "clientMsgId"},
     };
 }
 
@@ -166,12 +216,15 @@ std::optional<MessagesModel::Row> MessagesModel::rowFor(const RoomEvent &event,
     }
     case RoomEvent::Kind::ParticipantLeft: {
         const QString name = nameFor(d.value("participant"_L1).toString());
-        const QString by = nameFor(d.value("by"_L1).toString());
         const QString reason = d.value("reason"_L1).toString();
+        // Only the host removes people, so "by the host" rather than the host's name: a line
+        // never reads like someone removing themselves ("Ana was removed by Ana"), nor names
+        // a person who has since left. Names in a room are unique (docs/protocol.md,
+        // "name_taken"), so the other lines name people unambiguously.
         if (reason == "kicked"_L1)
-            row.text = tr("%1 was removed by %2.").arg(name, by);
+            row.text = tr("%1 was removed by the host.").arg(name);
         else if (reason == "banned"_L1)
-            row.text = tr("%1 was banned by %2.").arg(name, by);
+            row.text = tr("%1 was banned by the host.").arg(name);
         else if (reason == "timed_out"_L1)
             row.text = tr("%1 lost the connection and left.").arg(name);
         else
@@ -218,12 +271,102 @@ bool MessagesModel::appendEvent(const RoomEvent &event)
     }
     if (!row)
         return false;
+    const int pending = event.kind == RoomEvent::Kind::Chat && row->authorId == m_selfId
+                            ? pendingIndex(event.data.value("clientMsgId"_L1).toString())
+                            : -1;
+    if (pending < 0) {
+        insertStored(*row);
+        return true;
+    }
+    // Your own message came back from the host: it takes its pending row's place.
+    const int at = int(m_rows.size());
+    if (pending > 0) {
+        beginMoveRows({}, at + pending, at + pending, {}, at);
+        m_pending.move(pending, 0);
+        endMoveRows();
+    }
+    m_pending.removeFirst();
+    m_rows.append(*row);
+    const int last = at + 1 < rowCount() ? at + 1 : at;
+    Q_EMIT dataChanged(index(at), index(last));
+    return true;
+}
+
+void MessagesModel::insertStored(const Row &row)
+{
+    // Stored rows go above your pending ones.
     const int at = int(m_rows.size());
     beginInsertRows({}, at, at);
-    m_rows.append(*row);
+    m_rows.append(row);
+    endInsertRows();
+    if (!m_pending.isEmpty()) // the first pending row may now start a group of its own
+        Q_EMIT dataChanged(index(at + 1), index(at + 1), {ShowHeaderRole});
+    Q_EMIT countChanged();
+}
+
+int MessagesModel::pendingIndex(const QString &clientMsgId) const
+{
+    if (clientMsgId.isEmpty())
+        return -1;
+    for (int i = 0; i < m_pending.size(); ++i) {
+        if (m_pending.at(i).clientMsgId == clientMsgId)
+            return i;
+    }
+    return -1;
+}
+
+void MessagesModel::addPending(const QString &clientMsgId, const QString &text, qint64 timestampMs)
+{
+    const int at = rowCount();
+    beginInsertRows({}, at, at);
+    m_pending.append(PendingRow{clientMsgId, text, timestampMs, false, {}});
     endInsertRows();
     Q_EMIT countChanged();
+}
+
+void MessagesModel::setPendingFailed(const QString &clientMsgId, const QString &reason)
+{
+    const int i = pendingIndex(clientMsgId);
+    if (i < 0)
+        return;
+    m_pending[i].failed = true;
+    m_pending[i].failure = reason;
+    const QModelIndex changed = index(int(m_rows.size()) + i);
+    Q_EMIT dataChanged(changed, changed, {DeliveryRole, FailureRole});
+}
+
+void MessagesModel::setPendingSending(const QString &clientMsgId, const QString &newClientMsgId)
+{
+    const int i = pendingIndex(clientMsgId);
+    if (i < 0)
+        return;
+    m_pending[i].failed = false;
+    m_pending[i].failure.clear();
+    if (!newClientMsgId.isEmpty())
+        m_pending[i].clientMsgId = newClientMsgId;
+    const QModelIndex changed = index(int(m_rows.size()) + i);
+    Q_EMIT dataChanged(changed, changed, {DeliveryRole, FailureRole, ClientMsgIdRole});
+}
+
+bool MessagesModel::removePending(const QString &clientMsgId)
+{
+    const int i = pendingIndex(clientMsgId);
+    if (i < 0)
+        return false;
+    const int at = int(m_rows.size()) + i;
+    beginRemoveRows({}, at, at);
+    m_pending.removeAt(i);
+    endRemoveRows();
+    if (at < rowCount())
+        Q_EMIT dataChanged(index(at), index(at), {ShowHeaderRole});
+    Q_EMIT countChanged();
     return true;
+}
+
+QString MessagesModel::pendingText(const QString &clientMsgId) const
+{
+    const int i = pendingIndex(clientMsgId);
+    return i < 0 ? QString() : m_pending.at(i).text;
 }
 
 void MessagesModel::appendGap(qint64 afterSeq, qint64 count)
@@ -236,27 +379,7 @@ void MessagesModel::appendGap(qint64 afterSeq, qint64 count)
     row.kind = Kind::System;
     row.text = tr("%n event(s) from while you were away are no longer kept by the host.", "",
                   int(qMin<qint64>(count, std::numeric_limits<int>::max())));
-    const int at = int(m_rows.size());
-    beginInsertRows({}, at, at);
-    m_rows.append(row);
-    endInsertRows();
-    Q_EMIT countChanged();
-}
-
-QString MessagesModel::transcript(const QString &title) const
-{
-    QString out = u"# "_s + title + u"\n\n"_s;
-    for (const Row &r : m_rows) {
-        const QString when =
-            QDateTime::fromMSecsSinceEpoch(r.ts).toString(u"yyyy-MM-dd HH:mm:ss"_s);
-        QString text = r.text;
-        text.replace(u'\n', u"\n    "_s);
-        if (r.kind == Kind::Chat)
-            out += u"[%1] %2: %3\n"_s.arg(when, r.authorName, text);
-        else
-            out += u"[%1] * %2\n"_s.arg(when, text);
-    }
-    return out;
+    insertStored(row);
 }
 
 int MessagesModel::prependPage(const QList<RoomEvent> &events)

@@ -14,6 +14,11 @@
 //
 // Rows hold plain values computed once when the event arrives (the system text, the author's
 // name at the time), so that data() is a lookup and delegates stay light at 10,000 rows.
+//
+// Your own messages show at once, below every stored row, as pending rows ("sending…", or
+// failed with the reason) until the host's chat event with their clientMsgId arrives; that
+// event then takes the pending row's place (in place when it is the first pending one), so a
+// message never vanishes between Enter and the host's answer.
 class MessagesModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -32,6 +37,10 @@ public:
         // "showHeader": the first of consecutive chat messages by one author (within five
         // minutes): views show name and time on it and fold the rest under it.
         ShowHeaderRole,
+        // "delivery": "stored" (the host has it), "sending" or "failed" (your pending messages).
+        DeliveryRole,
+        FailureRole,     // "failure": why a failed message was not stored, in plain words
+        ClientMsgIdRole, // "clientMsgId": a pending message's id (for retry and discard)
     };
     Q_ENUM(Roles)
 
@@ -53,16 +62,25 @@ public:
     // A live event, newer than every row. Returns false when it makes no row (presence,
     // status changes) or is not newer than the last row.
     bool appendEvent(const Client::RoomEvent &event);
+    // Your message, sent and not acknowledged yet: a pending row at the very end.
+    void addPending(const QString &clientMsgId, const QString &text, qint64 timestampMs);
+    // The host refused it (or it could not be sent): the row stays, saying why.
+    void setPendingFailed(const QString &clientMsgId, const QString &reason);
+    // Sent again (under `newClientMsgId`, when given): the row says "sending…" again.
+    void setPendingSending(const QString &clientMsgId, const QString &newClientMsgId = {});
+    // Removes a pending row (discarded, or acknowledged without an event for it here).
+    bool removePending(const QString &clientMsgId);
+    QString pendingText(const QString &clientMsgId) const;
+    int pendingCount() const { return int(m_pending.size()); }
+
     // A system row saying that `count` events after `afterSeq` are not known here (the host no
     // longer kept them when this client came back after a reconnect).
     void appendGap(qint64 afterSeq, qint64 count);
-    // The chat as plain text (Markdown), oldest first: a title, then one line per row,
-    // "[2026-11-22 14:03] Ana: hello" or "[…] * Ben joined."; multi-line messages are indented.
-    QString transcript(const QString &title) const;
     // An older page (ascending seq), all older than the first row: inserted at the top.
     // Returns the number of rows inserted.
     int prependPage(const QList<Client::RoomEvent> &events);
 
+    // The stored rows (pending ones excluded).
     qint64 firstSeq() const { return m_rows.isEmpty() ? 0 : m_rows.first().seq; }
     qint64 lastSeq() const { return m_rows.isEmpty() ? 0 : m_rows.last().seq; }
 
@@ -82,6 +100,18 @@ private:
         QString text;
     };
 
+    // One of your messages before the host has it.
+    struct PendingRow {
+        QString clientMsgId;
+        QString text;
+        qint64 ts = 0;
+        bool failed = false;
+        QString failure;
+    };
+
+    int pendingIndex(const QString &clientMsgId) const;
+    void insertStored(const Row &row);
+    QVariant pendingData(int pending, int role) const;
     std::optional<Row> rowFor(const Client::RoomEvent &event, const Client::RoomInfo *roomBefore);
     void learnNames(const Client::RoomEvent &event);
     QString nameFor(const QString &id) const;
@@ -89,6 +119,7 @@ private:
     bool startsGroup(int row) const;
 
     QList<Row> m_rows;
+    QList<PendingRow> m_pending; // rows m_rows.size() … count() - 1
     QString m_selfId;
     Client::RoomInfo m_liveRoom;
     // Names of participants seen in events, for system messages about those who left.

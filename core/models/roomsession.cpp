@@ -4,7 +4,6 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
-#include <QtCore/QSaveFile>
 #include <QtCore/QStandardPaths>
 
 using namespace Qt::StringLiterals;
@@ -49,6 +48,7 @@ RoomSession::RoomSession(RoomClient *client, const RoomSnapshot &snapshot, QObje
     , m_participants(new ParticipantsModel(this))
     , m_messages(new MessagesModel(this))
     , m_joinRequests(new JoinRequestsModel(this))
+    , m_transcriptExport(new TranscriptExport(this))
     // Everything the client has delivered so far comes from history; what it delivers from
     // now on is appended live.
     , m_oldestLoadedSeq(qMax(snapshot.room.lastSeq, client->lastSeq(snapshot.room.code)) + 1)
@@ -126,21 +126,6 @@ void RoomSession::onResumed(const RoomSnapshot &snapshot)
     Q_EMIT resumed();
 }
 
-QString RoomSession::transcript() const
-{
-    QString text =
-        m_messages->transcript(tr("Hearth room “%1” (code %2)").arg(m_room->name(), m_code));
-    QStringList undelivered = m_undelivered;
-    if (m_client)
-        undelivered += m_client->unsentTexts(m_code);
-    if (!undelivered.isEmpty()) {
-        text += u"\n## "_s + tr("Your messages the host did not get") + u"\n\n"_s;
-        for (QString line : std::as_const(undelivered))
-            text += u"- "_s + line.replace(u'\n', u"\n  "_s) + u'\n';
-    }
-    return text;
-}
-
 QString RoomSession::defaultExportDirectory()
 {
     // For tests and for people who keep transcripts elsewhere.
@@ -152,26 +137,24 @@ QString RoomSession::defaultExportDirectory()
     return base + u"/Hearth"_s;
 }
 
-QString RoomSession::exportTranscript(const QString &directory)
+void RoomSession::exportTranscript(const QString &directory)
 {
-    const QString dir = directory.isEmpty() ? defaultExportDirectory() : directory;
-    if (!QDir().mkpath(dir)) {
-        setError(tr("Cannot create the folder %1.").arg(dir));
-        return {};
-    }
-    const QString path = QDir(dir).filePath(u"hearth-%1-%2.md"_s.arg(
-        m_code, QDateTime::currentDateTime().toString(u"yyyyMMdd-HHmmss"_s)));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        setError(tr("Cannot write %1: %2").arg(path, file.errorString()));
-        return {};
-    }
-    file.write(transcript().toUtf8());
-    if (!file.commit()) {
-        setError(tr("Cannot write %1: %2").arg(path, file.errorString()));
-        return {};
-    }
-    return path;
+    TranscriptExport::Source source;
+    source.client = m_client;
+    source.room = m_code;
+    source.roomName = m_room->name();
+    source.selfId = m_room->selfId();
+    source.selfName = m_participants->nameOf(source.selfId);
+    source.view = m_messages;
+    source.viewFrom = m_oldestLoadedSeq;
+    source.viewTrimmed = m_hasMoreHistory ? -1 : m_missingHistory;
+    source.names = [participants = QPointer<ParticipantsModel>(m_participants)](const QString &id) {
+        return participants ? participants->nameOf(id) : QString();
+    };
+    source.unsent = m_undelivered;
+    if (m_client)
+        source.unsent += m_client->unsentTexts(m_code);
+    m_transcriptExport->start(source, directory.isEmpty() ? defaultExportDirectory() : directory);
 }
 
 bool RoomSession::selfFlag(StatusFlags::Flag flag) const
@@ -326,18 +309,68 @@ bool RoomSession::sendChat(const QString &text)
 {
     if (!m_client || TextRules::checkChat(text, m_limits.maxChatLength) != TextRules::Verdict::Ok)
         return false;
-    m_client->sendChat(m_code, text, this, [this, text](const Result<ChatAck> &result) {
-        if (result.ok()) {
-            setError({});
-            return;
-        }
-        const QString message = result.error.text();
-        m_undelivered.append(text); // kept for the transcript
-        setError(message);
-        Q_EMIT chatFailed(text, message);
-        Q_EMIT actionFailed(message);
-    });
+    // The pending row goes in first: the answer (even a failure at once) comes after it.
+    const QString clientMsgId = m_client->newClientMsgId();
+    m_messages->addPending(clientMsgId, text, QDateTime::currentMSecsSinceEpoch());
+    transmitChat(text, clientMsgId);
     return true;
+}
+
+void RoomSession::transmitChat(const QString &text, const QString &clientMsgId)
+{
+    m_client->sendChat(
+        m_code, text, this,
+        [this, text, clientMsgId](const Result<ChatAck> &result) {
+            onChatAnswered(clientMsgId, text, result);
+        },
+        clientMsgId);
+}
+
+void RoomSession::onChatAnswered(const QString &clientMsgId, const QString &text,
+                                 const Result<ChatAck> &result)
+{
+    if (result.ok()) {
+        setError({});
+        // The chat event normally settles the row; one the host had before (a resend after a
+        // reconnect whose event came with the missed ones) is settled already.
+        if (result.value->seq <= m_messages->lastSeq())
+            m_messages->removePending(clientMsgId);
+        return;
+    }
+    const QString message = result.error.text();
+    m_undelivered.append(text); // kept for the transcript
+    // The host said no (it stored nothing: docs/protocol.md); otherwise (given up with the
+    // connection) it may have stored it before the answer was lost.
+    if (result.error.kind == RequestError::Kind::Server)
+        m_refusedIds.insert(clientMsgId);
+    m_messages->setPendingFailed(clientMsgId, message);
+    setError(message);
+    Q_EMIT chatFailed(text, message);
+    Q_EMIT actionFailed(message);
+}
+
+void RoomSession::retryChat(const QString &clientMsgId)
+{
+    const QString text = m_messages->pendingText(clientMsgId);
+    if (!m_client || text.isEmpty() || !canChat())
+        return;
+    m_undelivered.removeOne(text);
+    // A message the host refused is a new message: a new clientMsgId, so that nothing the host
+    // remembers of the refused attempt can stand in for it. One whose answer was lost keeps
+    // its clientMsgId: should the host have stored it after all, it answers with that message
+    // instead of storing it twice.
+    const QString id = m_refusedIds.remove(clientMsgId) ? m_client->newClientMsgId() : clientMsgId;
+    m_messages->setPendingSending(clientMsgId, id);
+    transmitChat(text, id);
+}
+
+void RoomSession::discardChat(const QString &clientMsgId)
+{
+    const QString text = m_messages->pendingText(clientMsgId);
+    if (m_messages->removePending(clientMsgId)) {
+        m_undelivered.removeOne(text);
+        m_refusedIds.remove(clientMsgId);
+    }
 }
 
 RoomClient::Callback<Done> RoomSession::doneHandler()

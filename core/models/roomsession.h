@@ -5,9 +5,11 @@
 #include "messagesmodel.h"
 #include "participantsmodel.h"
 #include "roomobject.h"
+#include "transcriptexport.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 #include <QtCore/QVariantMap>
 
 // Your presence in one room, for the room view: the room object and its three models, kept
@@ -33,6 +35,8 @@ class RoomSession : public QObject
     Q_PROPERTY(bool canChat READ canChat NOTIFY connectedChanged)
     // Where exportTranscript() writes by default.
     Q_PROPERTY(QString exportDirectory READ defaultExportDirectory CONSTANT)
+    // The transcript export: its progress while running, then where the files went.
+    Q_PROPERTY(TranscriptExport *transcriptExport READ transcriptExport CONSTANT)
     // Your messages not acknowledged by the host yet.
     Q_PROPERTY(int unsentMessages READ unsentMessages NOTIFY unsentMessagesChanged)
     // History paging.
@@ -70,6 +74,7 @@ public:
     ParticipantsModel *participants() const { return m_participants; }
     MessagesModel *messages() const { return m_messages; }
     JoinRequestsModel *joinRequests() const { return m_joinRequests; }
+    TranscriptExport *transcriptExport() const { return m_transcriptExport; }
     QString code() const { return m_code; }
     bool isConnected() const;
     bool canChat() const;
@@ -92,15 +97,17 @@ public:
     // refusal by the server comes later as chatFailed() with the text, so the view can give
     // it back to the person.
     Q_INVOKABLE bool sendChat(const QString &text);
+    // Sends a failed message again (same clientMsgId), or drops it from the chat.
+    Q_INVOKABLE void retryChat(const QString &clientMsgId);
+    Q_INVOKABLE void discardChat(const QString &clientMsgId);
     // The length of `text` as the server counts it (code points), for the length counter.
     Q_INVOKABLE int chatLength(const QString &text) const;
     // Pages in the next older page of history (no-op while loading or at the start).
     Q_INVOKABLE void loadOlder(int pageSize = 100);
-    // The chat as shown (Markdown text), plus messages of yours that never reached the host.
-    Q_INVOKABLE QString transcript() const;
-    // Writes transcript() to a new file in `directory` (empty: defaultExportDirectory()) and
-    // returns its path; empty on failure (errorText says why).
-    Q_INVOKABLE QString exportTranscript(const QString &directory = {});
+    // Saves the whole chat (paged from the server), plus messages of yours that never reached
+    // the host, as hearth-CODE-YYYYMMDD-HHMMSS.md and .json in `directory` (empty:
+    // defaultExportDirectory()). Asynchronous: transcriptExport shows progress and result.
+    Q_INVOKABLE void exportTranscript(const QString &directory = {});
     // $HEARTH_EXPORT_DIR if set, else Documents/Hearth (the home directory's Hearth folder
     // where there is no Documents).
     static QString defaultExportDirectory();
@@ -149,6 +156,9 @@ private:
     bool selfFlag(StatusFlags::Flag flag) const;
     void setError(const QString &text);
     void requestHistory(qint64 before, int pageSize);
+    void transmitChat(const QString &text, const QString &clientMsgId);
+    void onChatAnswered(const QString &clientMsgId, const QString &text,
+                        const Client::Result<Client::ChatAck> &result);
     RoomClient::Callback<Client::Done> doneHandler();
     void hostAction(Client::HostAction action, const QString &participantId);
 
@@ -159,6 +169,7 @@ private:
     ParticipantsModel *m_participants = nullptr;
     MessagesModel *m_messages = nullptr;
     JoinRequestsModel *m_joinRequests = nullptr;
+    TranscriptExport *m_transcriptExport = nullptr;
 
     bool m_loadingHistory = false;
     bool m_hasMoreHistory = true;
@@ -168,4 +179,5 @@ private:
     QString m_errorText;
     bool m_historyFailed = false; // the last page request failed; asked again after a resume
     QStringList m_undelivered;    // your messages the host refused or never got
+    QSet<QString> m_refusedIds;   // clientMsgIds of pending messages the host refused
 };

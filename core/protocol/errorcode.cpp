@@ -3,7 +3,7 @@
 #include <array>
 
 namespace {
-constexpr std::array<const char *, 24> names = {
+constexpr std::array<const char *, 25> names = {
     "bad_json",
     "bad_request",
     "unknown_type",
@@ -27,6 +27,7 @@ constexpr std::array<const char *, 24> names = {
     "rate_limited",
     "storage_error",
     "shutting_down",
+    "name_taken",
     "internal_error",
 };
 static_assert(names.size() == std::size_t(ErrorCode::InternalError) + 1,

@@ -29,6 +29,7 @@ enum class ErrorCode {
     RateLimited,
     StorageError,
     ShuttingDown,
+    NameTaken, // join_room: someone in the room already has a name that looks the same
     InternalError,
 };
 

@@ -40,6 +40,15 @@ Verdict checkName(QStringView name, int maxLength, QString *cleaned)
     return Verdict::Ok;
 }
 
+QString nameKey(QStringView name)
+{
+    return name.toString()
+        .normalized(QString::NormalizationForm_KC)
+        .simplified()
+        .toCaseFolded()
+        .normalized(QString::NormalizationForm_KC);
+}
+
 Verdict checkChat(QStringView text, int maxLength)
 {
     if (text.trimmed().isEmpty())

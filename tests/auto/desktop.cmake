@@ -48,6 +48,21 @@ if(HEARTH_BUILD_GUI)
         QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
     set_tests_properties(tst_views PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 
+    # The transcript read back with Qt's own Markdown reader (QTextDocument, QtGui).
+    hearth_add_test(tst_transcript
+        SOURCES desktop/tst_transcript.cpp desktop/desktoptest.h
+        LIBS hearth_core Qt6::Gui LABELS desktop TIMEOUT 180)
+    set_tests_properties(tst_transcript PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
+
+    # The chat in real windows on a real display (xvfb-run in scripts/test.sh): two apps and
+    # thirty scripted guests, at human pace, in a burst, scrolled up, and a late joiner.
+    hearth_add_test(tst_chatwindows
+        SOURCES desktop/tst_chatwindows.cpp
+            ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
+        LIBS hearth_desktop hearth_uiplugin Qt6::Quick Qt6::QuickControls2
+        LABELS desktop TIMEOUT 400)
+    target_include_directories(tst_chatwindows PRIVATE ${PROJECT_SOURCE_DIR}/tests/qml)
+
     # QWindow::alert as a window manager sees it: an X server of its own with openbox on it
     # (never on the display other tests share). Skips without openbox.
     find_program(HEARTH_XVFB_RUN xvfb-run)

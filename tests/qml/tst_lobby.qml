@@ -21,6 +21,15 @@ TestCase {
         }
     }
 
+    // A short window: the lobby scrolls, as it does on a small screen.
+    Component {
+        id: shortLobbyComponent
+        LobbyView {
+            width: 900
+            height: 380
+        }
+    }
+
     function initTestCase() {
         host = fixture.newController("Ana");
         tryCompare(host, "phase", AppController.Lobby, 5000);
@@ -174,5 +183,155 @@ TestCase {
         verify(lobby.app.hosting);
         compare(lobby.app.session.room.name, "Study group");
         verify(lobby.app.session.room.isHost);
+    }
+
+    // A hearth:// link (or `hearth join CODE`) opened without a saved name: the code and the
+    // address stay in their fields, the name is asked for right there, Enter joins.
+    function test_linkWithoutANameAsksForIt() {
+        const seated = host.session.participants.count;
+        const lobby = makeLobby("");
+        const nameField = findChild(lobby, "nameField");
+        const prompt = findChild(lobby, "namePrompt");
+        verify(!prompt.visible);
+        lobby.app.openJoin("hearth://127.0.0.1:" + host.serverPort + "/" + host.session.code, "");
+        compare(lobby.app.phase, AppController.Lobby);
+        compare(findChild(lobby, "codeField").text, host.session.code);
+        compare(findChild(lobby, "hostField").text, "127.0.0.1:" + host.serverPort);
+        verify(prompt.visible);
+        verify(prompt.text.indexOf(host.session.code) >= 0);
+        verify(!findChild(lobby, "errorBox").visible);
+        tryVerify(() => nameField.activeFocus);
+        compare(nameField.Accessible.description, prompt.text);
+        const join = findChild(lobby, "joinButton");
+        verify(!join.enabled);
+        compare(findChild(lobby, "joinHint").text, "Type your name first (at the top).");
+
+        for (const c of "Gus")
+            keyClick(c);
+        verify(join.enabled);
+        keyClick(Qt.Key_Return);
+        tryCompare(lobby.app, "phase", AppController.Room, 10000);
+        compare(lobby.app.session.room.code, host.session.code);
+        compare(lobby.app.pendingCode, "");
+        lobby.app.leaveRoom();
+        tryCompare(lobby.app, "phase", AppController.Lobby, 5000);
+        tryCompare(host.session.participants, "count", seated, 5000);
+    }
+
+    function test_disabledButtonsSayWhatIsMissing() {
+        const lobby = makeLobby("");
+        const hostButton = findChild(lobby, "hostButton");
+        const joinButton = findChild(lobby, "joinButton");
+        const hostHint = findChild(lobby, "hostHint");
+        const joinHint = findChild(lobby, "joinHint");
+        findChild(lobby, "hostField").text = "";
+        verify(!hostButton.enabled);
+        verify(!joinButton.enabled);
+        verify(hostHint.visible);
+        verify(joinHint.visible);
+        compare(hostHint.text, "Type your name first (at the top).");
+        compare(joinHint.text, "Type your name first (at the top).");
+        compare(hostButton.Accessible.description, hostHint.text);
+        compare(joinButton.Accessible.description, joinHint.text);
+
+        typeInto(findChild(lobby, "nameField"), "Hal");
+        compare(joinHint.text, "Type the 6-character code.");
+        compare(joinButton.Accessible.description, "Type the 6-character code.");
+        const roomName = findChild(lobby, "roomNameField");
+        roomName.text = "";
+        compare(hostHint.text, "Give the room a name.");
+        typeInto(roomName, "Quiz");
+        verify(hostButton.enabled);
+        verify(!hostHint.visible);
+        compare(hostButton.Accessible.description, "");
+        typeInto(findChild(lobby, "codeField"), "ABCDEF");
+        verify(joinButton.enabled);
+        verify(!joinHint.visible);
+    }
+
+    // "ana" in Ana's room: refused on the server with name_taken, shown by the name field
+    // (not in the error box), the focus back on the name, the code kept; a new name and
+    // Enter join.
+    function test_takenNameIsShownByTheNameField() {
+        const seated = host.session.participants.count;
+        const lobby = makeLobby("ana");
+        const codeField = findChild(lobby, "codeField");
+        const nameField = findChild(lobby, "nameField");
+        const hostField = findChild(lobby, "hostField");
+        hostField.text = "";
+        typeInto(hostField, "127.0.0.1:" + host.serverPort);
+        typeInto(codeField, host.session.code);
+        mouseClick(findChild(lobby, "joinButton"));
+        const nameError = findChild(lobby, "nameErrorLabel");
+        tryVerify(() => nameError.visible, 5000);
+        compare(nameError.text, "Someone in this room is already called “Ana”; pick another name.");
+        compare(lobby.app.errorCode, "name_taken");
+        verify(!findChild(lobby, "errorBox").visible);
+        compare(codeField.text, host.session.code);
+        tryVerify(() => nameField.activeFocus);
+        compare(nameField.Accessible.description, nameError.text);
+
+        // The name is selected: typing replaces it, the refusal goes, Enter joins.
+        for (const c of "Ines")
+            keyClick(c);
+        compare(nameField.text, "Ines");
+        verify(!nameError.visible);
+        keyClick(Qt.Key_Return);
+        tryCompare(lobby.app, "phase", AppController.Room, 10000);
+        lobby.app.leaveRoom();
+        tryCompare(lobby.app, "phase", AppController.Lobby, 5000);
+        tryCompare(host.session.participants, "count", seated, 5000);
+    }
+
+    // Someone who scrolled down to "Join" in a short window still sees why it failed.
+    function test_errorIsShownWhereOneLooks() {
+        const app = fixture.newController("Jo");
+        tryCompare(app, "phase", AppController.Lobby, 5000);
+        const lobby = createTemporaryObject(shortLobbyComponent, testCase, { app: app });
+        waitForRendering(lobby);
+        const hostField = findChild(lobby, "hostField");
+        hostField.text = "127.0.0.1:" + host.serverPort;
+        findChild(lobby, "codeField").text = host.session.code === "ZZZZZZ" ? "YYYYYY" : "ZZZZZZ";
+        const join = findChild(lobby, "joinButton");
+        // Scroll down to the button, as the person would, and press it.
+        lobby.reveal(join);
+        waitForRendering(lobby);
+        const before = join.mapToItem(lobby, 0, 0).y;
+        verify(before >= 0 && before + join.height <= lobby.height);
+        const box = findChild(lobby, "errorBox");
+        verify(box.mapToItem(lobby, 0, 0).y < 0); // the error's place is scrolled away
+        mouseClick(join);
+        tryVerify(() => box.visible, 5000);
+        verify(findChild(lobby, "errorLabel").text.indexOf("No room has this code") >= 0);
+        // Scrolled into view, whole.
+        tryVerify(() => {
+            const y = box.mapToItem(lobby, 0, 0).y;
+            return y >= 0 && y + box.height <= lobby.height;
+        }, 2000);
+    }
+
+    // A full room that takes spectators offers to watch, in one click.
+    function test_fullRoomOffersToWatch() {
+        const tiny = fixture.newController("Kim");
+        tryCompare(tiny, "phase", AppController.Lobby, 5000);
+        tiny.hostRoom("Tiny", 1, { "spectators": true });
+        tryCompare(tiny, "phase", AppController.Room, 10000);
+
+        const lobby = makeLobby("Lou");
+        const hostField = findChild(lobby, "hostField");
+        hostField.text = "127.0.0.1:" + tiny.serverPort;
+        findChild(lobby, "codeField").text = tiny.session.code;
+        mouseClick(findChild(lobby, "joinButton"));
+        const watch = findChild(lobby, "watchButton");
+        tryVerify(() => findChild(lobby, "errorBox").visible, 5000);
+        compare(lobby.app.errorCode, "room_full");
+        verify(watch.visible);
+        verify(findChild(lobby, "errorLabel").text.indexOf("watch as a spectator") >= 0);
+        mouseClick(watch);
+        tryCompare(lobby.app, "phase", AppController.Room, 10000);
+        compare(lobby.app.session.room.yourRole, "spectator");
+        tryCompare(tiny.session.room, "spectators", 1, 5000);
+        tiny.closeRoom();
+        tryCompare(tiny, "phase", AppController.Lobby, 5000);
     }
 }

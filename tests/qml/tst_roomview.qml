@@ -15,6 +15,15 @@ TestCase {
     property AppController host: null
     property Item view: null
 
+    // As Main.qml has them: Enter presses the focused button; the focus ring.
+    EnterActivatesButtons {
+        id: enterKeys
+    }
+    FocusRing {
+        id: focusRing
+        objectName: "focusRing"
+    }
+
     Component {
         id: roomComponent
         RoomView {
@@ -23,6 +32,8 @@ TestCase {
     }
 
     function init() {
+        enterKeys.window = testCase.Window.window;
+        focusRing.window = testCase.Window.window;
         host = fixture.newController("Ana");
         tryCompare(host, "phase", AppController.Lobby, 5000);
         host.hostRoom("Game night", 3, {});
@@ -59,6 +70,11 @@ TestCase {
     function addGuest(name, spectator) {
         fixture.addGuest(host, name, spectator === true);
         tryVerify(() => fixture.guestJoined(name), 5000);
+    }
+
+    function lastDelivery(session) {
+        const list = session.messages;
+        return list.data(list.index(list.count - 1, 0), MessagesModel.DeliveryRole);
     }
 
     function lastMessage(session) {
@@ -150,6 +166,114 @@ TestCase {
         compare(lastMessage(host.session), "hi\ny");
     }
 
+    // Keyboard: Tab and Shift+Tab leave the message field (no tab typed); Enter presses the
+    // focused button; the focus shows as a 2 px ring around it.
+    function test_tabLeavesTheComposerAndEnterPressesButtons() {
+        const view = makeView(host);
+        const input = findChild(view, "composerInput");
+        mouseClick(input);
+        tryVerify(() => input.activeFocus);
+        keyClick("o");
+        keyClick("k");
+        keyClick(Qt.Key_Tab);
+        compare(input.text, "ok"); // no tab character typed
+        verify(!input.activeFocus);
+        const send = findChild(view, "sendButton");
+        tryVerify(() => send.activeFocus, 2000, "Tab from the field reaches Send");
+        // The ring: visible, 2 px, around the button.
+        tryVerify(() => focusRing.visible);
+        verify(focusRing.border.width >= 2);
+        const p = send.mapToItem(null, 0, 0);
+        verify(focusRing.x <= p.x && focusRing.y <= p.y, "ring at the button");
+        verify(focusRing.x + focusRing.width >= p.x + send.width
+               && focusRing.y + focusRing.height >= p.y + send.height, "ring around the button");
+        // Enter presses it; the field has the focus again, for the next message.
+        const before = host.session.messages.count;
+        keyClick(Qt.Key_Return);
+        tryCompare(host.session.messages, "count", before + 1, 5000);
+        compare(lastMessage(host.session), "ok");
+        tryVerify(() => input.activeFocus);
+        verify(!focusRing.visible); // text fields show their own focus
+        // Shift+Tab leaves it backwards, Tab comes back.
+        keyClick(Qt.Key_Backtab);
+        verify(!input.activeFocus);
+        keyClick(Qt.Key_Tab);
+        verify(input.activeFocus);
+    }
+
+    function test_participantsListByKeyboard() {
+        addGuest("Ben");
+        addGuest("Cleo");
+        const view = makeView(host);
+        const list = findChild(view, "participantsList");
+        list.forceActiveFocus(Qt.TabFocusReason);
+        tryCompare(list, "currentIndex", 0);
+        verify(list.highlightItem && list.highlightItem.visible);
+        verify(list.highlightItem.border.width >= 2);
+        keyClick(Qt.Key_Down);
+        compare(list.currentIndex, 1);
+        keyClick(Qt.Key_Down);
+        compare(list.currentIndex, 2);
+        keyClick(Qt.Key_Up);
+        compare(list.currentIndex, 1);
+        // Enter opens the person's actions (the host's menu), as the "⋯" button does.
+        const menu = findChild(list.currentItem, "participantMenu");
+        keyClick(Qt.Key_Return);
+        tryVerify(() => menu.opened);
+        wait(100);
+        verify(menu.visible, "the key's release did not pick a menu item");
+        verify(host.session.room.isHost);
+        keyClick(Qt.Key_Escape);
+        tryVerify(() => !menu.visible);
+    }
+
+    function test_chatScrollsByKeyboardAndEndGoesToTheNewest() {
+        fixture.bulkRoom(300);
+        tryVerify(() => fixture.bulkRoomReady(), 15000);
+        const reader = fixture.newController("Reader");
+        tryCompare(reader, "phase", AppController.Lobby, 5000);
+        fixture.joinBulkRoom(reader);
+        tryCompare(reader, "phase", AppController.Room, 10000);
+        const view = makeView(reader);
+        const list = findChild(view, "messagesList");
+        const bar = findChild(view, "newestBar");
+        tryVerify(() => !reader.session.loadingHistory && list.count >= 100, 5000);
+        tryVerify(() => list.atYEnd);
+        list.forceActiveFocus(Qt.TabFocusReason);
+        keyClick(Qt.Key_PageUp);
+        keyClick(Qt.Key_PageUp);
+        tryVerify(() => bar.visible);
+        verify(!list.atYEnd);
+        keyClick(Qt.Key_Down);
+        verify(bar.visible);
+        keyClick(Qt.Key_End);
+        tryVerify(() => list.atYEnd);
+        verify(!bar.visible);
+    }
+
+    // A message written while the connection is down shows at once, "sending…", and settles
+    // once the host has it; it is there once.
+    function test_sendingShowsUntilTheHostHasIt() {
+        const ben = join("Ben");
+        const view = makeView(ben);
+        fixture.breakConnection(ben);
+        verify(ben.connectionLost);
+        verify(ben.session.sendChat("on its way"));
+        compare(lastMessage(ben.session), "on its way");
+        compare(lastDelivery(ben.session), "sending");
+        const list = findChild(view, "messagesList");
+        tryVerify(() => findChild(list, "sendingNote") !== null && findChild(list, "sendingNote").visible);
+        tryVerify(() => !ben.connectionLost, 10000);
+        tryVerify(() => lastDelivery(ben.session) === "stored", 5000, "settled");
+        tryVerify(() => findChild(list, "sendingNote") === null);
+        tryVerify(() => lastMessage(host.session) === "on its way", 5000);
+        let copies = 0;
+        const messages = host.session.messages;
+        for (let i = 0; i < messages.count; ++i)
+            copies += messages.data(messages.index(i, 0), MessagesModel.TextRole) === "on its way";
+        compare(copies, 1);
+    }
+
     function test_lengthCounterNearTheLimit() {
         const view = makeView(host);
         const input = findChild(view, "composerInput");
@@ -205,7 +329,7 @@ TestCase {
         wait(100);
         keyClick(Qt.Key_Return);
         tryCompare(list, "count", 1, 5000);
-        verify(lastMessage(host.session).indexOf("Ben was removed by Ana") === 0);
+        verify(lastMessage(host.session).indexOf("Ben was removed by the host") === 0);
     }
 
     function test_hostSettingsAndSession() {
@@ -300,7 +424,8 @@ TestCase {
         const ben = join("Ben");
         const view = makeView(ben);
         verify(ben.session.sendChat("my words stay"));
-        tryVerify(() => lastMessage(ben.session) === "my words stay", 5000);
+        tryVerify(() => lastMessage(ben.session) === "my words stay"
+                        && lastDelivery(ben.session) === "stored", 5000);
         host.closeRoom();
         const overlay = findChild(view, "endedOverlay");
         tryVerify(() => overlay.visible, 5000);
@@ -316,10 +441,17 @@ TestCase {
         waitForRendering(view); // the banner has just grown: click where the button is now
         mouseClick(exportButton);
         tryVerify(() => text.text.indexOf("Saved to ") > 0, 5000);
-        const path = text.text.substring(text.text.indexOf("Saved to ") + 9);
-        const content = fixture.readFile(path);
-        verify(content.indexOf("Ben: my words stay") > 0, content);
-        verify(content.indexOf("The host closed the room.") > 0, content);
+        const paths = /Saved to (\S+\.md) and (\S+\.json)/.exec(text.text);
+        verify(paths !== null, text.text);
+        const content = fixture.readFile(paths[1]);
+        verify(content.indexOf("**Ben:** my words stay") > 0, content);
+        verify(content.indexOf("*The host closed the room.*") > 0, content);
+        // The room is gone, but the view had all of it: nothing is said to be missing.
+        verify(content.indexOf("could not be fetched") < 0, content);
+        const json = JSON.parse(fixture.readFile(paths[2]));
+        compare(json.messages[json.messages.length - 1].text, "The host closed the room.");
+        verify(json.messages.some(m => m.kind === "chat" && m.authorName === "Ben"
+                                       && m.text === "my words stay"));
     }
 
     function test_transcriptCanBeExportedAnyTime() {
@@ -327,12 +459,25 @@ TestCase {
         fixture.guestSay("Cleo", "line one\nline two");
         tryVerify(() => lastMessage(host.session) === "line one\nline two", 5000);
         const view = makeView(host);
-        mouseClick(findChild(view, "headerExportButton"));
+        const button = findChild(view, "headerExportButton");
+        mouseClick(button);
         const noteText = findChild(view, "noteText");
         tryVerify(() => noteText.text.indexOf("Saved to ") === 0, 5000);
-        const content = fixture.readFile(noteText.text.substring(9));
+        verify(button.enabled);
+        compare(button.text, "Export transcript");
+        const paths = /Saved to (\S+\.md) and (\S+\.json)/.exec(noteText.text);
+        verify(paths !== null, noteText.text);
+        const content = fixture.readFile(paths[1]);
         verify(content.indexOf("# Hearth room “Game night”") === 0, content);
-        verify(content.indexOf("Cleo: line one\n    line two") > 0, content);
+        // One paragraph, the line break kept as a hard break.
+        verify(content.indexOf("**Cleo:** line one\\\nline two\n") > 0, content);
+        const json = JSON.parse(fixture.readFile(paths[2]));
+        compare(json.name, "Game night");
+        compare(json.room, host.session.code);
+        const last = json.messages[json.messages.length - 1];
+        compare(last.text, "line one\nline two");
+        compare(last.authorName, "Cleo");
+        compare(last.kind, "chat");
     }
 
     function test_hostQuittingTellsJoinersInPlainWords() {
@@ -378,15 +523,53 @@ TestCase {
         const first = list.count;
         verify(reader.session.hasMoreHistory);
         // Scroll to the top: older pages come in above, one at a time.
-        for (let i = 0; i < 20 && reader.session.hasMoreHistory; ++i) {
-            // As a wheel or the scroll bar would: the content moves up to the top.
-            list.contentY = list.originY + 1;
-            list.contentY = list.originY;
+        for (let i = 0; i < 200 && reader.session.hasMoreHistory; ++i) {
+            // The mouse wheel, turned up briskly: the content moves towards the top.
+            for (let notch = 0; notch < 10; ++notch)
+                mouseWheel(list, list.width / 2, list.height / 2, 0, 120);
+            tryVerify(() => !list.moving, 5000);
             tryVerify(() => !reader.session.loadingHistory, 5000);
-            wait(20);
         }
         verify(list.count > first);
         tryVerify(() => !reader.session.hasMoreHistory, 10000);
         compare(list.count, 452); // Archivist joined, 450 messages, Reader joined
+    }
+
+    // A long room, of which the view holds only the newest page: the export pages the rest in
+    // from the host, shows its progress on the button, and saves every message once, in order.
+    function test_longTranscriptShowsProgressAndSavesEverything() {
+        fixture.bulkRoom(1500);
+        tryVerify(() => fixture.bulkRoomReady(), 30000);
+        const reader = fixture.newController("Reader");
+        tryCompare(reader, "phase", AppController.Lobby, 5000);
+        fixture.joinBulkRoom(reader);
+        tryCompare(reader, "phase", AppController.Room, 10000);
+        const view = makeView(reader);
+        const list = findChild(view, "messagesList");
+        tryVerify(() => !reader.session.loadingHistory && list.count >= 100, 5000);
+        verify(list.count < 1500);
+        const shown = list.count;
+
+        const button = findChild(view, "headerExportButton");
+        const texts = [];
+        button.textChanged.connect(() => texts.push(button.text));
+        mouseClick(button);
+        const noteText = findChild(view, "noteText");
+        tryVerify(() => noteText.text.indexOf("Saved to ") === 0, 30000);
+        verify(texts.some(t => /^Saving transcript… [\d,.\s]+ of [\d,.\s]+$/.test(t)), texts.join(" | "));
+        compare(button.text, "Export transcript");
+        compare(list.count, shown); // the chat itself is left as it was
+
+        const paths = /Saved to (\S+\.md) and (\S+\.json)/.exec(noteText.text);
+        verify(paths !== null, noteText.text);
+        const json = JSON.parse(fixture.readFile(paths[2]));
+        compare(json.messages.length, 1502); // Archivist joined, 1,500 messages, Reader joined
+        for (let i = 0; i < json.messages.length; ++i)
+            compare(json.messages[i].seq, i + 1);
+        compare(json.messages[1].text, "Message number 1");
+        compare(json.messages[1500].text, "Message number 1500");
+        compare(json.messages[1501].text, "Reader joined.");
+        compare(json.trimmedEvents, 0);
+        compare(json.unavailableEvents, 0);
     }
 }

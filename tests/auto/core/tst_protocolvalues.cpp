@@ -422,6 +422,7 @@ private Q_SLOTS:
             "rate_limited",
             "storage_error",
             "shutting_down",
+            "name_taken",
             "internal_error",
         };
         static_assert(std::size(names) == std::size_t(ErrorCode::InternalError) + 1);

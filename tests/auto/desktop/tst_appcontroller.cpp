@@ -202,6 +202,120 @@ private Q_SLOTS:
         QVERIFY(ben->session() == nullptr);
     }
 
+    void takenNameIsRefusedWithItsCode()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        const QString code = ana->session()->code();
+        const QString host = u"127.0.0.1:%1"_s.arg(ana->serverPort());
+        auto ben = makeController(*m_home, u"Ben"_s);
+        ben->setDisplayName(u" ANA "_s); // looks like the host's name
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        QSignalSpy errors(ben.get(), &AppController::errorTextChanged);
+        ben->joinRoom(host, code, false, {});
+        QTRY_VERIFY(!ben->errorText().isEmpty());
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QCOMPARE(ben->errorCode(), u"name_taken"_s);
+        QVERIFY(ben->isNameError());
+        QVERIFY(!ben->canWatchInstead());
+        QCOMPARE(ben->errorText(),
+                 u"Someone in this room is already called “Ana”; pick another name."_s);
+        QVERIFY(ben->session() == nullptr);
+
+        // Another name, the same code: in.
+        ben->setDisplayName(u"Ben"_s);
+        ben->joinRoom(host, code, false, {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QVERIFY(ben->errorText().isEmpty());
+        QVERIFY(ben->errorCode().isEmpty());
+        QVERIFY(!ben->isNameError());
+    }
+
+    void fullRoomOffersToWatch_data()
+    {
+        QTest::addColumn<bool>("spectators");
+        QTest::newRow("spectators allowed") << true;
+        QTest::newRow("no spectators") << false;
+    }
+
+    void fullRoomOffersToWatch()
+    {
+        QFETCH(bool, spectators);
+        auto ana = makeController(*m_home, u"Ana"_s);
+        QTRY_COMPARE(ana->phase(), AppController::Phase::Lobby);
+        ana->hostRoom(u"Tiny"_s, 1, {{u"spectators"_s, spectators}});
+        QTRY_COMPARE_WITH_TIMEOUT(ana->phase(), AppController::Phase::Room, 10000);
+
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
+        QTRY_VERIFY(!ben->errorText().isEmpty());
+        QCOMPARE(ben->errorCode(), u"room_full"_s);
+        QVERIFY(!ben->isNameError());
+        QCOMPARE(ben->canWatchInstead(), spectators);
+        QCOMPARE(ben->errorText().contains("watch as a spectator"_L1), spectators);
+        if (!spectators) {
+            ben->watchInstead(); // nothing to offer: nothing happens
+            QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+            return;
+        }
+        ben->watchInstead();
+        QVERIFY(ben->errorText().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
+        QCOMPARE(ben->session()->room()->yourRole(), u"spectator"_s);
+        QTRY_COMPARE(ana->session()->room()->spectators(), 1);
+    }
+
+    void linkWithoutANameKeepsTheCode()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        const QString code = ana->session()->code();
+        auto ben = makeController(*m_home, u"Ben"_s);
+        ben->setDisplayName(QString()); // a first run: no saved name
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        QSignalSpy pending(ben.get(), &AppController::pendingJoinChanged);
+        const QString link = u"hearth://127.0.0.1:%1/%2"_s.arg(ana->serverPort()).arg(code);
+        ben->openJoin(link, {});
+        QCOMPARE(pending.count(), 1);
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby); // asks instead of failing
+        QVERIFY(ben->errorText().isEmpty());
+        QCOMPARE(ben->pendingCode(), code);
+        QCOMPARE(ben->pendingHost(), u"127.0.0.1:%1"_s.arg(ana->serverPort()));
+
+        // The name given, the join goes ahead with what was kept.
+        ben->setDisplayName(u"Ben"_s);
+        ben->joinRoom(ben->pendingHost(), ben->pendingCode(), false, {});
+        QVERIFY(ben->pendingCode().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
+        QCOMPARE(ben->session()->code(), code);
+    }
+
+    void joinCommandWithoutANameKeepsTheCode()
+    {
+        // `hearth join xj9-k2m`: the code alone, typed loosely.
+        auto ben = makeController(*m_home, u"Ben"_s);
+        ben->setDisplayName(u"  "_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->openJoin({}, u"xj9-k2m"_s);
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QCOMPARE(ben->pendingCode(), u"XJ9K2M"_s);
+        QVERIFY(ben->pendingHost().isEmpty());
+        QVERIFY(ben->errorText().isEmpty());
+    }
+
+    void linkWithANameJoinsAtOnce()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->openJoin(
+            u"hearth://127.0.0.1:%1/%2"_s.arg(ana->serverPort()).arg(ana->session()->code()), {});
+        QVERIFY(ben->pendingCode().isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
+    }
+
     void waitingForApprovalCanBeCancelled()
     {
         auto ana = hosting({{u"approval"_s, true}});

@@ -10,6 +10,8 @@
 #include "testserver.h"
 
 #include <QtCore/QJsonDocument>
+#include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlQuery>
 #include <QtTest/QAbstractItemModelTester>
 
 using namespace Client;
@@ -179,7 +181,7 @@ private Q_SLOTS:
         QCOMPARE(model.index(0).data(MessagesModel::KindRole).toString(), u"system"_s);
         QCOMPARE(model.index(0).data(MessagesModel::TextRole).toString(), u"Dev joined."_s);
         QCOMPARE(model.index(3).data(MessagesModel::TextRole).toString(),
-                 u"Dev was removed by Ana."_s);
+                 u"Dev was removed by the host."_s);
         // Grouping: Ana's second message follows her first; the former first row (seq 20)
         // now continues Ana's run from the page and is told so.
         QCOMPARE(model.index(1).data(MessagesModel::ShowHeaderRole).toBool(), true);
@@ -232,6 +234,87 @@ private Q_SLOTS:
         QCOMPARE(model.index(0).data(JoinRequestsModel::RoleRole).toString(), u"spectator"_s);
         model.clear();
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // Your message shows at once as "sending…", settles in place when the host has it, says
+    // why when the host refuses it (here: its database is locked by another program), and is
+    // stored exactly once when retried.
+    void pendingMessagesSettleFailAndRetry()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto client = readyClient(server.url());
+        QVERIFY(client);
+        Reply<RoomSnapshot> created;
+        CreateRoomArgs args;
+        args.name = u"Game night"_s;
+        args.displayName = u"Ana"_s;
+        client->createRoom(args, this, created.callback());
+        QTRY_VERIFY(created.ok());
+        RoomSession session(client.get(), created.value());
+        MessagesModel *messages = session.messages();
+        QAbstractItemModelTester tester(messages,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        session.start();
+        QTRY_VERIFY(!session.isLoadingHistory());
+        const auto delivery = [&](int row) {
+            return messages->index(row).data(MessagesModel::DeliveryRole).toString();
+        };
+
+        // Sent: a row at once, "sending"; then the host's event settles it in the same place.
+        const int before = messages->rowCount();
+        QVERIFY(session.sendChat(u"hello"_s));
+        QCOMPARE(messages->rowCount(), before + 1);
+        QCOMPARE(delivery(before), u"sending"_s);
+        QCOMPARE(messages->index(before).data(MessagesModel::TextRole).toString(), u"hello"_s);
+        QVERIFY(messages->index(before).data(MessagesModel::IsOwnRole).toBool());
+        QSignalSpy removed(messages, &QAbstractItemModel::rowsRemoved);
+        QTRY_COMPARE(delivery(before), u"stored"_s);
+        QCOMPARE(messages->rowCount(), before + 1);
+        QCOMPARE(removed.count(), 0); // settled in place, not removed and added again
+        QVERIFY(messages->index(before).data(MessagesModel::SeqRole).toLongLong() > 0);
+
+        if (server.databasePath() != server.config().database)
+            QSKIP("the lock below is SQLite's (this run uses PostgreSQL)");
+        // Another program holds the database: the host cannot store, and says so.
+        {
+            QSqlDatabase locker = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"locker"_s);
+            locker.setDatabaseName(server.config().database);
+            QVERIFY(locker.open());
+            QSqlQuery lock(locker);
+            QVERIFY(lock.exec(u"BEGIN EXCLUSIVE"_s));
+            QVERIFY(session.sendChat(u"while locked"_s));
+            const int row = messages->rowCount() - 1;
+            QCOMPARE(delivery(row), u"sending"_s);
+            QTRY_COMPARE_WITH_TIMEOUT(delivery(row), u"failed"_s, 15000);
+            QVERIFY(!messages->index(row).data(MessagesModel::FailureRole).toString().isEmpty());
+            QVERIFY(lock.exec(u"ROLLBACK"_s));
+        }
+        QSqlDatabase::removeDatabase(u"locker"_s);
+
+        // Retried once the storage is back: stored, and only once.
+        const int row = messages->rowCount() - 1;
+        session.retryChat(messages->index(row).data(MessagesModel::ClientMsgIdRole).toString());
+        QCOMPARE(delivery(row), u"sending"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(delivery(row), u"stored"_s, 10000);
+        Reply<HistoryPage> page;
+        client->history(created.value().room.code, 0, 0, 100, this, page.callback());
+        QTRY_VERIFY(page.ok());
+        int copies = 0;
+        for (const RoomEvent &event : page.value().events)
+            copies += event.data.value("text"_L1).toString() == "while locked"_L1;
+        QCOMPARE(copies, 1);
+
+        // Discard takes away only messages the host does not have: a stored one stays.
+        QVERIFY(session.sendChat(u"to be dropped"_s));
+        const QString id = messages->index(messages->rowCount() - 1)
+                               .data(MessagesModel::ClientMsgIdRole)
+                               .toString();
+        QVERIFY(!id.isEmpty());
+        QTRY_COMPARE(delivery(messages->rowCount() - 1), u"stored"_s);
+        session.discardChat(id); // stored already: nothing to discard
+        QCOMPARE(messages->index(messages->rowCount() - 1).data(MessagesModel::TextRole).toString(),
+                 u"to be dropped"_s);
     }
 
     // RoomSession against a real server: host and guest each have one; what one does shows

@@ -18,3 +18,5 @@ if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
     add_test(NAME tst_websocket_epoll COMMAND tst_websocket)
     set_tests_properties(tst_websocket_epoll PROPERTIES ENVIRONMENT HEARTH_TEST_EPOLL=1 TIMEOUT 60)
 endif()
+# Two people never look alike in a room: name_taken on the wire (and room_full's "spectators").
+hearth_add_test(tst_names SOURCES tst_names.cpp TIMEOUT 60)

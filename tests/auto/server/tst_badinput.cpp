@@ -1676,7 +1676,8 @@ private Q_SLOTS:
                 ++tries;
                 auto reader = client();
                 QVERIFY(reader);
-                QVERIFY(!reader->joinRoom(room, str("Reader")).isEmpty());
+                // A name each: the readers stay in the room, and names there are unique.
+                QVERIFY(!reader->joinRoom(room, QStringLiteral("Reader %1").arg(tries)).isEmpty());
                 reader->sendText(QStringLiteral(R"({"id":%1,"type":"history","room":"%2",)"
                                                 R"("before":202,"limit":%3})")
                                      .arg(QLatin1String(id), room)

@@ -2,6 +2,7 @@
 // passwords, the chat resend index), TokenBucket and JoinThrottle (time passed in).
 
 #include "jsonwrite.h"
+#include "protocol/textrules.h"
 #include "ratelimiter.h"
 #include "room.h"
 
@@ -85,6 +86,54 @@ private Q_SLOTS:
             QVERIFY(room.remove(id));
         QVERIFY(room.isEmpty());
         QCOMPARE(room.seatsTaken(), 0);
+    }
+
+    // --- Room: names ---------------------------------------------------------------------------
+
+    void nameKeys_data()
+    {
+        QTest::addColumn<QString>("a");
+        QTest::addColumn<QString>("b");
+        QTest::addColumn<bool>("alike");
+        QTest::newRow("case") << str("Ana") << str("aNA") << true;
+        QTest::newRow("trimmed") << str(" Ana\t") << str("Ana") << true;
+        QTest::newRow("inner spaces") << str("Ana  Maria") << str("ana maria") << true;
+        QTest::newRow("no-break space") << str("Ana\u00a0Maria") << str("Ana Maria") << true;
+        QTest::newRow("full-width") << str("ＡＮＡ") << str("ana") << true;
+        QTest::newRow("ligature") << str("\ufb01ona") << str("Fiona") << true;
+        QTest::newRow("composed accent") << str("Chlo\u00e9") << str("CHLOE\u0301") << true;
+        QTest::newRow("different") << str("Ana") << str("Anna") << false;
+        QTest::newRow("accent matters") << str("Ana") << str("Aná") << false;
+    }
+
+    void nameKeys()
+    {
+        QFETCH(QString, a);
+        QFETCH(QString, b);
+        QFETCH(bool, alike);
+        QCOMPARE(TextRules::nameKey(a) == TextRules::nameKey(b), alike);
+    }
+
+    void nameClashCountsSeatsSpectatorsAndTheWaiting()
+    {
+        Room room;
+        room.add(person(str("h"), Role::Host, 1));            // "H"
+        room.add(person(str("ana"), Role::Member, 2, false)); // "ANA", offline
+        room.add(person(str("watcher"), Role::Spectator, 3)); // "WATCHER"
+        room.waiting.append(PendingJoin{str("ben"), str("Ben"), Role::Member, {}, 7, t0});
+
+        QCOMPARE(room.nameClash(str("ana"), str("someone")), str("ANA"));
+        QCOMPARE(room.nameClash(str("Watcher "), str("someone")), str("WATCHER"));
+        QCOMPARE(room.nameClash(str("ＢＥＮ"), str("someone")), str("Ben"));
+        QCOMPARE(room.nameClash(str("Cy"), str("someone")), QString());
+        // One's own seat or request is no clash.
+        QCOMPARE(room.nameClash(str("Ana"), str("ana")), QString());
+        QCOMPARE(room.nameClash(str("ben"), str("ben")), QString());
+        // A name is free again when its holder is gone.
+        room.remove(str("ana"));
+        room.waiting.clear();
+        QCOMPARE(room.nameClash(str("Ana"), str("someone")), QString());
+        QCOMPARE(room.nameClash(str("Ben"), str("someone")), QString());
     }
 
     void roomJsonShowsCountsNeverThePassword()
