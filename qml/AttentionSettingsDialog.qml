@@ -19,7 +19,7 @@ Dialog {
     objectName: "attentionSettingsDialog"
     title: qsTr("Notifications")
     closePolicy: Popup.CloseOnEscape | Popup.CloseOnPressOutside
-    width: Math.min(Math.round(Theme.unit * 28), parent ? parent.width - Theme.unit * 2 : 420)
+    width: Math.min(Math.round(Theme.unit * 32), parent ? parent.width - Theme.unit * 2 : 480)
     padding: Theme.padding * 1.5
     standardButtons: Dialog.Close
 
@@ -66,7 +66,7 @@ Dialog {
         }
         CheckBox {
             objectName: "trayBox"
-            text: qsTr("Show Hearth in the system tray (where the desktop has one)")
+            text: qsTr("Show an icon in the system tray (where there is one)")
             checked: root.attention.trayEnabled
             onToggled: root.attention.trayEnabled = checked
         }
