@@ -1,9 +1,9 @@
 // The tray icon as a desktop's tray sees it: a stand-in StatusNotifierWatcher (the service a
 // KDE panel or GNOME's AppIndicator extension runs) on the session bus makes a tray available;
 // the real window (Main.qml with a hosting AppController) then registers its
-// StatusNotifierItem, whose tooltip carries the unread count and whose menu (com.canonical.
-// dbusmenu) offers Show, Copy code, Leave/Quit. Turning the tray off in the settings takes the
-// item away. Read back with dbus-send, as another process would.
+// StatusNotifierItem, whose tooltip carries the unread count (and its icon a dot) and whose
+// menu (com.canonical.dbusmenu) offers Show, Copy code, Quit. Turning the tray off in the
+// settings takes the item away. Read back with dbus-send, as another process would.
 //
 // Runs under xvfb-run (Qt's tray support is in the xcb platform's theme) and needs a session
 // bus (scripts/test.sh runs ctest inside dbus-run-session); without either it skips.
@@ -144,7 +144,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(app.phase(), AppController::Phase::Room, 10000);
         QTRY_VERIFY(itemProperty(item, u"ToolTip"_s).contains(u"Hearth — Game night"_s));
 
-        // Two messages while the window is behind others: the tooltip counts them.
+        const QString plainIcon = itemProperty(item, u"IconPixmap"_s);
+        QVERIFY(plainIcon.contains(u"array of bytes"_s));
+
+        // Two messages while the window is behind others: the tooltip counts them, the icon
+        // gets its dot.
         app.attention()->setWindowActive(false);
         QSignalSpy unread(app.attention(), &Attention::unreadChanged);
         const QString selfName = app.displayName();
@@ -153,6 +157,7 @@ private Q_SLOTS:
         QCOMPARE(app.attention()->unread(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(
             itemProperty(item, u"ToolTip"_s).contains(u"Hearth — 2 unread in Game night"_s), 5000);
+        QTRY_VERIFY(itemProperty(item, u"IconPixmap"_s) != plainIcon);
 
         // The menu, as the tray reads it.
         const QString menuPath = itemProperty(item, u"Menu"_s);
