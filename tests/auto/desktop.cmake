@@ -74,8 +74,9 @@ if(HEARTH_BUILD_GUI)
         add_test(NAME tst_windowalert COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1024x768x24"
             sh -c "openbox --sm-disable >/dev/null 2>&1 & exec \"$0\""
             $<TARGET_FILE:tst_windowalert>)
+        # xvfb-run -a picks a free display without a lock of its own: one at a time.
         set_tests_properties(tst_windowalert PROPERTIES TIMEOUT 60 LABELS desktop
-            ENVIRONMENT "QT_QPA_PLATFORM=xcb")
+            ENVIRONMENT "QT_QPA_PLATFORM=xcb" RESOURCE_LOCK hearth_own_xserver)
 
         # The tray icon as a tray sees it (a stand-in StatusNotifierWatcher on the session bus).
         add_executable(tst_tray desktop/tst_tray.cpp desktop/desktoptest.h)
@@ -84,6 +85,7 @@ if(HEARTH_BUILD_GUI)
         add_test(NAME tst_tray COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1280x800x24"
             $<TARGET_FILE:tst_tray>)
         set_tests_properties(tst_tray PROPERTIES TIMEOUT 60 LABELS desktop
-            ENVIRONMENT "QT_QPA_PLATFORM=xcb;HEARTH_DISCOVERY_TARGETS=127.255.255.255;HEARTH_DISCOVERY_PORT=47899")
+            ENVIRONMENT "QT_QPA_PLATFORM=xcb;HEARTH_DISCOVERY_TARGETS=127.255.255.255;HEARTH_DISCOVERY_PORT=47899"
+            RESOURCE_LOCK hearth_own_xserver)
     endif()
 endif()
