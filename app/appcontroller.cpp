@@ -42,6 +42,7 @@ AppController::AppController(const Options &options, QObject *parent)
     , m_options(options)
     , m_client(new RoomClient(this))
     , m_server(new EmbeddedServer(this))
+    , m_attention(new Attention(this))
 {
     const QString prefix = settingsPrefix(m_options.profile);
     QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
@@ -49,6 +50,8 @@ AppController::AppController(const Options &options, QObject *parent)
     m_lastHost = settings.value(prefix + u"lastHost"_s).toString();
     m_lastRoomName = settings.value(prefix + u"lastRoomName"_s).toString();
     m_lastCapacity = qBound(1, settings.value(prefix + u"lastCapacity"_s, 10).toInt(), 50);
+    loadAttentionSettings();
+    connect(m_attention, &Attention::settingsChanged, this, &AppController::saveAttentionSettings);
 
     IdentityStore::Options identityOptions = IdentityStore::optionsForProfile(m_options.profile);
     if (!m_options.identityFile.isEmpty()) {
@@ -60,8 +63,14 @@ AppController::AppController(const Options &options, QObject *parent)
     connect(m_identity, &IdentityStore::loaded, this, &AppController::onIdentityLoaded);
     if (m_options.resetIdentity) {
         connect(m_identity, &IdentityStore::forgotten, m_identity, &IdentityStore::load);
+        m_identityLoading = true;
         m_identity->forget();
+    } else if (m_options.deferIdentity) {
+        // Nothing is read yet; the lobby is usable at once (see readIdentityThen()).
+        m_identityReady = true;
+        m_phase = Phase::Lobby;
     } else {
+        m_identityLoading = true;
         m_identity->load();
     }
 
@@ -121,6 +130,8 @@ void AppController::setPhase(Phase phase, const QString &busyText)
     }
     if (busyBefore != isBusy() || textBefore != m_busyText)
         Q_EMIT busyChanged();
+    if (phase == Phase::Lobby)
+        rememberIdentityNote();
 }
 
 void AppController::setErrorText(const QString &text)
@@ -175,18 +186,91 @@ void AppController::saveSettings()
     settings.setValue(prefix + u"lastCapacity"_s, m_lastCapacity);
 }
 
+// The attention settings, under <prefix>attention/ (each on unless turned off).
+namespace {
+constexpr std::pair<const char *, QLatin1StringView> AttentionSettings[] = {
+    {"titleCountEnabled", "attention/titleCount"_L1},
+    {"alertEnabled", "attention/alert"_L1},
+    {"notificationsEnabled", "attention/notifications"_L1},
+    {"soundEnabled", "attention/sound"_L1},
+    {"trayEnabled", "attention/tray"_L1},
+};
+} // namespace
+
+void AppController::loadAttentionSettings()
+{
+    const QString prefix = settingsPrefix(m_options.profile);
+    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
+    for (const auto &[property, key] : AttentionSettings)
+        m_attention->setProperty(property, settings.value(prefix + key, true).toBool());
+}
+
+void AppController::saveAttentionSettings()
+{
+    const QString prefix = settingsPrefix(m_options.profile);
+    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
+    for (const auto &[property, key] : AttentionSettings)
+        settings.setValue(prefix + key, m_attention->property(property).toBool());
+}
+
 QString AppController::identityWarning() const
 {
+    // The file fallback is a lasting arrangement, not a fault: its note is shown on the first
+    // launch that uses it (and again only if it changes). A temporary identity is a fault and
+    // is shown every time.
+    if (m_identity->storage() == IdentityStore::Storage::File && m_identityNoteSeen)
+        return {};
     return m_identity->warning();
 }
 
 void AppController::onIdentityLoaded()
 {
     m_client->setIdentity(m_identity->identity());
+    m_identityLoaded = true;
+    if (m_identity->storage() == IdentityStore::Storage::File) {
+        const QString key = settingsPrefix(m_options.profile) + u"identityNoteShown"_s;
+        m_identityNoteSeen = QSettings(hearthSettingsPath(), QSettings::IniFormat).value(key) ==
+                             m_identity->warning();
+    }
     m_identityReady = true;
     if (m_phase == Phase::Starting)
         setPhase(Phase::Lobby); // first: listeners of identityChanged may host or join at once
+    else if (m_phase == Phase::Lobby)
+        rememberIdentityNote();
     Q_EMIT identityChanged();
+    if (auto then = std::exchange(m_afterIdentity, {})) {
+        if (m_afterIdentityAttempt == m_attempt && m_phase == Phase::Connecting) {
+            // Through the lobby's phase for a moment only (hostRoom() and joinRoom() start
+            // from it): the note is not seen there, so it is not remembered as shown.
+            m_identityNoteHeld = true;
+            setPhase(Phase::Lobby);
+            m_identityNoteHeld = false;
+            then();
+        }
+    }
+}
+
+void AppController::readIdentityThen(std::function<void()> then)
+{
+    m_afterIdentity = std::move(then);
+    m_afterIdentityAttempt = ++m_attempt; // cancel() bumps it: the action is dropped then
+    setPhase(Phase::Connecting, tr("Reading your identity (your keyring may ask for its "
+                                   "password)…"));
+    if (!m_identityLoading) {
+        m_identityLoading = true;
+        m_identity->load();
+    }
+}
+
+void AppController::rememberIdentityNote()
+{
+    if (m_identityNoteRemembered || m_identityNoteHeld || !m_identityLoaded ||
+        m_identity->storage() != IdentityStore::Storage::File)
+        return;
+    m_identityNoteRemembered = true;
+    QSettings(hearthSettingsPath(), QSettings::IniFormat)
+        .setValue(settingsPrefix(m_options.profile) + u"identityNoteShown"_s,
+                  m_identity->warning());
 }
 
 QString AppController::serverAddress() const
@@ -322,6 +406,8 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
+    if (!m_identityLoaded)
+        return readIdentityThen([=, this] { hostRoom(roomName, capacity, options); });
     QString name;
     QString displayName;
     if (const QString problem = checkRoomName(roomName); !problem.isEmpty())
@@ -393,6 +479,8 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
+    if (!m_identityLoaded)
+        return readIdentityThen([=, this] { joinRoom(host, code, spectator, password); });
     if (host.trimmed().isEmpty())
         return joinByCode(code, spectator, password);
     QString codeFromLink;
@@ -499,6 +587,7 @@ void AppController::setSession(RoomSession *session)
         return;
     RoomSession *old = m_session;
     m_session = session;
+    m_attention->setSession(session);
     if (session) {
         connect(session->room(), &RoomObject::changed, this, &AppController::connectionChanged);
     }

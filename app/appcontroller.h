@@ -3,6 +3,7 @@
 #include "client/roomclient.h"
 #include "discovery/publicroomsmodel.h"
 #include "identitystore.h"
+#include "models/attention.h"
 #include "models/roomsession.h"
 
 #include <QtCore/QLoggingCategory>
@@ -11,6 +12,7 @@
 #include <QtCore/QUrl>
 #include <QtCore/QVariantMap>
 
+#include <functional>
 #include <optional>
 
 class CodeFinder;
@@ -53,8 +55,11 @@ class AppController : public QObject
     Q_PROPERTY(QString lastHost READ lastHost NOTIFY settingsChanged)
     Q_PROPERTY(QString lastRoomName READ lastRoomName NOTIFY settingsChanged)
     Q_PROPERTY(int lastCapacity READ lastCapacity NOTIFY settingsChanged)
-    // Set when the identity is not safely in the keychain (file fallback, temporary).
+    // Set when the identity is not safely in the keychain, in plain words: a temporary identity
+    // (every time), or the file fallback (on the first launch that uses it: remembered).
     Q_PROPERTY(QString identityWarning READ identityWarning NOTIFY identityChanged)
+    // Hosting and joining may be asked for: the identity is read, or will be read when asked
+    // (deferIdentity).
     Q_PROPERTY(bool identityReady READ isIdentityReady NOTIFY identityChanged)
     // This app runs the room's server (host mode).
     Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
@@ -77,6 +82,9 @@ class AppController : public QObject
     Q_PROPERTY(PublicRoomsModel *publicRooms READ publicRooms CONSTANT)
     // The last code-only join found no host: the lobby offers address entry and a firewall hint.
     Q_PROPERTY(bool discoveryFailed READ hasDiscoveryFailed NOTIFY discoveryFailedChanged)
+    // Calling for attention while the window is behind others (unread count, alert,
+    // notification, sound, tray); follows the current session, its settings are remembered.
+    Q_PROPERTY(Attention *attention READ attention CONSTANT)
 
 public:
     enum class Phase { Starting, Lobby, Connecting, Room };
@@ -90,6 +98,10 @@ public:
         QString identityFile; // non-empty: keep the identity in this file (no keychain)
         bool resetIdentity = false;
         bool ephemeralIdentity = false; // a throwaway identity, kept nowhere (demo, bench)
+        // Read the identity when the person first hosts or joins, not at startup: reading the
+        // keychain may make the desktop ask for the keyring's password, which should follow
+        // something the person did (the desktop window sets it).
+        bool deferIdentity = false;
     };
 
     explicit AppController(const Options &options, QObject *parent = nullptr);
@@ -118,6 +130,7 @@ public:
     int serverPort() const { return m_serverPort; }
     RoomSession *session() const { return m_session; }
     RoomClient *client() const { return m_client; }
+    Attention *attention() const { return m_attention; }
     bool isConnectionLost() const;
     QString connectionText() const;
     QString inviteText() const;
@@ -206,6 +219,10 @@ private:
                    bool canWatchInstead = false);
     void setPendingJoin(const QString &host, const QString &code);
     void onIdentityLoaded();
+    // Deferred identity: reads it (once), showing progress, then runs `then` unless cancelled.
+    void readIdentityThen(std::function<void()> then);
+    // The lobby shows the file fallback's note now: later launches need not show it again.
+    void rememberIdentityNote();
     void startServer();
     void openClient(const QUrl &url);
     void onClientReady();
@@ -215,6 +232,8 @@ private:
     void stopServer(std::function<void()> then);
     void finishShutdown();
     void saveSettings();
+    void loadAttentionSettings();
+    void saveAttentionSettings();
     // Discovery: the code-only join's lookup and its outcomes.
     void setUpDiscovery();
     // The join_room arguments for a typed code and the remembered name; nullopt (with the
@@ -230,6 +249,7 @@ private:
     IdentityStore *m_identity = nullptr;
     RoomClient *m_client = nullptr;
     EmbeddedServer *m_server = nullptr;
+    Attention *m_attention = nullptr;
     QPointer<RoomSession> m_session;
     QPointer<RoomSession> m_retired; // the previous session, kept for views still showing it
 
@@ -246,7 +266,14 @@ private:
     bool m_triedDefaultPort = false;
     bool m_shuttingDown = false;
     bool m_shutdownDone = false;
-    bool m_identityReady = false; // set when the store's loaded() has been handled
+    bool m_identityReady = false;    // set when the store's loaded() has been handled
+    bool m_identityNoteSeen = false; // the file fallback's note was shown on an earlier launch
+    bool m_identityNoteRemembered = false;
+    bool m_identityNoteHeld = false;
+    bool m_identityLoading = false;
+    bool m_identityLoaded = false; // the store's loaded() has been handled: the client has it
+    std::function<void()> m_afterIdentity; // a host or join waiting for the deferred read
+    quint64 m_afterIdentityAttempt = 0;
 
     // What the current Connecting phase is for.
     Intent m_intent = Intent::None;

@@ -22,12 +22,25 @@ target_link_libraries(hearth_desktop
 # metatypes.
 qt_extract_metatypes(hearth_desktop)
 
+# Desktop notifications: the freedesktop protocol over D-Bus on Linux and the BSDs; elsewhere
+# the notifier declines and the tray icon shows the message.
+target_sources(hearth_desktop PRIVATE desktopnotifier.h)
+if(UNIX AND NOT APPLE)
+    find_package(Qt6 REQUIRED COMPONENTS DBus)
+    target_sources(hearth_desktop PRIVATE desktopnotifier_dbus.cpp)
+    target_link_libraries(hearth_desktop PRIVATE Qt6::DBus)
+else()
+    target_sources(hearth_desktop PRIVATE desktopnotifier_none.cpp)
+endif()
+
 target_sources(hearth PRIVATE hostcommand.h hostcommand.cpp)
 target_compile_definitions(hearth PRIVATE HEARTH_HAVE_HOST)
 target_link_libraries(hearth PRIVATE hearth_desktop)
 
 if(HEARTH_BUILD_GUI)
     add_subdirectory(${PROJECT_SOURCE_DIR}/qml ${PROJECT_BINARY_DIR}/qml)
+    # Sounds and icons the window uses, compiled into the QML library.
+    add_subdirectory(${PROJECT_SOURCE_DIR}/resources ${PROJECT_BINARY_DIR}/resources)
     target_sources(hearth PRIVATE
         desktopwindow.h desktopwindow.cpp
         screenshotdemo.h screenshotdemo.cpp

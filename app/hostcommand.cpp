@@ -144,6 +144,9 @@ int runHost(int argc, char **argv)
     options.profile = parser.value(profileOption);
     options.identityFile = parser.value(identityFileOption);
     options.resetIdentity = parser.isSet(resetIdentityOption);
+    // The window reads the identity when the person first hosts or joins: a locked keyring's
+    // password prompt then follows their click instead of greeting them at startup.
+    options.deferIdentity = !headless;
     options.database = parser.value(dbOption);
     options.bindAddress = parser.value(bindOption);
     if (parser.isSet(portOption)) {

@@ -92,8 +92,7 @@ void IdentityStore::load()
     }
     if (m_options.forceFile) {
         qCWarning(lcIdentity) << "identity kept in a plain file as asked:" << m_options.filePath;
-        const QString why = tr("Your identity is kept in the file %1, not in the keychain.")
-                                .arg(m_options.filePath);
+        const QString why = fileNote(tr("You chose to keep your identity in a file."));
         if (loadFile()) {
             m_warning = why; // loaded() is emitted from the event loop, after this
             return;
@@ -102,7 +101,8 @@ void IdentityStore::load()
         if (writeFile(fresh))
             finish(fresh, Storage::File, why);
         else
-            useTemporary(tr("The identity file %1 cannot be written.").arg(m_options.filePath));
+            useTemporary(
+                tr("The file for your identity, %1, cannot be written.").arg(m_options.filePath));
         return;
     }
     readKeychain(0);
@@ -151,27 +151,29 @@ void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text, con
             // Something else wrote there; do not touch it.
             qCWarning(lcIdentity) << "the keychain entry" << m_options.key
                                   << "does not hold a Hearth identity; leaving it alone";
-            useTemporary(tr("The keychain entry for Hearth is unreadable."));
+            useTemporary(
+                tr("Hearth's entry in your password keyring holds something it cannot read."));
         }
         return;
 
     case ReadOutcome::Denied:
         qCWarning(lcIdentity) << "keychain access denied:" << error;
-        useTemporary(tr("Access to the keychain was denied."));
+        useTemporary(tr("Your password keyring refused to let Hearth read your identity."));
         return;
 
     case ReadOutcome::Unavailable:
         qCWarning(lcIdentity) << "no usable keychain:" << error;
         if (loadFile()) {
             qCWarning(lcIdentity) << "using the identity file" << m_options.filePath;
-            m_warning = tr("No keychain is available; your identity is kept in the file %1.")
-                            .arg(m_options.filePath);
+            m_warning = fileNote(tr("This computer has no password keyring (such as GNOME "
+                                    "Keyring or KWallet)."));
             return; // loadFile() finished
         }
         if (markerSet()) {
             // The identity lives in a keychain that is not reachable now: a new one would
             // split this installation in two.
-            useTemporary(tr("The keychain that holds your identity is not reachable."));
+            useTemporary(tr("The password keyring that holds your identity cannot be reached right "
+                            "now."));
             return;
         }
         {
@@ -182,11 +184,11 @@ void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text, con
                     << m_options.filePath << "(readable by this user only). Set"
                     << "HEARTH_IDENTITY_STORE=file to choose this explicitly.";
                 finish(fresh, Storage::File,
-                       tr("No keychain is available; your identity is kept in the file %1.")
-                           .arg(m_options.filePath));
+                       fileNote(tr("This computer has no password keyring (such as GNOME "
+                                   "Keyring or KWallet).")));
             } else {
-                useTemporary(tr("No keychain is available and the identity file cannot be "
-                                "written."));
+                useTemporary(tr("This computer has no password keyring, and the file Hearth would "
+                                "use instead cannot be written."));
             }
         }
         return;
@@ -195,8 +197,8 @@ void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text, con
         if (loadFile()) {
             qCWarning(lcIdentity) << "identity read from the fallback file" << m_options.filePath
                                   << "(not in the keychain)";
-            m_warning = tr("Your identity is kept in the file %1, not in the keychain.")
-                            .arg(m_options.filePath);
+            m_warning = fileNote(tr("Your identity was saved in a file earlier, when no password "
+                                    "keyring could take it."));
             return;
         }
         if (attempt == 0) {
@@ -207,7 +209,7 @@ void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text, con
         if (markerSet()) {
             qCWarning(lcIdentity) << "the keychain should hold an identity but says it does not"
                                   << "(locked?); not creating a new one";
-            useTemporary(tr("Your saved identity could not be read from the keychain (is it "
+            useTemporary(tr("Hearth could not read your identity from your password keyring (is it "
                             "locked?). Start Hearth with --reset-identity to make a new one."));
             return;
         }
@@ -218,7 +220,7 @@ void IdentityStore::onKeychainRead(ReadOutcome outcome, const QString &text, con
     case ReadOutcome::Corrupt:
         break;
     }
-    useTemporary(tr("The identity could not be read."));
+    useTemporary(tr("Hearth could not read your identity."));
 }
 
 void IdentityStore::writeKeychain(const Identity &identity)
@@ -239,10 +241,9 @@ void IdentityStore::writeKeychain(const Identity &identity)
         if (writeFile(identity)) {
             qCWarning(lcIdentity) << "identity kept in the file" << m_options.filePath;
             finish(identity, Storage::File,
-                   tr("The keychain refused to store your identity; it is kept in the file %1.")
-                       .arg(m_options.filePath));
+                   fileNote(tr("Your password keyring refused to store your identity.")));
         } else {
-            useTemporary(tr("Your identity could not be stored."));
+            useTemporary(tr("Hearth could not store your identity."));
         }
     });
     job->start();
@@ -289,11 +290,22 @@ bool IdentityStore::writeFile(const Identity &identity)
     return true;
 }
 
+QString IdentityStore::fileNote(const QString &why) const
+{
+    return why + u' ' +
+           tr("So Hearth keeps the key that lets rooms recognise you in a file only your user "
+              "account can read: %1. That works just as well. Keep the file private: anyone "
+              "with a copy could take your place in rooms.")
+               .arg(m_options.filePath);
+}
+
 void IdentityStore::useTemporary(const QString &why)
 {
     qCWarning(lcIdentity).noquote() << "using a temporary identity for this run:" << why;
     finish(Identity::generate(), Storage::Temporary,
-           why + u' ' + tr("A temporary identity is used until Hearth quits."));
+           why + u' ' +
+               tr("Until Hearth quits you have a temporary identity: rooms see you as someone "
+                  "new, and after quitting you cannot take back your seat."));
 }
 
 void IdentityStore::finish(const Identity &identity, Storage storage, const QString &warning)

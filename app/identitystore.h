@@ -54,7 +54,8 @@ public:
     bool isLoaded() const { return m_storage != Storage::None; }
     const Identity &identity() const { return m_identity; }
     Storage storage() const { return m_storage; }
-    // Why the identity is not safely in the keychain, in plain words; empty when it is.
+    // Why the identity is not safely in the keychain and what that means, in plain words;
+    // empty when it is.
     QString warning() const { return m_warning; }
     QString filePath() const { return m_options.filePath; }
 
@@ -77,6 +78,8 @@ private:
     bool writeFile(const Identity &identity);
     void finish(const Identity &identity, Storage storage, const QString &warning = {});
     void useTemporary(const QString &why);
+    // The note for an identity kept in the fallback file: `why`, then what that means.
+    QString fileNote(const QString &why) const;
     bool markerSet() const;
     void setMarker(bool on);
 

@@ -150,7 +150,7 @@ void ScreenshotDemo::start()
         {u"Ana"_s, u"I have crisps and lemonade. We start at eight."_s},
         {u"Chloé"_s, u"On my way, five minutes."_s},
         {u"Dev"_s, u"Can we play Codenames first?\nThen something longer, maybe Catan."_s},
-        {u"Ben"_s, u"Codenames works for me."_s},
+        {u"Ben"_s, u"Codenames works for me 🎲👍"_s},
         {u"Ben"_s, u"Teams: Ana and me against Chloé and Dev?"_s},
         {u"Emma"_s, u"I'll just watch tonight <3"_s},
         {u"Ana"_s, u"Deal. Everyone press Ready when you are set."_s},

@@ -93,17 +93,20 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER ${HEARTH_MAINTAINER})
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE ${PROJECT_HOMEPAGE_URL})
 # Libraries the binary links come from dpkg-shlibdeps; what Qt loads at run time does not show
 # there: the QML modules qml/*.qml import (QtQuick, QtQuick.Controls with its Fusion style,
-# QtQuick.Layouts, and what those import in turn), the SQLite driver of QtSql and the platform
-# plugins (xcb in libqt6gui6; Wayland's in qt6-wayland, recommended). packaging/test-deb.sh
-# checks that every file the installed program opens belongs to a package these pull in.
+# QtQuick.Layouts, and what those import in turn; Qt.labs.platform for the tray icon), the
+# SQLite driver of QtSql and the platform plugins (xcb in libqt6gui6; Wayland's in qt6-wayland,
+# recommended). packaging/test-deb.sh checks that every file the installed program opens
+# belongs to a package these pull in.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "qml6-module-qtqml, qml6-module-qtqml-models, qml6-module-qtqml-workerscript, \
 qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts, \
-qml6-module-qtquick-templates, qml6-module-qtquick-window, libqt6sql6-sqlite")
-# Optional at run time: Wayland's platform plugin, and libXcursor, which Qt's xcb plugin loads
-# when present for themed cursors.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, libxcursor1")
+qml6-module-qtquick-templates, qml6-module-qtquick-window, libqt6sql6-sqlite, \
+qml6-module-qt-labs-platform")
+# Optional at run time: Wayland's platform plugin, libXcursor, which Qt's xcb plugin loads
+# when present for themed cursors, and a colour emoji font, which fontconfig then picks for
+# emoji in the chat (without it they show as empty boxes or in black and white).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "qt6-wayland, libxcursor1, fonts-noto-color-emoji")
 # The identity lives in a Secret Service keychain when there is one (a file otherwise).
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gnome-keyring")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)

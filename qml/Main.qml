@@ -24,7 +24,9 @@ ApplicationWindow {
     minimumWidth: Math.round(Theme.unit * 40)
     minimumHeight: Math.round(Theme.unit * 28)
     visible: true
-    title: app.session ? qsTr("%1 — Hearth").arg(app.session.room.name) : qsTr("Hearth")
+    // "(3) Game night — Hearth" while messages came in behind other windows.
+    title: app.attention.titlePrefix
+           + (app.session ? qsTr("%1 — Hearth").arg(app.session.room.name) : qsTr("Hearth"))
     color: Theme.window
 
     palette {
@@ -54,6 +56,42 @@ ApplicationWindow {
     }
     FocusRing {
         window: root
+    }
+
+    // Calling for attention while behind other windows: the decisions are app.attention's, the
+    // effects (alert, notification, sound) AttentionEffects', the tray AttentionTray's.
+    Binding {
+        target: root.app.attention
+        property: "windowActive"
+        value: root.active
+    }
+    AttentionEffects {
+        id: attentionEffects
+        objectName: "attentionEffects"
+        attention: root.app.attention
+        window: root
+        onNotificationFallback: (summary, body) => {
+            if (tray.item && tray.item.available)
+                tray.item.showMessage(summary, body);
+        }
+    }
+    Loader {
+        id: tray
+        active: root.app.attention.trayEnabled && attentionEffects.trayAvailable
+        source: "AttentionTray.qml"
+        onLoaded: {
+            item.app = root.app;
+            item.window = root;
+            item.settingsRequested.connect(attentionSettings.open);
+        }
+    }
+    AttentionSettingsDialog {
+        id: attentionSettings
+        attention: root.app.attention
+    }
+    Shortcut {
+        sequence: "Ctrl+,"
+        onActivated: attentionSettings.open()
     }
 
     Loader {

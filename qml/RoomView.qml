@@ -187,6 +187,16 @@ Item {
                     session: root.session
                     Layout.fillWidth: true
                 }
+                Button {
+                    objectName: "attentionSettingsButton"
+                    text: qsTr("Notifications…")
+                    flat: true
+                    Layout.fillWidth: true
+                    Accessible.name: qsTr("Notification settings")
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("How Hearth calls you while its window is behind others (Ctrl+,)")
+                    onClicked: attentionSettings.open()
+                }
             }
 
             ChatPanel {
@@ -345,6 +355,12 @@ Item {
                 }
             }
         }
+    }
+
+    AttentionSettingsDialog {
+        id: attentionSettings
+        objectName: "roomAttentionSettingsDialog"
+        attention: root.app.attention
     }
 
     NetworkCheckDialog {

@@ -7,6 +7,7 @@
 #include "appcontroller.h"
 #include "client/roomclient.h"
 #include "discovery/publicroomsmodel.h"
+#include "models/attention.h"
 #include "models/joinrequestsmodel.h"
 #include "models/messagesmodel.h"
 #include "models/participantsmodel.h"
@@ -77,5 +78,14 @@ struct PublicRoomsModelForeign {
     Q_GADGET
     QML_FOREIGN(PublicRoomsModel)
     QML_NAMED_ELEMENT(PublicRoomsModel)
+    QML_UNCREATABLE("Owned by AppController")
+};
+
+// Calling for attention while the window is behind others (unread count, alert, notification,
+// sound, tray settings).
+struct AttentionForeign {
+    Q_GADGET
+    QML_FOREIGN(Attention)
+    QML_NAMED_ELEMENT(Attention)
     QML_UNCREATABLE("Owned by AppController")
 };

@@ -8,6 +8,7 @@ target_sources(hearth_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/roomsession.h ${CMAKE_CURRENT_LIST_DIR}/roomsession.cpp
     ${CMAKE_CURRENT_LIST_DIR}/transcriptwriter.h ${CMAKE_CURRENT_LIST_DIR}/transcriptwriter.cpp
     ${CMAKE_CURRENT_LIST_DIR}/transcriptexport.h ${CMAKE_CURRENT_LIST_DIR}/transcriptexport.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/attention.h ${CMAKE_CURRENT_LIST_DIR}/attention.cpp
 )
 # The QML module (qml/) registers these classes as foreign types and needs their metatypes.
 qt_extract_metatypes(hearth_core)

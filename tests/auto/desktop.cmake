@@ -14,6 +14,16 @@ hearth_add_test(tst_roomclient
 hearth_add_test(tst_models
     SOURCES desktop/tst_models.cpp desktop/desktoptest.h
     LIBS hearth_core LABELS desktop TIMEOUT 120)
+# Calling for attention while the window is behind others (the decisions, without a window).
+hearth_add_test(tst_attention
+    SOURCES desktop/tst_attention.cpp desktop/desktoptest.h
+    LIBS hearth_core LABELS desktop TIMEOUT 60)
+# Desktop notifications reach a stand-in daemon on the (private) session bus.
+if(UNIX AND NOT APPLE)
+    hearth_add_test(tst_desktopnotifier
+        SOURCES desktop/tst_desktopnotifier.cpp
+        LIBS hearth_desktop Qt6::DBus LABELS desktop TIMEOUT 60)
+endif()
 hearth_add_test(tst_identitystore
     SOURCES desktop/tst_identitystore.cpp desktop/desktoptest.h
     LIBS hearth_desktop qt6keychain LABELS desktop TIMEOUT 120)
@@ -52,4 +62,30 @@ if(HEARTH_BUILD_GUI)
         LIBS hearth_desktop hearth_uiplugin Qt6::Quick Qt6::QuickControls2
         LABELS desktop TIMEOUT 400)
     target_include_directories(tst_chatwindows PRIVATE ${PROJECT_SOURCE_DIR}/tests/qml)
+
+    # QWindow::alert as a window manager sees it: an X server of its own with openbox on it
+    # (never on the display other tests share). Skips without openbox.
+    find_program(HEARTH_XVFB_RUN xvfb-run)
+    if(UNIX AND NOT APPLE AND HEARTH_XVFB_RUN)
+        add_executable(tst_windowalert desktop/tst_windowalert.cpp)
+        target_link_libraries(tst_windowalert PRIVATE hearth_ui Qt6::Gui Qt6::Qml Qt6::Test
+            hearth_warnings)
+        target_include_directories(tst_windowalert PRIVATE ${PROJECT_SOURCE_DIR}/qml)
+        add_test(NAME tst_windowalert COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1024x768x24"
+            sh -c "openbox --sm-disable >/dev/null 2>&1 & exec \"$0\""
+            $<TARGET_FILE:tst_windowalert>)
+        # xvfb-run -a picks a free display without a lock of its own: one at a time.
+        set_tests_properties(tst_windowalert PROPERTIES TIMEOUT 60 LABELS desktop
+            ENVIRONMENT "QT_QPA_PLATFORM=xcb" RESOURCE_LOCK hearth_own_xserver)
+
+        # The tray icon as a tray sees it (a stand-in StatusNotifierWatcher on the session bus).
+        add_executable(tst_tray desktop/tst_tray.cpp desktop/desktoptest.h)
+        target_link_libraries(tst_tray PRIVATE hearth_desktop hearth_uiplugin Qt6::Quick
+            Qt6::QuickControls2 Qt6::DBus Qt6::Test hearth_warnings)
+        add_test(NAME tst_tray COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1280x800x24"
+            $<TARGET_FILE:tst_tray>)
+        set_tests_properties(tst_tray PROPERTIES TIMEOUT 60 LABELS desktop
+            ENVIRONMENT "QT_QPA_PLATFORM=xcb;HEARTH_DISCOVERY_TARGETS=127.255.255.255;HEARTH_DISCOVERY_PORT=47899"
+            RESOURCE_LOCK hearth_own_xserver)
+    endif()
 endif()

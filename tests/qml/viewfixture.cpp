@@ -27,7 +27,20 @@ AppController *ViewFixture::newController(const QString &displayName)
     auto *app = new AppController(options, this);
     app->setDisplayName(displayName);
     m_apps.append(app);
+    m_profiles.insert(app, options.profile);
     return app;
+}
+
+AppController *ViewFixture::restartedController(AppController *app)
+{
+    AppController::Options options;
+    options.profile = m_profiles.value(app);
+    options.hostPort = 0;
+    options.identityFile = m_dir.filePath(options.profile + u".identity"_s);
+    auto *again = new AppController(options, this);
+    m_apps.append(again);
+    m_profiles.insert(again, options.profile);
+    return again;
 }
 
 void ViewFixture::addGuest(AppController *host, const QString &name, bool spectator)
@@ -162,6 +175,7 @@ void ViewFixture::reset()
     m_guests.clear();
     qDeleteAll(m_apps); // each stops its embedded server, if it runs one
     m_apps.clear();
+    m_profiles.clear();
     delete m_bulkHost;
     m_bulkHost = nullptr;
     if (m_bulkServer) {

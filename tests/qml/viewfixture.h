@@ -2,6 +2,7 @@
 
 #include "appcontroller.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QTemporaryDir>
 
@@ -22,6 +23,9 @@ public:
     // A new controller with its own profile and identity, in the lobby once its identity is
     // read (phase Lobby). Owned by the fixture until reset().
     Q_INVOKABLE AppController *newController(const QString &displayName);
+    // Another controller on the profile (settings and identity) of `app`, as when Hearth is
+    // started again: for settings that must be remembered.
+    Q_INVOKABLE AppController *restartedController(AppController *app);
 
     // Someone else joining the room of `host` (an AppController in a room) as a protocol
     // client. `waiting` is for rooms that need approval: no wait for the answer.
@@ -59,6 +63,7 @@ private:
     QTemporaryDir m_dir;
     int m_controllers = 0;
     QList<AppController *> m_apps;
+    QHash<AppController *, QString> m_profiles;
     QList<Guest> m_guests;
     std::unique_ptr<RoomServer> m_bulkServer;
     RoomClient *m_bulkHost = nullptr;

@@ -6,6 +6,7 @@
 #include "desktoptest.h"
 #include "invite/invitelink.h"
 
+#include <QtCore/QFile>
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QSignalSpy>
 
@@ -455,6 +456,118 @@ private Q_SLOTS:
         auto again = makeController(*m_home, u"Ana"_s); // the same profile, a new run
         QCOMPARE(again->lastRoomName(), u"Game night"_s);
         QCOMPARE(again->lastCapacity(), 4);
+    }
+
+    // The note about an identity kept in a file (no keyring, or asked for) comes once, in
+    // plain words with the fallback explained; the next launch does not repeat it.
+    void identityFileNoteIsShownOnce()
+    {
+        QString firstNote;
+        {
+            auto ana = makeController(*m_home, u"Ana"_s);
+            QTRY_VERIFY(ana->isIdentityReady());
+            firstNote = ana->identityWarning();
+            QVERIFY(firstNote.contains(m_home->path(u"Ana.identity"_s)));
+            QVERIFY(firstNote.contains(u"only your user account can read"_s));
+            QVERIFY(!firstNote.contains(u"keychain"_s)); // "password keyring", as people say
+        }
+        auto again = makeController(*m_home, u"Ana"_s);
+        QTRY_VERIFY(again->isIdentityReady());
+        QCOMPARE(again->identityWarning(), QString());
+        // Another profile (another identity file) gets its own note.
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_VERIFY(ben->isIdentityReady());
+        QVERIFY(!ben->identityWarning().isEmpty());
+    }
+
+    // The window's controller reads the identity on the first host or join, not at startup
+    // (a locked keyring's password prompt follows a click): nothing is read before that, and a
+    // cancelled read drops the action.
+    void deferredIdentityIsReadOnFirstHost()
+    {
+        AppController::Options options;
+        options.profile = u"deferred"_s;
+        options.hostPort = 0;
+        options.identityFile = m_home->path(u"deferred.identity"_s);
+        options.deferIdentity = true;
+        auto ana = std::make_unique<AppController>(options);
+        ana->setDisplayName(u"Ana"_s);
+        QCOMPARE(ana->phase(), AppController::Phase::Lobby); // at once
+        QVERIFY(ana->isIdentityReady());
+        QTest::qWait(200);
+        QVERIFY(!QFile::exists(options.identityFile)); // nothing read or made yet
+
+        // Cancelled while reading: back in the lobby, no room.
+        ana->hostRoom(u"Game night"_s, 4, {});
+        QCOMPARE(ana->phase(), AppController::Phase::Connecting);
+        QVERIFY(ana->busyText().contains(u"keyring"_s));
+        ana->cancel();
+        QCOMPARE(ana->phase(), AppController::Phase::Lobby);
+        QTest::qWait(200);
+        QCOMPARE(ana->phase(), AppController::Phase::Lobby);
+        QVERIFY(!ana->isHosting());
+        QVERIFY(QFile::exists(options.identityFile)); // the read itself went on
+
+        // Hosting now goes straight through.
+        ana->hostRoom(u"Game night"_s, 4, {});
+        QTRY_COMPARE_WITH_TIMEOUT(ana->phase(), AppController::Phase::Room, 10000);
+
+        // Another deferred controller: its first action (a join by address) reads it and goes on.
+        options.profile = u"deferred2"_s;
+        options.identityFile = m_home->path(u"deferred2.identity"_s);
+        auto ben = std::make_unique<AppController>(options);
+        ben->setDisplayName(u"Ben"_s);
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
+        QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
+    }
+
+    // A deferred read on the way into a room does not count as showing the identity file's
+    // note (the lobby was not on screen): it counts once the lobby shows it.
+    void deferredIdentityNoteWaitsForTheLobby()
+    {
+        AppController::Options options;
+        options.profile = u"note"_s;
+        options.hostPort = 0;
+        options.identityFile = m_home->path(u"note.identity"_s);
+        options.deferIdentity = true;
+        auto runToRoomAndBack = [&](bool leave) {
+            auto ana = std::make_unique<AppController>(options);
+            ana->setDisplayName(u"Ana"_s);
+            ana->hostRoom(u"Game night"_s, 4, {});
+            if (!QTest::qWaitFor([&] { return ana->phase() == AppController::Phase::Room; }, 10000))
+                return QStringLiteral("no room");
+            const QString inRoom = ana->identityWarning();
+            if (leave) {
+                ana->closeRoom();
+                if (!QTest::qWaitFor([&] { return ana->phase() == AppController::Phase::Lobby; },
+                                     10000))
+                    return QStringLiteral("no lobby");
+            }
+            return inRoom;
+        };
+        // Straight into a room and quit there: not seen, so the next launch still has it.
+        QVERIFY(!runToRoomAndBack(false).isEmpty());
+        QVERIFY(!runToRoomAndBack(true).isEmpty()); // ... and this time back in the lobby
+        QVERIFY(runToRoomAndBack(false).isEmpty()); // seen: not again
+    }
+
+    // Attention's settings are remembered per profile; each one on until turned off.
+    void attentionSettingsAreRemembered()
+    {
+        {
+            auto ana = makeController(*m_home, u"Ana"_s);
+            Attention *a = ana->attention();
+            QVERIFY(a->isTitleCountEnabled() && a->isAlertEnabled() &&
+                    a->areNotificationsEnabled() && a->isSoundEnabled() && a->isTrayEnabled());
+            a->setSoundEnabled(false);
+            a->setTrayEnabled(false);
+        }
+        auto again = makeController(*m_home, u"Ana"_s);
+        Attention *a = again->attention();
+        QVERIFY(!a->isSoundEnabled());
+        QVERIFY(!a->isTrayEnabled());
+        QVERIFY(a->isTitleCountEnabled() && a->isAlertEnabled() && a->areNotificationsEnabled());
+        QVERIFY(makeController(*m_home, u"Ben"_s)->attention()->isSoundEnabled());
     }
 };
 
