@@ -37,6 +37,17 @@ hearth_add_test(tst_endtoend
 
 
 if(HEARTH_BUILD_GUI)
+    # Tests with real X11 windows draw them with OpenGL, which is Mesa's llvmpipe on a machine
+    # without a GPU. Mesa's driver leaks 240 bytes from a library it unloads before
+    # LeakSanitizer looks, so the report names no module a suppression could match: under the
+    # sanitizers, those windows are drawn by Qt Quick's own software renderer instead (the same
+    # windows, events and views; only the rasteriser differs).
+    if(HEARTH_SANITIZE)
+        set(HEARTH_WINDOW_RENDERER "QT_QUICK_BACKEND=software")
+    else()
+        set(HEARTH_WINDOW_RENDERER "QT_QUICK_BACKEND=")
+    endif()
+
     # The views, with Qt Quick Test (tests/qml/tst_*.qml) and the real QML module and models.
     find_package(Qt6 REQUIRED COMPONENTS QuickTest)
     hearth_add_test(tst_views
@@ -62,6 +73,7 @@ if(HEARTH_BUILD_GUI)
         LIBS hearth_desktop hearth_uiplugin Qt6::Quick Qt6::QuickControls2
         LABELS desktop TIMEOUT 400)
     target_include_directories(tst_chatwindows PRIVATE ${PROJECT_SOURCE_DIR}/tests/qml)
+    set_tests_properties(tst_chatwindows PROPERTIES ENVIRONMENT "${HEARTH_WINDOW_RENDERER}")
 
     # QWindow::alert as a window manager sees it: an X server of its own with openbox on it
     # (never on the display other tests share). Skips without openbox.
@@ -87,5 +99,13 @@ if(HEARTH_BUILD_GUI)
         set_tests_properties(tst_tray PROPERTIES TIMEOUT 60 LABELS desktop
             ENVIRONMENT "QT_QPA_PLATFORM=xcb;HEARTH_DISCOVERY_TARGETS=127.255.255.255;HEARTH_DISCOVERY_PORT=47899"
             RESOURCE_LOCK hearth_own_xserver)
+        # Its window leaks either way under LeakSanitizer, in code that is not Hearth's: with
+        # OpenGL, Mesa's 240 bytes above; with the software renderer, six scene-graph textures
+        # of Qt Quick's software backend (QSGTexture, QImageData), reachable only from each
+        # other at exit. Memory errors are still checked; leaks are left to the other tests.
+        if(HEARTH_SANITIZE)
+            set_property(TEST tst_tray APPEND PROPERTY ENVIRONMENT
+                "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1")
+        endif()
     endif()
 endif()
