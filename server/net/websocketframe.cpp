@@ -140,8 +140,12 @@ std::optional<Decoder::Message> Decoder::next()
             return std::nullopt;
         const qsizetype available = m_buffer.size() - m_pos;
         if (available < 2) {
-            if (available == 0)
-                m_buffer.clear(); // release a large buffer once everything is decoded
+            if (available == 0) {
+                // Release a large buffer once everything is decoded; the position goes with it
+                // (bufferedBytes() counts from it).
+                m_buffer.clear();
+                m_pos = 0;
+            }
             return std::nullopt;
         }
         const auto *in = reinterpret_cast<const uchar *>(m_buffer.constData()) + m_pos;

@@ -375,6 +375,30 @@ private Q_SLOTS:
         QCOMPARE(parts.messages.value(0).payload.size(), 1000);
     }
 
+    void nothingBufferedOnceEverythingIsDecoded()
+    {
+        // Found by fuzz_websocketframe: once a whole frame was decoded the buffer was released
+        // but not the read position, and bufferedBytes() went negative (-11 here).
+        Decoder decoder(1000, 1000);
+        decoder.append(QByteArray("\x88\x85\x37\xfa\x21\x3d\x34\x12\x43\x44\x52", 11));
+        const auto close = decoder.next();
+        QVERIFY(close);
+        QCOMPARE(close->kind, Decoder::Kind::Close);
+        QVERIFY(!decoder.next());
+        QCOMPARE(decoder.bufferedBytes(), 0);
+        // And it counts again from there: a partial frame, then the rest of it.
+        const QByteArray frame = text("after");
+        decoder.append(frame.first(3));
+        QVERIFY(!decoder.next());
+        QCOMPARE(decoder.bufferedBytes(), 3);
+        decoder.append(frame.sliced(3));
+        const auto after = decoder.next();
+        QVERIFY(after);
+        QCOMPARE(after->payload, QByteArray("after"));
+        QVERIFY(!decoder.next());
+        QCOMPARE(decoder.bufferedBytes(), 0);
+    }
+
     // --- the HTTP upgrade ----------------------------------------------------------------------
 
     void acceptKeyFromTheRfc()
