@@ -9,14 +9,18 @@ namespace Client {
 
 namespace {
 
-// Integers arrive as JSON doubles; anything not integral (or absent) is rejected by the caller.
+// Integers arrive as JSON doubles; anything not integral, outside what a double holds exactly
+// (±(2^53−1), the protocol's range) or absent is rejected by the caller. The range is checked
+// before the conversion: converting a double beyond qint64 is undefined behaviour (found by
+// fuzz_clientjson: a "ts" of 22 digits).
 std::optional<qint64> integer(const QJsonObject &object, QLatin1String key)
 {
+    constexpr double maxExact = 9007199254740991.0; // 2^53 - 1
     const QJsonValue value = object.value(key);
     if (!value.isDouble())
         return std::nullopt;
     const double d = value.toDouble();
-    if (d != double(qint64(d)))
+    if (!(d >= -maxExact && d <= maxExact) || d != double(qint64(d)))
         return std::nullopt;
     return qint64(d);
 }

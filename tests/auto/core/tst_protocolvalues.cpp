@@ -1,6 +1,8 @@
 // The protocol's value rules shared by client and server: text limits, status flags,
-// identities, limits and error codes (docs/protocol.md, "Values" and "Error codes").
+// identities, limits and error codes (docs/protocol.md, "Values" and "Error codes"), and the
+// client's readers of them where fuzzing found a fault (fuzz/, docs/architecture.md).
 
+#include "client/roomtypes.h"
 #include "protocol/errorcode.h"
 #include "protocol/identity.h"
 #include "protocol/limits.h"
@@ -474,6 +476,49 @@ private Q_SLOTS:
             known.insert(errorCodeName(ErrorCode(i)));
         QCOMPARE(documented.size(), known.size());
         QCOMPARE(documented, known);
+    }
+
+    // --- the client's readers: inputs found by fuzz_clientjson ---------------------------------
+
+    void clientIntegersBeyondWhatADoubleHoldsExactly_data()
+    {
+        QTest::addColumn<QByteArray>("event");
+        QTest::addColumn<bool>("readable");
+        QTest::addColumn<qint64>("ts");
+        // The fuzzer's input: a ts of 22 digits was converted to qint64 (undefined behaviour).
+        QTest::newRow("ts of 22 digits")
+            << QByteArray(R"({"type":"event","room":"XJ9K2M","seq":41,)"
+                          R"("ts":1763759990006375999500,"event":"chat","data":{}})")
+            << true << qint64(0);
+        QTest::newRow("ts of -1e300")
+            << QByteArray(R"({"room":"XJ9K2M","seq":1,"ts":-1e300,"event":"chat"})") << true
+            << qint64(0);
+        QTest::newRow("ts of 2^53-1")
+            << QByteArray(R"({"room":"XJ9K2M","seq":1,"ts":9007199254740991,"event":"chat"})")
+            << true << qint64(9007199254740991);
+        QTest::newRow("seq of 1e30")
+            << QByteArray(R"({"room":"XJ9K2M","seq":1e30,"ts":1,"event":"chat"})") << false
+            << qint64(0);
+        QTest::newRow("seq of 2^63")
+            << QByteArray(R"({"room":"XJ9K2M","seq":9223372036854775808,"event":"chat"})") << false
+            << qint64(0);
+    }
+
+    void clientIntegersBeyondWhatADoubleHoldsExactly()
+    {
+        QFETCH(QByteArray, event);
+        QFETCH(bool, readable);
+        QFETCH(qint64, ts);
+        const auto read = Client::RoomEvent::fromJson(QJsonDocument::fromJson(event).object());
+        QCOMPARE(read.has_value(), readable);
+        if (read)
+            QCOMPARE(read->ts, ts);
+        // In a history page too, as the fuzzer sent it.
+        const QByteArray page = "{\"events\":[" + event + "],\"lastSeq\":1e300}";
+        const auto history = Client::HistoryPage::fromJson(QJsonDocument::fromJson(page).object());
+        QCOMPARE(history.has_value(), readable);
+        if (history)
+            QCOMPARE(history->lastSeq, qint64(0));
     }
 };
 
