@@ -17,6 +17,8 @@ packages=(
   qml6-module-qt-labs-platform fonts-noto-color-emoji
   # test: a display, a session bus and a Secret Service for the real keychain, sanitizers
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-1-0 libclang-rt-14-dev
+  # the fuzzers (scripts/fuzz.sh): clang with libFuzzer (in libclang-rt-14-dev)
+  clang
   # the window alert as a window manager sees it (tst_windowalert): openbox, xprop
   openbox x11-utils
   # network faults in tests (a network namespace with nftables drop rules)

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with warnings as errors and runs every test (ctest), then
 # builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the tests there too.
-# The benchmarks run at a tiny size as tests (label "bench") so they cannot rot. Last, the
-# Debian package is built, validated, installed, tried and purged (packaging/test-deb.sh).
+# The benchmarks run at a tiny size as tests (label "bench") so they cannot rot. Then every
+# decoder is fuzzed for a minute (scripts/fuzz.sh). Last, the Debian package is built,
+# validated, installed, tried and purged (packaging/test-deb.sh).
 #
-#   scripts/test.sh            both configurations, then the package
+#   scripts/test.sh            both configurations, the fuzzers, then the package
 #   scripts/test.sh dev        only the plain one (faster while working)
+#   scripts/test.sh fuzz       only the fuzzers (scripts/fuzz.sh 60)
 #   scripts/test.sh package    only the package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
-configs=("${@:-dev asan package}")
+configs=("${@:-dev asan fuzz package}")
 configs=(${configs[*]})
 
 # Formatting is part of the build: a diff fails it.
@@ -47,6 +49,10 @@ eval "$pgenv"
 for preset in "${configs[@]}"; do
   if [ "$preset" = package ]; then
     packaging/test-deb.sh
+    continue
+  fi
+  if [ "$preset" = fuzz ]; then
+    scripts/fuzz.sh 60
     continue
   fi
   echo "=== $preset: configure and build" >&2
