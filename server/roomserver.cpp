@@ -994,7 +994,8 @@ void RoomServerPrivate::opCreateRoom(Session *s, qint64 id, const QJsonObject &r
     const QJsonValue capacityValue = req.value(QLatin1String("capacity"));
     if (!capacityValue.isUndefined()) {
         const double c = capacityValue.toDouble(-1);
-        if (!capacityValue.isDouble() || c != double(int(c)) || c < 1 || c > l.capacityMax) {
+        // The range before the conversion: int() of a double beyond int is undefined.
+        if (!capacityValue.isDouble() || c < 1 || c > l.capacityMax || c != double(int(c))) {
             badRequest(s, id,
                        QStringLiteral("\"capacity\" must be a whole number from 1 to %1.")
                            .arg(l.capacityMax));
@@ -1271,7 +1272,7 @@ void RoomServerPrivate::opHistory(Session *s, qint64 id, const QJsonObject &req)
             return true;
         }
         const double d = v.toDouble(-1);
-        if (!v.isDouble() || d != double(qint64(d)) || d < double(min) || d > double(max))
+        if (!v.isDouble() || d < double(min) || d > double(max) || d != double(qint64(d)))
             return badRequest(s, id,
                               QStringLiteral("\"%1\" must be a whole number from %2 to %3.")
                                   .arg(QLatin1String(key))
@@ -1390,7 +1391,7 @@ void RoomServerPrivate::opUpdateSettings(Session *s, qint64 id, const QJsonObjec
         const QJsonValue v = req.value(QLatin1String("capacity"));
         const double c = v.toDouble(-1);
         const int floor = std::max(1, room.seatsTaken());
-        if (!v.isDouble() || c != double(int(c)) || c < floor || c > l.capacityMax) {
+        if (!v.isDouble() || c < floor || c > l.capacityMax || c != double(int(c))) {
             badRequest(s, id,
                        QStringLiteral("\"capacity\" must be a whole number from %1 (the seats "
                                       "taken) to %2.")
