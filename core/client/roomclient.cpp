@@ -568,7 +568,8 @@ void RoomClient::onReply(const QJsonObject &object)
         qCWarning(lcClient) << "reply without id:" << object;
         return;
     }
-    const auto it = m_pending.find(qint64(idValue.toDouble()));
+    const std::optional<qint64> requestId = integerFromJson(idValue);
+    const auto it = requestId ? m_pending.find(*requestId) : m_pending.end();
     if (it == m_pending.end()) {
         qCDebug(lcClient) << "reply to an unknown or timed-out request" << idValue.toDouble();
         return;
@@ -584,8 +585,8 @@ void RoomClient::onReply(const QJsonObject &object)
         result.error.kind = RequestError::Kind::Server;
         result.error.error.code = errorCodeFromName(error.value("code"_L1).toString());
         result.error.error.message = error.value("message"_L1).toString();
-        if (error.value("retryAfterMs"_L1).isDouble())
-            result.error.error.retryAfterMs = qint64(error.value("retryAfterMs"_L1).toDouble());
+        if (const auto retryAfter = integerFromJson(error.value("retryAfterMs"_L1)))
+            result.error.error.retryAfterMs = *retryAfter;
         result.error.reason = error.value("reason"_L1).toString();
         result.error.spectatorsWelcome = error.value("spectators"_L1).toBool();
         result.error.takenName = error.value("name"_L1).toString();
@@ -957,10 +958,9 @@ void RoomClient::onChatReply(quint64 serial, const Result<QJsonObject> &raw)
     Result<ChatAck> result;
     if (raw.ok()) {
         const QJsonObject &r = *raw.value;
-        if (r.value("seq"_L1).isDouble())
-            result.value =
-                ChatAck{qint64(r.value("seq"_L1).toDouble()), qint64(r.value("ts"_L1).toDouble()),
-                        r.value("duplicate"_L1).toBool()};
+        if (const auto seq = integerFromJson(r.value("seq"_L1)))
+            result.value = ChatAck{*seq, integerFromJson(r.value("ts"_L1)).value_or(0),
+                                   r.value("duplicate"_L1).toBool()};
         else
             result.error =
                 localError(RequestError::Kind::Malformed, QStringLiteral("malformed reply"));
@@ -1134,9 +1134,5 @@ void RoomClient::closeRoom(const QString &room, QObject *context, Callback<Done>
 void RoomClient::ping(QObject *context, Callback<qint64> done)
 {
     typedRequest<qint64>(u"ping"_s, {}, context, std::move(done),
-                         [](const QJsonObject &r) -> std::optional<qint64> {
-                             if (!r.value("ts"_L1).isDouble())
-                                 return std::nullopt;
-                             return qint64(r.value("ts"_L1).toDouble());
-                         });
+                         [](const QJsonObject &r) { return integerFromJson(r.value("ts"_L1)); });
 }

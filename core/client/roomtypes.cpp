@@ -9,20 +9,10 @@ namespace Client {
 
 namespace {
 
-// Integers arrive as JSON doubles; anything not integral, outside what a double holds exactly
-// (±(2^53−1), the protocol's range) or absent is rejected by the caller. The range is checked
-// before the conversion: converting a double beyond qint64 is undefined behaviour (found by
-// fuzz_clientjson: a "ts" of 22 digits).
+// Integers arrive as JSON doubles; anything not integral or absent is rejected by the caller.
 std::optional<qint64> integer(const QJsonObject &object, QLatin1String key)
 {
-    constexpr double maxExact = 9007199254740991.0; // 2^53 - 1
-    const QJsonValue value = object.value(key);
-    if (!value.isDouble())
-        return std::nullopt;
-    const double d = value.toDouble();
-    if (!(d >= -maxExact && d <= maxExact) || d != double(qint64(d)))
-        return std::nullopt;
-    return qint64(d);
+    return integerFromJson(object.value(key));
 }
 
 std::optional<QString> string(const QJsonObject &object, QLatin1String key)
@@ -45,6 +35,19 @@ StatusFlags statusFromJson(const QJsonObject &object)
 }
 
 } // namespace
+
+std::optional<qint64> integerFromJson(const QJsonValue &value)
+{
+    // The range is checked before the conversion: converting a double beyond qint64 is
+    // undefined behaviour (found by fuzz_clientjson: an event's "ts" of 22 digits).
+    constexpr double maxExact = 9007199254740991.0; // 2^53 - 1
+    if (!value.isDouble())
+        return std::nullopt;
+    const double d = value.toDouble();
+    if (!(d >= -maxExact && d <= maxExact) || d != double(qint64(d)))
+        return std::nullopt;
+    return qint64(d);
+}
 
 QLatin1String roleName(Role role)
 {

@@ -24,6 +24,11 @@ enum class Role { Host, Member, Spectator };
 QLatin1String roleName(Role role);
 std::optional<Role> roleFromName(QStringView name);
 
+// A JSON number that is a whole number within ±(2^53−1), the range a double holds exactly (the
+// protocol's integers); nothing for anything else. Every integer the client reads from a server
+// goes through this: converting a larger double to qint64 is undefined behaviour.
+std::optional<qint64> integerFromJson(const QJsonValue &value);
+
 // waiting → active → finished (also waiting → finished).
 enum class RoomState { Waiting, Active, Finished };
 QLatin1String roomStateName(RoomState state);

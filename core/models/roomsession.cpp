@@ -210,7 +210,7 @@ void RoomSession::onEvent(const RoomEvent &event)
     case RoomEvent::Kind::Presence:
         m_participants->setPresence(d.value("participant"_L1).toString(),
                                     d.value("online"_L1).toBool(),
-                                    qint64(d.value("lastSeen"_L1).toDouble()));
+                                    integerFromJson(d.value("lastSeen"_L1)).value_or(0));
         break;
     case RoomEvent::Kind::RoomUpdated:
         if (const auto info = RoomInfo::fromJson(d.value("room"_L1).toObject()))

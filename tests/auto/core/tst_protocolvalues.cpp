@@ -480,6 +480,20 @@ private Q_SLOTS:
 
     // --- the client's readers: inputs found by fuzz_clientjson ---------------------------------
 
+    void clientIntegerFromJson()
+    {
+        // What RoomClient and RoomSession read a reply's id, seq, ts, retryAfterMs and a
+        // presence's lastSeen with: whole numbers a double holds exactly, nothing else.
+        const QJsonObject o = json(R"({"a": 42, "b": -7, "c": 9007199254740991, "d": 1e30,
+            "e": -1e300, "f": 2.5, "g": "42", "h": null, "i": 9007199254740992})");
+        QCOMPARE(Client::integerFromJson(o.value(str("a"))), std::optional<qint64>(42));
+        QCOMPARE(Client::integerFromJson(o.value(str("b"))), std::optional<qint64>(-7));
+        QCOMPARE(Client::integerFromJson(o.value(str("c"))),
+                 std::optional<qint64>(9007199254740991));
+        for (const char *key : {"d", "e", "f", "g", "h", "i", "missing"})
+            QVERIFY2(!Client::integerFromJson(o.value(str(key))), key);
+    }
+
     void clientIntegersBeyondWhatADoubleHoldsExactly_data()
     {
         QTest::addColumn<QByteArray>("event");
