@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QtCore/QLatin1String>
+#include <QtCore/QStringView>
+
+#include <optional>
+
+// Values of protocol v1 (docs/protocol.md, "Values") that the server and the client share, with
+// their wire names: defined once, here.
+
+// A participant's role in a room: "host", "member", "spectator".
+enum class Role : quint8 { Host, Member, Spectator };
+QLatin1String roleName(Role role);
+std::optional<Role> roleFromName(QStringView name);
+
+// A room's session: "waiting" → "active" → "finished" (also waiting → finished).
+enum class RoomState : quint8 { Waiting, Active, Finished };
+QLatin1String roomStateName(RoomState state);
+std::optional<RoomState> roomStateFromName(QStringView name);
