@@ -401,11 +401,11 @@ void RoomServerPrivate::onText(Session *s, const QByteArray &utf8)
         {QStringLiteral("room_info"), &RoomServerPrivate::opRoomInfo},
         {QStringLiteral("update_settings"), &RoomServerPrivate::opUpdateSettings},
         {QStringLiteral("set_state"), &RoomServerPrivate::opSetState},
-        {QStringLiteral("admit"), &RoomServerPrivate::opAdmit},
-        {QStringLiteral("deny"), &RoomServerPrivate::opDeny},
-        {QStringLiteral("kick"), &RoomServerPrivate::opKick},
-        {QStringLiteral("ban"), &RoomServerPrivate::opBan},
-        {QStringLiteral("transfer_host"), &RoomServerPrivate::opTransferHost},
+        {hostActionName(HostAction::Admit), &RoomServerPrivate::opAdmit},
+        {hostActionName(HostAction::Deny), &RoomServerPrivate::opDeny},
+        {hostActionName(HostAction::Kick), &RoomServerPrivate::opKick},
+        {hostActionName(HostAction::Ban), &RoomServerPrivate::opBan},
+        {hostActionName(HostAction::TransferHost), &RoomServerPrivate::opTransferHost},
         {QStringLiteral("close_room"), &RoomServerPrivate::opCloseRoom},
     };
     const QString type = typeValue.toString();

@@ -6,6 +6,8 @@ namespace {
 // Index = the enum's value.
 constexpr QLatin1String RoleNames[] = {"host"_L1, "member"_L1, "spectator"_L1};
 constexpr QLatin1String RoomStateNames[] = {"waiting"_L1, "active"_L1, "finished"_L1};
+constexpr QLatin1String HostActionNames[] = {"admit"_L1, "deny"_L1, "kick"_L1, "ban"_L1,
+                                             "transfer_host"_L1};
 
 template <typename Enum, std::size_t N>
 std::optional<Enum> fromName(const QLatin1String (&names)[N], QStringView name)
@@ -36,4 +38,9 @@ QLatin1String roomStateName(RoomState state)
 std::optional<RoomState> roomStateFromName(QStringView name)
 {
     return fromName<RoomState>(RoomStateNames, name);
+}
+
+QLatin1String hostActionName(HostAction action)
+{
+    return HostActionNames[std::size_t(action)];
 }

@@ -17,3 +17,11 @@ std::optional<Role> roleFromName(QStringView name);
 enum class RoomState : quint8 { Waiting, Active, Finished };
 QLatin1String roomStateName(RoomState state);
 std::optional<RoomState> roomStateFromName(QStringView name);
+
+// The host operations that name one participant (docs/protocol.md, "Host operations"); the
+// name is the request's type.
+enum class HostAction : quint8 { Admit, Deny, Kick, Ban, TransferHost };
+inline constexpr HostAction AllHostActions[] = {HostAction::Admit, HostAction::Deny,
+                                                HostAction::Kick, HostAction::Ban,
+                                                HostAction::TransferHost};
+QLatin1String hostActionName(HostAction action);
