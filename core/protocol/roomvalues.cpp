@@ -44,3 +44,8 @@ QLatin1String hostActionName(HostAction action)
 {
     return HostActionNames[std::size_t(action)];
 }
+
+std::optional<HostAction> hostActionFromName(QStringView name)
+{
+    return fromName<HostAction>(HostActionNames, name);
+}

@@ -25,3 +25,4 @@ inline constexpr HostAction AllHostActions[] = {HostAction::Admit, HostAction::D
                                                 HostAction::Kick, HostAction::Ban,
                                                 HostAction::TransferHost};
 QLatin1String hostActionName(HostAction action);
+std::optional<HostAction> hostActionFromName(QStringView name);

@@ -485,7 +485,10 @@ private Q_SLOTS:
             QCOMPARE(roleFromName(QString(roleName(role))), role);
         for (RoomState state : {RoomState::Waiting, RoomState::Active, RoomState::Finished})
             QCOMPARE(roomStateFromName(QString(roomStateName(state))), state);
-        QCOMPARE(roleFromName(str("Host")), std::nullopt); // wire names are exact
+        for (HostAction action : AllHostActions)
+            QCOMPARE(hostActionFromName(QString(hostActionName(action))), action);
+        QCOMPARE(hostActionFromName(str("close_room")), std::nullopt); // names no participant
+        QCOMPARE(roleFromName(str("Host")), std::nullopt);             // wire names are exact
         QCOMPARE(roomStateFromName(str("")), std::nullopt);
     }
 
