@@ -74,14 +74,17 @@ ItemDelegate {
             anchors.verticalCenter: parent.verticalCenter
             height: nameLabel.height + (flagsLabel.visible ? flagsLabel.height : 0)
 
+            // Whole, wrapped if need be, never elided: two long names that begin alike must
+            // not look alike (the server keeps names apart; the list must too).
             Label {
                 id: nameLabel
+                objectName: "participantName"
                 width: Math.min(implicitWidth, text.width - (youLabel.visible ? youLabel.width
                                 + Theme.spacing * 0.75 : 0) - (hostBadge.visible
                                 ? hostBadge.width + Theme.spacing * 0.75 : 0))
                 text: root.name
                 textFormat: Text.PlainText
-                elide: Text.ElideRight
+                wrapMode: Text.WrapAtWordBoundaryOrAnywhere
                 font.weight: root.isSelf ? Font.DemiBold : Font.Normal
                 color: root.online ? Theme.text : Theme.textMuted
             }

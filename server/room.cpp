@@ -19,54 +19,6 @@ QString messageKey(const QString &authorId, const QString &clientMsgId)
 }
 } // namespace
 
-QLatin1String roleName(Role role)
-{
-    switch (role) {
-    case Role::Host:
-        return QLatin1String("host");
-    case Role::Member:
-        return QLatin1String("member");
-    case Role::Spectator:
-        break;
-    }
-    return QLatin1String("spectator");
-}
-
-std::optional<Role> roleFromName(QStringView name)
-{
-    if (name == QLatin1String("host"))
-        return Role::Host;
-    if (name == QLatin1String("member"))
-        return Role::Member;
-    if (name == QLatin1String("spectator"))
-        return Role::Spectator;
-    return std::nullopt;
-}
-
-QLatin1String roomStateName(RoomState state)
-{
-    switch (state) {
-    case RoomState::Waiting:
-        return QLatin1String("waiting");
-    case RoomState::Active:
-        return QLatin1String("active");
-    case RoomState::Finished:
-        break;
-    }
-    return QLatin1String("finished");
-}
-
-std::optional<RoomState> roomStateFromName(QStringView name)
-{
-    if (name == QLatin1String("waiting"))
-        return RoomState::Waiting;
-    if (name == QLatin1String("active"))
-        return RoomState::Active;
-    if (name == QLatin1String("finished"))
-        return RoomState::Finished;
-    return std::nullopt;
-}
-
 QJsonObject Participant::toJson() const
 {
     // The fields are listed once, in toJsonBytes().

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/roomvalues.h"
 #include "protocol/statusflags.h"
 #include "storage/storagetypes.h"
 
@@ -15,14 +16,6 @@
 #include <vector>
 
 class Session;
-
-enum class Role : quint8 { Host, Member, Spectator };
-enum class RoomState : quint8 { Waiting, Active, Finished };
-
-QLatin1String roleName(Role role);
-std::optional<Role> roleFromName(QStringView name);
-QLatin1String roomStateName(RoomState state);
-std::optional<RoomState> roomStateFromName(QStringView name);
 
 // Somebody holding a place in a room (a seat, or a spectator's place).
 struct Participant {

@@ -196,11 +196,14 @@ public:
     void opRoomInfo(Session *s, qint64 id, const QJsonObject &req);
     void opUpdateSettings(Session *s, qint64 id, const QJsonObject &req);
     void opSetState(Session *s, qint64 id, const QJsonObject &req);
-    void opAdmit(Session *s, qint64 id, const QJsonObject &req);
-    void opDeny(Session *s, qint64 id, const QJsonObject &req);
-    void opKick(Session *s, qint64 id, const QJsonObject &req);
-    void opBan(Session *s, qint64 id, const QJsonObject &req);
-    void opTransferHost(Session *s, qint64 id, const QJsonObject &req);
+    // The host operations on one participant (HostAction): one preamble (you host the room,
+    // "participant" is an id), then the action with the values it needs.
+    void opHostAction(Session *s, qint64 id, const QJsonObject &req);
+    void admitWaiting(Session *s, qint64 id, const Member &m, const QString &target);
+    void denyWaiting(Session *s, qint64 id, const Member &m, const QString &target);
+    void kick(Session *s, qint64 id, const Member &m, const QString &target);
+    void ban(Session *s, qint64 id, const Member &m, const QString &target);
+    void transferHost(Session *s, qint64 id, const Member &m, const QString &target);
     void opCloseRoom(Session *s, qint64 id, const QJsonObject &req);
 
     RoomServer *q;
@@ -401,12 +404,12 @@ void RoomServerPrivate::onText(Session *s, const QByteArray &utf8)
         {QStringLiteral("room_info"), &RoomServerPrivate::opRoomInfo},
         {QStringLiteral("update_settings"), &RoomServerPrivate::opUpdateSettings},
         {QStringLiteral("set_state"), &RoomServerPrivate::opSetState},
-        {QStringLiteral("admit"), &RoomServerPrivate::opAdmit},
-        {QStringLiteral("deny"), &RoomServerPrivate::opDeny},
-        {QStringLiteral("kick"), &RoomServerPrivate::opKick},
-        {QStringLiteral("ban"), &RoomServerPrivate::opBan},
-        {QStringLiteral("transfer_host"), &RoomServerPrivate::opTransferHost},
         {QStringLiteral("close_room"), &RoomServerPrivate::opCloseRoom},
+        {hostActionName(HostAction::Admit), &RoomServerPrivate::opHostAction},
+        {hostActionName(HostAction::Deny), &RoomServerPrivate::opHostAction},
+        {hostActionName(HostAction::Kick), &RoomServerPrivate::opHostAction},
+        {hostActionName(HostAction::Ban), &RoomServerPrivate::opHostAction},
+        {hostActionName(HostAction::TransferHost), &RoomServerPrivate::opHostAction},
     };
     const QString type = typeValue.toString();
     const Handler handler = handlers.value(type);
@@ -1447,16 +1450,37 @@ std::optional<QString> participantArg(RoomServerPrivate *d, Session *s, qint64 i
 }
 } // namespace
 
-void RoomServerPrivate::opAdmit(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::opHostAction(Session *s, qint64 id, const QJsonObject &req)
 {
-    auto m = host(s, id, req);
+    // Only the names of HostAction are dispatched here.
+    const auto action = hostActionFromName(req.value(QLatin1String("type")).toString());
+    if (!action) {
+        refuse(s, id, ErrorCode::InternalError, QStringLiteral("Not a host action."));
+        return;
+    }
+    const auto m = host(s, id, req);
     if (!m)
         return;
-    const auto targetArg = participantArg(this, s, id, req);
-    if (!targetArg)
+    const auto target = participantArg(this, s, id, req);
+    if (!target)
         return;
-    const QString target = *targetArg;
-    Room &room = *m->room;
+    switch (*action) {
+    case HostAction::Admit:
+        return admitWaiting(s, id, *m, *target);
+    case HostAction::Deny:
+        return denyWaiting(s, id, *m, *target);
+    case HostAction::Kick:
+        return kick(s, id, *m, *target);
+    case HostAction::Ban:
+        return ban(s, id, *m, *target);
+    case HostAction::TransferHost:
+        return transferHost(s, id, *m, *target);
+    }
+}
+
+void RoomServerPrivate::admitWaiting(Session *s, qint64 id, const Member &m, const QString &target)
+{
+    Room &room = *m.room;
     for (qsizetype i = 0; i < room.waiting.size(); ++i) {
         if (room.waiting[i].participantId != target || !room.waiting[i].session)
             continue;
@@ -1466,7 +1490,7 @@ void RoomServerPrivate::opAdmit(Session *s, qint64 id, const QJsonObject &req)
             return;
         }
         const PendingJoin pending = room.waiting.takeAt(i);
-        admit(m->room, pending.session, pending.requestId, pending.name, pending.role,
+        admit(m.room, pending.session, pending.requestId, pending.name, pending.role,
               [this, session = QPointer<Session>(s), id] {
                   if (session)
                       reply(session, id, {});
@@ -1476,16 +1500,9 @@ void RoomServerPrivate::opAdmit(Session *s, qint64 id, const QJsonObject &req)
     refuse(s, id, ErrorCode::ParticipantNotFound, QStringLiteral("Nobody with that id waits."));
 }
 
-void RoomServerPrivate::opDeny(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::denyWaiting(Session *s, qint64 id, const Member &m, const QString &target)
 {
-    auto m = host(s, id, req);
-    if (!m)
-        return;
-    const auto targetArg = participantArg(this, s, id, req);
-    if (!targetArg)
-        return;
-    const QString target = *targetArg;
-    Room &room = *m->room;
+    Room &room = *m.room;
     for (qsizetype i = 0; i < room.waiting.size(); ++i) {
         if (room.waiting[i].participantId != target)
             continue;
@@ -1498,42 +1515,27 @@ void RoomServerPrivate::opDeny(Session *s, qint64 id, const QJsonObject &req)
     refuse(s, id, ErrorCode::ParticipantNotFound, QStringLiteral("Nobody with that id waits."));
 }
 
-void RoomServerPrivate::opKick(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::kick(Session *s, qint64 id, const Member &m, const QString &target)
 {
-    auto m = host(s, id, req);
-    if (!m)
-        return;
-    const auto targetArg = participantArg(this, s, id, req);
-    if (!targetArg)
-        return;
-    const QString target = *targetArg;
-    if (target == m->self->id) {
+    if (target == m.self->id) {
         badRequest(s, id, QStringLiteral("You cannot kick yourself; leave instead."));
         return;
     }
-    if (!m->room->find(target)) {
+    if (!m.room->find(target)) {
         refuse(s, id, ErrorCode::ParticipantNotFound, QStringLiteral("No such participant."));
         return;
     }
-    ++m->room->stats.kicks;
-    removeParticipant(m->room, target, QLatin1String("kicked"), m->self->id, {},
-                      answerEmpty(s, id));
+    ++m.room->stats.kicks;
+    removeParticipant(m.room, target, QLatin1String("kicked"), m.self->id, {}, answerEmpty(s, id));
 }
 
-void RoomServerPrivate::opBan(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::ban(Session *s, qint64 id, const Member &m, const QString &target)
 {
-    auto m = host(s, id, req);
-    if (!m)
-        return;
-    const auto targetArg = participantArg(this, s, id, req);
-    if (!targetArg)
-        return;
-    const QString target = *targetArg;
-    if (target == m->self->id) {
+    if (target == m.self->id) {
         badRequest(s, id, QStringLiteral("You cannot ban yourself."));
         return;
     }
-    Room &room = *m->room;
+    Room &room = *m.room;
     bool waiting = false;
     for (qsizetype i = room.waiting.size() - 1; i >= 0; --i) {
         if (room.waiting[i].participantId == target) {
@@ -1551,45 +1553,38 @@ void RoomServerPrivate::opBan(Session *s, qint64 id, const QJsonObject &req)
     room.bans.insert(target);
     ++room.stats.bans;
     const qint64 roomId = room.id;
-    const StoredBan ban{target, m->self->id, nowMs()};
-    Writes writeBan = [roomId, ban](Storage &st) { return st.saveBan(roomId, ban); };
+    const StoredBan stored{target, m.self->id, nowMs()};
+    Writes writeBan = [roomId, stored](Storage &st) { return st.saveBan(roomId, stored); };
     auto done = answerEmpty(s, id);
     if (present) {
-        removeParticipant(m->room, target, QLatin1String("banned"), m->self->id,
-                          std::move(writeBan), done);
+        removeParticipant(m.room, target, QLatin1String("banned"), m.self->id, std::move(writeBan),
+                          done);
     } else {
         commits->submit(std::move(writeBan), [done](bool ok) { done(ok, 0, 0); });
     }
 }
 
-void RoomServerPrivate::opTransferHost(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::transferHost(Session *s, qint64 id, const Member &m, const QString &target)
 {
-    auto m = host(s, id, req);
-    if (!m)
-        return;
-    const auto targetArg = participantArg(this, s, id, req);
-    if (!targetArg)
-        return;
-    const QString target = *targetArg;
-    Participant *next = m->room->find(target);
+    Participant *next = m.room->find(target);
     if (!next) {
         refuse(s, id, ErrorCode::ParticipantNotFound, QStringLiteral("No such participant."));
         return;
     }
-    if (next == m->self || next->role != Role::Member) {
+    if (next == m.self || next->role != Role::Member) {
         badRequest(s, id, QStringLiteral("The host role can go to another member only."));
         return;
     }
-    Room &room = *m->room;
-    m->self->role = Role::Member;
+    Room &room = *m.room;
+    m.self->role = Role::Member;
     next->role = Role::Host;
     room.hostId = next->id;
     const StoredRoom storedRoom = room.toStored();
-    const StoredParticipant a = m->self->toStored(), b = next->toStored();
+    const StoredParticipant a = m.self->toStored(), b = next->toStored();
     const qint64 roomId = room.id;
     emitEvent(
-        m->room, QLatin1String("host_changed"),
-        {{QLatin1String("from"), m->self->id},
+        m.room, QLatin1String("host_changed"),
+        {{QLatin1String("from"), m.self->id},
          {QLatin1String("to"), next->id},
          {QLatin1String("reason"), QLatin1String("transferred")}},
         [storedRoom, a, b, roomId](Storage &st) {

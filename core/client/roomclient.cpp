@@ -1104,24 +1104,7 @@ void RoomClient::setRoomState(const QString &room, RoomState state, QObject *con
 void RoomClient::hostAction(const QString &room, HostAction action, const QString &participant,
                             QObject *context, Callback<Done> done)
 {
-    QString type;
-    switch (action) {
-    case HostAction::Admit:
-        type = u"admit"_s;
-        break;
-    case HostAction::Deny:
-        type = u"deny"_s;
-        break;
-    case HostAction::Kick:
-        type = u"kick"_s;
-        break;
-    case HostAction::Ban:
-        type = u"ban"_s;
-        break;
-    case HostAction::TransferHost:
-        type = u"transfer_host"_s;
-        break;
-    }
+    const QString type = hostActionName(action);
     typedRequest<Done>(type, {{"room"_L1, room}, {"participant"_L1, participant}}, context,
                        std::move(done), &parseDone);
 }

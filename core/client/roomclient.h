@@ -52,8 +52,8 @@ struct SettingsChange {
     std::optional<QString> password; // "" removes it
 };
 
-// The host operations that name one participant.
-enum class HostAction { Admit, Deny, Kick, Ban, TransferHost };
+// The host operations that name one participant (core/protocol/roomvalues.h).
+using ::HostAction;
 
 } // namespace Client
 

@@ -49,54 +49,6 @@ std::optional<qint64> integerFromJson(const QJsonValue &value)
     return qint64(d);
 }
 
-QLatin1String roleName(Role role)
-{
-    switch (role) {
-    case Role::Host:
-        return "host"_L1;
-    case Role::Member:
-        return "member"_L1;
-    case Role::Spectator:
-        return "spectator"_L1;
-    }
-    return "member"_L1;
-}
-
-std::optional<Role> roleFromName(QStringView name)
-{
-    if (name == "host"_L1)
-        return Role::Host;
-    if (name == "member"_L1)
-        return Role::Member;
-    if (name == "spectator"_L1)
-        return Role::Spectator;
-    return std::nullopt;
-}
-
-QLatin1String roomStateName(RoomState state)
-{
-    switch (state) {
-    case RoomState::Waiting:
-        return "waiting"_L1;
-    case RoomState::Active:
-        return "active"_L1;
-    case RoomState::Finished:
-        return "finished"_L1;
-    }
-    return "waiting"_L1;
-}
-
-std::optional<RoomState> roomStateFromName(QStringView name)
-{
-    if (name == "waiting"_L1)
-        return RoomState::Waiting;
-    if (name == "active"_L1)
-        return RoomState::Active;
-    if (name == "finished"_L1)
-        return RoomState::Finished;
-    return std::nullopt;
-}
-
 RoomSettings RoomSettings::fromJson(const QJsonObject &object)
 {
     RoomSettings s;

@@ -2,6 +2,7 @@
 
 #include "protocol/errorcode.h"
 #include "protocol/limits.h"
+#include "protocol/roomvalues.h"
 #include "protocol/statusflags.h"
 
 #include <QtCore/QCoreApplication>
@@ -19,20 +20,18 @@ namespace Client {
 // is strict about the fields the client relies on and returns nothing when one is missing or of
 // the wrong type, so that a malformed frame never becomes a half-filled value.
 
-// A participant's role in a room. The wire names are "host", "member" and "spectator".
-enum class Role { Host, Member, Spectator };
-QLatin1String roleName(Role role);
-std::optional<Role> roleFromName(QStringView name);
+// The shared values, under their client names too (core/protocol/roomvalues.h).
+using ::Role;
+using ::roleFromName;
+using ::roleName;
+using ::RoomState;
+using ::roomStateFromName;
+using ::roomStateName;
 
 // A JSON number that is a whole number within ±(2^53−1), the range a double holds exactly (the
 // protocol's integers); nothing for anything else. Every integer the client reads from a server
 // goes through this: converting a larger double to qint64 is undefined behaviour.
 std::optional<qint64> integerFromJson(const QJsonValue &value);
-
-// waiting → active → finished (also waiting → finished).
-enum class RoomState { Waiting, Active, Finished };
-QLatin1String roomStateName(RoomState state);
-std::optional<RoomState> roomStateFromName(QStringView name);
 
 // A room's settings as the server reports them; `password` says whether one is set.
 struct RoomSettings {

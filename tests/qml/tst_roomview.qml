@@ -330,6 +330,27 @@ TestCase {
         }
     }
 
+    // Two long names that begin alike both show whole in the list (wrapped, never "…").
+    function test_longNamesShowWhole() {
+        const first = "Alexandra Konstantinopoulou-Ab";
+        const second = "Alexandra Konstantinopoulou-Xy";
+        addGuest(first);
+        addGuest(second);
+        const view = makeView(host);
+        const list = findChild(view, "participantsList");
+        waitForRendering(view);
+        let seen = 0;
+        for (let i = 0; i < list.contentItem.children.length; ++i) {
+            const label = findChild(list.contentItem.children[i], "participantName");
+            if (!label || (label.text !== first && label.text !== second))
+                continue;
+            ++seen;
+            verify(!label.truncated, label.text + " is cut off");
+            verify(label.width <= list.width, label.text + " wider than the list");
+        }
+        compare(seen, 2);
+    }
+
     function test_lengthCounterNearTheLimit() {
         const view = makeView(host);
         const input = findChild(view, "composerInput");

@@ -6,6 +6,7 @@
 #include "protocol/errorcode.h"
 #include "protocol/identity.h"
 #include "protocol/limits.h"
+#include "protocol/roomvalues.h"
 #include "protocol/statusflags.h"
 #include "protocol/textrules.h"
 
@@ -475,6 +476,47 @@ private Q_SLOTS:
         for (int i = 0; i <= int(ErrorCode::InternalError); ++i)
             known.insert(errorCodeName(ErrorCode(i)));
         QCOMPARE(documented.size(), known.size());
+        QCOMPARE(documented, known);
+    }
+
+    void roomValueNames()
+    {
+        QCOMPARE(roleName(Role::Spectator), QLatin1String("spectator"));
+        QCOMPARE(roomStateName(RoomState::Finished), QLatin1String("finished"));
+        for (Role role : {Role::Host, Role::Member, Role::Spectator})
+            QCOMPARE(roleFromName(QString(roleName(role))), role);
+        for (RoomState state : {RoomState::Waiting, RoomState::Active, RoomState::Finished})
+            QCOMPARE(roomStateFromName(QString(roomStateName(state))), state);
+        for (HostAction action : AllHostActions)
+            QCOMPARE(hostActionFromName(QString(hostActionName(action))), action);
+        QCOMPARE(hostActionFromName(str("close_room")), std::nullopt); // names no participant
+        QCOMPARE(roleFromName(str("Host")), std::nullopt);             // wire names are exact
+        QCOMPARE(roomStateFromName(str("")), std::nullopt);
+    }
+
+    void hostActionsMatchTheDocument()
+    {
+        // Every host action that names a participant is a row of "Host operations" with the
+        // `participant` field, and those rows are exactly these.
+        const QString path = QFINDTESTDATA("../../../docs/protocol.md");
+        if (path.isEmpty())
+            QSKIP("docs/protocol.md is not next to the sources");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString doc = QString::fromUtf8(file.readAll());
+        const qsizetype from = doc.indexOf(str("### Host operations"));
+        const qsizetype to = doc.indexOf(str("\n## "), from);
+        QVERIFY(from >= 0 && to > from);
+        static const QRegularExpression row(
+            QStringLiteral("^\\| `([a-z_]+)` \\| `participant` \\|"),
+            QRegularExpression::MultilineOption);
+        QSet<QString> documented;
+        auto it = row.globalMatch(doc.mid(from, to - from));
+        while (it.hasNext())
+            documented.insert(it.next().captured(1));
+        QSet<QString> known;
+        for (HostAction action : AllHostActions)
+            known.insert(hostActionName(action));
         QCOMPARE(documented, known);
     }
 
