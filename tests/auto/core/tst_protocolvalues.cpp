@@ -28,6 +28,24 @@ QString str(const char *s)
     return QString::fromUtf8(s);
 }
 
+// docs/protocol.md, the contract; empty where it is not next to the sources.
+QString protocolDocument()
+{
+    QFile file(QFINDTESTDATA("../../../docs/protocol.md"));
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+// The first capture of `pattern` (a table row) on every line of `text`.
+QSet<QString> firstColumn(const QString &text, const QString &pattern)
+{
+    const QRegularExpression row(pattern, QRegularExpression::MultilineOption);
+    QSet<QString> values;
+    auto it = row.globalMatch(text);
+    while (it.hasNext())
+        values.insert(it.next().captured(1));
+    return values;
+}
+
 QString repeat(const QString &unit, int times)
 {
     QString out;
@@ -458,20 +476,13 @@ private Q_SLOTS:
     {
         // The table in docs/protocol.md is the contract: every code there exists here and
         // nothing here is undocumented.
-        const QString path = QFINDTESTDATA("../../../docs/protocol.md");
-        if (path.isEmpty())
+        const QString doc = protocolDocument();
+        if (doc.isEmpty())
             QSKIP("docs/protocol.md is not next to the sources");
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString doc = QString::fromUtf8(file.readAll());
         const qsizetype section = doc.indexOf(str("## Error codes"));
         QVERIFY(section >= 0);
-        static const QRegularExpression row(QStringLiteral("^\\| `([a-z_]+)` \\|"),
-                                            QRegularExpression::MultilineOption);
-        QSet<QString> documented;
-        auto it = row.globalMatch(doc.mid(section));
-        while (it.hasNext())
-            documented.insert(it.next().captured(1));
+        const QSet<QString> documented =
+            firstColumn(doc.mid(section), QStringLiteral("^\\| `([a-z_]+)` \\|"));
         QSet<QString> known;
         for (int i = 0; i <= int(ErrorCode::InternalError); ++i)
             known.insert(errorCodeName(ErrorCode(i)));
@@ -498,22 +509,14 @@ private Q_SLOTS:
     {
         // Every host action that names a participant is a row of "Host operations" with the
         // `participant` field, and those rows are exactly these.
-        const QString path = QFINDTESTDATA("../../../docs/protocol.md");
-        if (path.isEmpty())
+        const QString doc = protocolDocument();
+        if (doc.isEmpty())
             QSKIP("docs/protocol.md is not next to the sources");
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString doc = QString::fromUtf8(file.readAll());
         const qsizetype from = doc.indexOf(str("### Host operations"));
         const qsizetype to = doc.indexOf(str("\n## "), from);
         QVERIFY(from >= 0 && to > from);
-        static const QRegularExpression row(
-            QStringLiteral("^\\| `([a-z_]+)` \\| `participant` \\|"),
-            QRegularExpression::MultilineOption);
-        QSet<QString> documented;
-        auto it = row.globalMatch(doc.mid(from, to - from));
-        while (it.hasNext())
-            documented.insert(it.next().captured(1));
+        const QSet<QString> documented = firstColumn(
+            doc.mid(from, to - from), QStringLiteral("^\\| `([a-z_]+)` \\| `participant` \\|"));
         QSet<QString> known;
         for (HostAction action : AllHostActions)
             known.insert(hostActionName(action));
