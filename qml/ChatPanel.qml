@@ -17,7 +17,6 @@ ColumnLayout {
 
     required property RoomSession session
     property alias composer: composer
-    readonly property alias messageList: list
     // Messages that arrived below what you see since you scrolled up.
     readonly property int unseenCount: list.firstUnseenRow < 0 ? 0
                                        : Math.max(0, list.count - list.firstUnseenRow)

@@ -67,3 +67,17 @@ inline std::unique_ptr<RoomClient> readyClient(const QUrl &url,
         return nullptr;
     return client;
 }
+
+// A room `client` creates as its host ("Ana" unless `args` names someone else), once the server
+// has answered; nullopt when it refused or did not answer.
+inline std::optional<Client::RoomSnapshot> createRoom(RoomClient *client,
+                                                      Client::CreateRoomArgs args)
+{
+    if (args.displayName.isEmpty())
+        args.displayName = QStringLiteral("Ana");
+    Reply<Client::RoomSnapshot> created;
+    client->createRoom(args, client, created.callback());
+    if (!QTest::qWaitFor([&] { return created.done(); }, 5000) || !created.ok())
+        return std::nullopt;
+    return created.value();
+}

@@ -142,16 +142,15 @@ private Q_SLOTS:
         QVERIFY(server.start());
         auto hostClient = readyClient(server.url());
         QVERIFY(hostClient);
-        Reply<RoomSnapshot> created;
         CreateRoomArgs args;
         args.name = u"Study group"_s;
-        args.displayName = u"Ana"_s;
         args.settings.approval = true;
-        hostClient->createRoom(args, this, created.callback());
-        QTRY_VERIFY(created.ok());
-        RoomSession host(hostClient.get(), created.value());
+        const auto room = createRoom(hostClient.get(), args);
+        QVERIFY(room);
+        const RoomSnapshot created = *room;
+        RoomSession host(hostClient.get(), created);
         host.start();
-        const QString code = created.value().room.code;
+        const QString code = created.room.code;
 
         Attention attention;
         attention.setSession(&host);

@@ -245,13 +245,12 @@ private Q_SLOTS:
         QVERIFY(server.start());
         auto client = readyClient(server.url());
         QVERIFY(client);
-        Reply<RoomSnapshot> created;
         CreateRoomArgs args;
         args.name = u"Game night"_s;
-        args.displayName = u"Ana"_s;
-        client->createRoom(args, this, created.callback());
-        QTRY_VERIFY(created.ok());
-        RoomSession session(client.get(), created.value());
+        const auto room = createRoom(client.get(), args);
+        QVERIFY(room);
+        const RoomSnapshot created = *room;
+        RoomSession session(client.get(), created);
         MessagesModel *messages = session.messages();
         QAbstractItemModelTester tester(messages,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -298,7 +297,7 @@ private Q_SLOTS:
         QCOMPARE(delivery(row), u"sending"_s);
         QTRY_COMPARE_WITH_TIMEOUT(delivery(row), u"stored"_s, 10000);
         Reply<HistoryPage> page;
-        client->history(created.value().room.code, 0, 0, 100, this, page.callback());
+        client->history(created.room.code, 0, 0, 100, this, page.callback());
         QTRY_VERIFY(page.ok());
         int copies = 0;
         for (const RoomEvent &event : page.value().events)
@@ -328,14 +327,13 @@ private Q_SLOTS:
         QVERIFY(server.start());
         auto hostClient = readyClient(server.url());
         QVERIFY(hostClient);
-        Reply<RoomSnapshot> created;
         CreateRoomArgs args;
         args.name = u"Game night"_s;
-        args.displayName = u"Ana"_s;
         args.capacity = 2;
-        hostClient->createRoom(args, this, created.callback());
-        QTRY_VERIFY(created.ok());
-        const QString code = created.value().room.code;
+        const auto room = createRoom(hostClient.get(), args);
+        QVERIFY(room);
+        const RoomSnapshot created = *room;
+        const QString code = created.room.code;
 
         // Some history before the guest comes: 30 messages.
         for (int i = 0; i < 30; ++i) {
@@ -344,7 +342,7 @@ private Q_SLOTS:
             QTRY_VERIFY(sent.ok());
         }
 
-        RoomSession host(hostClient.get(), created.value());
+        RoomSession host(hostClient.get(), created);
         QAbstractItemModelTester t1(host.participants(),
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester t2(host.messages(),
@@ -440,17 +438,16 @@ private Q_SLOTS:
         QVERIFY(server.start());
         auto hostClient = readyClient(server.url());
         QVERIFY(hostClient);
-        Reply<RoomSnapshot> created;
         CreateRoomArgs args;
         args.name = u"Study group"_s;
-        args.displayName = u"Ana"_s;
         args.settings.approval = true;
-        hostClient->createRoom(args, this, created.callback());
-        QTRY_VERIFY(created.ok());
-        RoomSession host(hostClient.get(), created.value());
+        const auto room = createRoom(hostClient.get(), args);
+        QVERIFY(room);
+        const RoomSnapshot created = *room;
+        RoomSession host(hostClient.get(), created);
         QAbstractItemModelTester tester(host.joinRequests(),
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const QString code = created.value().room.code;
+        const QString code = created.room.code;
 
         auto ben = readyClient(server.url());
         auto chloe = readyClient(server.url());

@@ -24,17 +24,15 @@ private:
         auto host = readyClient(m_server->url());
         if (!host)
             return nullptr;
-        Reply<RoomSnapshot> created;
         CreateRoomArgs args;
         args.name = u"Test room"_s;
-        args.displayName = u"Ana"_s;
         args.capacity = capacity;
         args.settings = settings;
         args.password = password;
-        host->createRoom(args, this, created.callback());
-        if (!QTest::qWaitFor([&] { return created.done(); }, 5000) || !created.ok())
+        const auto created = createRoom(host.get(), args);
+        if (!created)
             return nullptr;
-        *code = created.value().room.code;
+        *code = created->room.code;
         return host;
     }
 

@@ -158,14 +158,13 @@ struct FilledRoom {
         client = readyClient(server->url());
         if (!client)
             return false;
-        Reply<RoomSnapshot> created;
         CreateRoomArgs args;
         args.name = u"Long night"_s;
         args.displayName = u"Archivist"_s;
-        client->createRoom(args, client.get(), created.callback());
-        if (!QTest::qWaitFor([&] { return created.done(); }, 5000) || !created.ok())
+        const auto created = createRoom(client.get(), args);
+        if (!created)
             return false;
-        snapshot = created.value();
+        snapshot = *created;
         // Shared with the callbacks: they may outlive this call when it gives up waiting.
         auto acked = std::make_shared<int>(0);
         for (int i = 1; i <= messages; ++i) {
