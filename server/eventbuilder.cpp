@@ -1,6 +1,6 @@
 #include "eventbuilder.h"
 
-#include "jsonwrite.h"
+#include "protocol/jsonwrite.h"
 
 #include <QtCore/QJsonDocument>
 

@@ -1,6 +1,6 @@
 #include "room.h"
 
-#include "jsonwrite.h"
+#include "protocol/jsonwrite.h"
 #include "protocol/textrules.h"
 
 #include <QtCore/QDateTime>

@@ -1,11 +1,11 @@
 #include "roomserver.h"
 
 #include "eventbuilder.h"
-#include "jsonwrite.h"
 #include "net/outputflusher.h"
 #include "net/tcplistener.h"
 #include "net/websocketconnection.h"
 #include "protocol/identity.h"
+#include "protocol/jsonwrite.h"
 #include "protocol/roomcode.h"
 #include "protocol/textrules.h"
 #include "ratelimiter.h"

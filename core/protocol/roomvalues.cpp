@@ -8,6 +8,9 @@ constexpr QLatin1String RoleNames[] = {"host"_L1, "member"_L1, "spectator"_L1};
 constexpr QLatin1String RoomStateNames[] = {"waiting"_L1, "active"_L1, "finished"_L1};
 constexpr QLatin1String HostActionNames[] = {"admit"_L1, "deny"_L1, "kick"_L1, "ban"_L1,
                                              "transfer_host"_L1};
+constexpr QLatin1String LeaveReasonNames[] = {"left"_L1, "timed_out"_L1, "kicked"_L1, "banned"_L1};
+constexpr QLatin1String HostChangeReasonNames[] = {"transferred"_L1, "host_left"_L1};
+constexpr QLatin1String CloseReasonNames[] = {"closed"_L1, "expired"_L1};
 
 template <typename Enum, std::size_t N>
 std::optional<Enum> fromName(const QLatin1String (&names)[N], QStringView name)
@@ -48,4 +51,34 @@ QLatin1String hostActionName(HostAction action)
 std::optional<HostAction> hostActionFromName(QStringView name)
 {
     return fromName<HostAction>(HostActionNames, name);
+}
+
+QLatin1String leaveReasonName(LeaveReason reason)
+{
+    return LeaveReasonNames[std::size_t(reason)];
+}
+
+std::optional<LeaveReason> leaveReasonFromName(QStringView name)
+{
+    return fromName<LeaveReason>(LeaveReasonNames, name);
+}
+
+QLatin1String hostChangeReasonName(HostChangeReason reason)
+{
+    return HostChangeReasonNames[std::size_t(reason)];
+}
+
+std::optional<HostChangeReason> hostChangeReasonFromName(QStringView name)
+{
+    return fromName<HostChangeReason>(HostChangeReasonNames, name);
+}
+
+QLatin1String closeReasonName(CloseReason reason)
+{
+    return CloseReasonNames[std::size_t(reason)];
+}
+
+std::optional<CloseReason> closeReasonFromName(QStringView name)
+{
+    return fromName<CloseReason>(CloseReasonNames, name);
 }

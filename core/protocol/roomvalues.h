@@ -26,3 +26,18 @@ inline constexpr HostAction AllHostActions[] = {HostAction::Admit, HostAction::D
                                                 HostAction::TransferHost};
 QLatin1String hostActionName(HostAction action);
 std::optional<HostAction> hostActionFromName(QStringView name);
+
+// Why a participant left (participant_left's "reason").
+enum class LeaveReason : quint8 { Left, TimedOut, Kicked, Banned };
+QLatin1String leaveReasonName(LeaveReason reason);
+std::optional<LeaveReason> leaveReasonFromName(QStringView name);
+
+// Why the host changed (host_changed's "reason").
+enum class HostChangeReason : quint8 { Transferred, HostLeft };
+QLatin1String hostChangeReasonName(HostChangeReason reason);
+std::optional<HostChangeReason> hostChangeReasonFromName(QStringView name);
+
+// Why a room closed (room_closed's "reason").
+enum class CloseReason : quint8 { Closed, Expired };
+QLatin1String closeReasonName(CloseReason reason);
+std::optional<CloseReason> closeReasonFromName(QStringView name);

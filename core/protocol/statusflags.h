@@ -14,6 +14,7 @@ struct StatusFlags {
         Screen = 1 << 4,
     };
     static constexpr int Count = 5;
+    static constexpr quint8 All = (1 << Count) - 1;
 
     quint8 bits = 0;
 

@@ -1,7 +1,7 @@
 // The server's pure rules, without sockets or time: Room (participants, host succession,
 // passwords, the chat resend index), TokenBucket and JoinThrottle (time passed in).
 
-#include "jsonwrite.h"
+#include "protocol/jsonwrite.h"
 #include "protocol/textrules.h"
 #include "ratelimiter.h"
 #include "room.h"
