@@ -1,8 +1,8 @@
 // A request frame as the server reads it. The room server validates requests inside its
-// handlers (server/roomserver.cpp), reachable only through a socket; this target runs what
-// those handlers call on the request's fields: the JSON parse, room code normalisation, the
-// text rules for names and chat, the status update and role names. When the typed protocol
-// codec (issue 10) exists, its request decoder replaces this body.
+// handlers (RoomServerPrivate, server/roomserver_p.h), reachable only through a socket; this
+// target runs what those handlers call on the request's fields: the JSON parse, room code
+// normalisation, the text rules for names and chat, the status update and role names. When the
+// typed protocol codec (issue 10) exists, its request decoder replaces this body.
 // Seeds: the request examples of docs/protocol.md.
 #include "client/roomtypes.h"
 #include "fuzzcheck.h"

@@ -1,0 +1,85 @@
+// Events and delivery: storing a room's events, pushing them to its members, answering joiners.
+#include "roomserver_p.h"
+
+#include "eventbuilder.h"
+
+qint64 RoomServerPrivate::emitEventRaw(const std::shared_ptr<Room> &room, QLatin1String kind,
+                                       QByteArrayView dataJson, Writes writes, Then then,
+                                       QPointer<Session> alsoTo, const QString &authorId,
+                                       const QString &clientMsgId)
+{
+    const qint64 seq = ++room->lastSeq;
+    const qint64 ts = nowMs();
+    const QByteArray frame = Frames::eventRaw(room->code, seq, ts, kind, dataJson);
+    StoredEvent stored{room->id, seq, ts, kind, authorId, clientMsgId, frame};
+    // Trim in steps so that the delete runs once per 256 events, not with every one.
+    const qint64 trimThrough =
+        config.historyLimit > 0 && seq % 256 == 0 ? seq - config.historyLimit : 0;
+    commits->submit(
+        [stored = std::move(stored), writes = std::move(writes), trimThrough](Storage &st) {
+            return (!writes || writes(st)) && st.appendEvent(stored) &&
+                   (trimThrough <= 0 || st.trimHistory(stored.roomId, trimThrough));
+        },
+        [this, room, seq, ts, frame, alsoTo, then = std::move(then)](bool ok) {
+            if (ok)
+                deliver(*room, seq, frame, alsoTo);
+            else
+                qCCritical(lcServer) << "event" << seq << "of room" << room->code
+                                     << "could not be stored; it was not delivered";
+            if (then)
+                then(ok, seq, ts);
+        });
+    return seq;
+}
+
+void RoomServerPrivate::deliver(const Room &room, qint64 seq, const QByteArray &frame,
+                                Session *alsoTo)
+{
+    // Framed once: every member's queue shares the same bytes.
+    const QByteArray wire = WebSocketFrame::encode(WebSocketFrame::Text, frame);
+    for (const auto &p : room.participants()) {
+        if (p->session && seq > p->deliverAfter)
+            p->session->sendFrame(wire);
+    }
+    if (alsoTo)
+        alsoTo->sendFrame(wire);
+}
+
+void RoomServerPrivate::afterPending(std::function<void()> then)
+{
+    commits->submit([](Storage &) { return true; }, [then = std::move(then)](bool) { then(); });
+}
+
+QByteArray RoomServerPrivate::snapshot(const Room &room, const QString &selfId, bool rejoined) const
+{
+    // Written by hand around the cached participant list, in the key order QJsonDocument
+    // would write; a participant id is hex, so it needs no escaping.
+    QByteArray out = "{\"participants\":" + room.participantsJsonBytes();
+    if (rejoined)
+        out += ",\"rejoined\":true";
+    out += ",\"room\":" + room.toJsonBytes() + ",\"self\":\"" + selfId.toLatin1() + "\"}";
+    return out;
+}
+
+void RoomServerPrivate::detachSession(Session *s, qint64 roomId)
+{
+    std::erase(s->roomIds, roomId);
+}
+
+void RoomServerPrivate::answerWaiting(PendingJoin &pending, const QByteArray &frame)
+{
+    if (pending.session) {
+        pending.session->send(frame);
+        // Still a participant elsewhere? Only drop this room's id if it has no seat here.
+    }
+}
+
+void RoomServerPrivate::noticeJoinRequest(const Room &room, const PendingJoin &pending)
+{
+    const Participant *h = room.find(room.hostId);
+    if (h && h->session)
+        h->session->send(Frames::notice(room.code, QLatin1String("join_request"),
+                                        {{QLatin1String("participant"), pending.participantId},
+                                         {QLatin1String("name"), pending.name},
+                                         {QLatin1String("role"), roleName(pending.role)}}));
+}
