@@ -1,16 +1,18 @@
 // Events and delivery: storing a room's events, pushing them to its members, answering joiners.
 #include "roomserver_p.h"
 
-#include "eventbuilder.h"
+#include "protocol/replies.h"
 
-qint64 RoomServerPrivate::emitEventRaw(const std::shared_ptr<Room> &room, QLatin1String kind,
-                                       QByteArrayView dataJson, Writes writes, Then then,
-                                       QPointer<Session> alsoTo, const QString &authorId,
-                                       const QString &clientMsgId)
+qint64 RoomServerPrivate::emitEvent(const std::shared_ptr<Room> &room, const EventData &data,
+                                    Writes writes, Then then, QPointer<Session> alsoTo,
+                                    const QString &authorId, const QString &clientMsgId)
 {
     const qint64 seq = ++room->lastSeq;
     const qint64 ts = nowMs();
-    const QByteArray frame = Frames::eventRaw(room->code, seq, ts, kind, dataJson);
+    const QLatin1String kind = eventName(data);
+    QByteArray dataJson;
+    writeEventData(dataJson, data);
+    const QByteArray frame = RoomEvent::frame(room->code, seq, ts, kind, dataJson);
     StoredEvent stored{room->id, seq, ts, kind, authorId, clientMsgId, frame};
     // Trim in steps so that the delete runs once per 256 events, not with every one.
     const qint64 trimThrough =
@@ -52,13 +54,7 @@ void RoomServerPrivate::afterPending(std::function<void()> then)
 
 QByteArray RoomServerPrivate::snapshot(const Room &room, const QString &selfId, bool rejoined) const
 {
-    // Written by hand around the cached participant list, in the key order QJsonDocument
-    // would write; a participant id is hex, so it needs no escaping.
-    QByteArray out = "{\"participants\":" + room.participantsJsonBytes();
-    if (rejoined)
-        out += ",\"rejoined\":true";
-    out += ",\"room\":" + room.toJsonBytes() + ",\"self\":\"" + selfId.toLatin1() + "\"}";
-    return out;
+    return RoomSnapshot::json(room.info(), room.participantsJsonBytes(), selfId, rejoined);
 }
 
 void RoomServerPrivate::detachSession(Session *s, qint64 roomId)
@@ -74,12 +70,16 @@ void RoomServerPrivate::answerWaiting(PendingJoin &pending, const QByteArray &fr
     }
 }
 
+void RoomServerPrivate::refuseWaiting(PendingJoin &pending, ErrorCode code, const QString &message)
+{
+    answerWaiting(pending, Reply::failure(pending.requestId, {code, message}));
+}
+
 void RoomServerPrivate::noticeJoinRequest(const Room &room, const PendingJoin &pending)
 {
     const Participant *h = room.find(room.hostId);
     if (h && h->session)
-        h->session->send(Frames::notice(room.code, QLatin1String("join_request"),
-                                        {{QLatin1String("participant"), pending.participantId},
-                                         {QLatin1String("name"), pending.name},
-                                         {QLatin1String("role"), roleName(pending.role)}}));
+        h->session->send(Notice{
+            room.code, Notices::JoinRequest{pending.participantId, pending.name, pending.role}}
+                             .toFrame());
 }

@@ -1,32 +1,28 @@
 // hello and ping: who a connection speaks for (its identity), and that it is still there.
 #include "roomserver_p.h"
 
-#include "eventbuilder.h"
-#include "protocol/jsonwrite.h"
 #include "protocol/identity.h"
+#include "protocol/protocol.h"
+#include "protocol/replies.h"
 
-#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 
-void RoomServerPrivate::opHello(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::Hello &r)
 {
     if (s->helloDone) {
         badRequest(s, id, QStringLiteral("This connection already said hello."));
         return;
     }
-    const QJsonValue version = req.value(QLatin1String("version"));
-    if (!version.isDouble()) {
-        badRequest(s, id, QStringLiteral("\"version\" must be a number."));
+    if (r.version != Protocol::Version) {
+        ProtocolError unsupported{
+            ErrorCode::UnsupportedVersion,
+            QStringLiteral("This server speaks protocol version %1.").arg(Protocol::Version)};
+        unsupported.supported = {Protocol::Version};
+        refuse(s, id, unsupported);
         return;
     }
-    if (version.toDouble() != Protocol::Version) {
-        refuse(s, id, ErrorCode::UnsupportedVersion,
-               QStringLiteral("This server speaks protocol version %1.").arg(Protocol::Version),
-               {{QLatin1String("supported"), QJsonArray{Protocol::Version}}});
-        return;
-    }
-    const QJsonObject identity = req.value(QLatin1String("identity")).toObject();
-    const QString identityId = identity.value(QLatin1String("id")).toString();
-    const QString secret = identity.value(QLatin1String("secret")).toString();
+    const QString &identityId = r.identityId;
+    const QString &secret = r.identitySecret;
     if (!IdentityRules::isWellFormedId(identityId) || !IdentityRules::isWellFormedSecret(secret)) {
         badRequest(s, id,
                    QStringLiteral("\"identity\" needs an \"id\" (16-64 characters of A-Z a-z "
@@ -50,11 +46,7 @@ void RoomServerPrivate::opHello(Session *s, qint64 id, const QJsonObject &req)
     // Every hello gets the same limits, server and version: written once, around the id.
     if (helloLimitsJson.isEmpty())
         helloLimitsJson = QJsonDocument(config.limits.toJson()).toJson(QJsonDocument::Compact);
-    QByteArray result = "{\"limits\":" + helloLimitsJson + ",\"participant\":";
-    JsonWrite::string(result, pid);
-    result += ",\"server\":\"hearth/" HEARTH_VERSION "\",\"version\":" +
-              QByteArray::number(Protocol::Version) + '}';
-    const QByteArray answer = Frames::resultRaw(id, result);
+    const QByteArray answer = Reply::success(id, HelloResult::json(helloLimitsJson, pid));
     if (known != identities.constEnd()) {
         s->consecutiveRefusals = 0;
         s->send(answer);
@@ -69,7 +61,7 @@ void RoomServerPrivate::opHello(Session *s, qint64 id, const QJsonObject &req)
                     });
 }
 
-void RoomServerPrivate::opPing(Session *s, qint64 id, const QJsonObject &)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::Ping &)
 {
-    reply(s, id, {{QLatin1String("ts"), nowMs()}});
+    reply(s, id, PingResult{nowMs()}.json());
 }

@@ -1,47 +1,22 @@
 // Host actions: admit, deny, kick, ban, transfer_host (on one participant) and close_room.
 #include "roomserver_p.h"
 
-#include "eventbuilder.h"
-
-namespace {
-// The "participant" argument of host operations; nullopt (after a bad_request) if not a string.
-std::optional<QString> participantArg(RoomServerPrivate *d, Session *s, qint64 id,
-                                      const QJsonObject &req)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::OnParticipant &r)
 {
-    const QJsonValue v = req.value(QLatin1String("participant"));
-    if (!v.isString()) {
-        d->badRequest(s, id, QStringLiteral("\"participant\" must be a participant id."));
-        return std::nullopt;
-    }
-    return v.toString();
-}
-} // namespace
-
-void RoomServerPrivate::opHostAction(Session *s, qint64 id, const QJsonObject &req)
-{
-    // Only the names of HostAction are dispatched here.
-    const auto action = hostActionFromName(req.value(QLatin1String("type")).toString());
-    if (!action) {
-        refuse(s, id, ErrorCode::InternalError, QStringLiteral("Not a host action."));
-        return;
-    }
-    const auto m = host(s, id, req);
+    const auto m = host(s, id, r.room);
     if (!m)
         return;
-    const auto target = participantArg(this, s, id, req);
-    if (!target)
-        return;
-    switch (*action) {
+    switch (r.action) {
     case HostAction::Admit:
-        return admitWaiting(s, id, *m, *target);
+        return admitWaiting(s, id, *m, r.participant);
     case HostAction::Deny:
-        return denyWaiting(s, id, *m, *target);
+        return denyWaiting(s, id, *m, r.participant);
     case HostAction::Kick:
-        return kick(s, id, *m, *target);
+        return kick(s, id, *m, r.participant);
     case HostAction::Ban:
-        return ban(s, id, *m, *target);
+        return ban(s, id, *m, r.participant);
     case HostAction::TransferHost:
-        return transferHost(s, id, *m, *target);
+        return transferHost(s, id, *m, r.participant);
     }
 }
 
@@ -60,7 +35,7 @@ void RoomServerPrivate::admitWaiting(Session *s, qint64 id, const Member &m, con
         admit(m.room, pending.session, pending.requestId, pending.name, pending.role,
               [this, session = QPointer<Session>(s), id] {
                   if (session)
-                      reply(session, id, {});
+                      reply(session, id);
               });
         return;
     }
@@ -74,9 +49,9 @@ void RoomServerPrivate::denyWaiting(Session *s, qint64 id, const Member &m, cons
         if (room.waiting[i].participantId != target)
             continue;
         PendingJoin pending = room.waiting.takeAt(i);
-        answerWaiting(pending, Frames::error(pending.requestId, ErrorCode::JoinDenied,
-                                             QStringLiteral("The host did not let you in.")));
-        reply(s, id, {});
+        refuseWaiting(pending, ErrorCode::JoinDenied,
+                      QStringLiteral("The host did not let you in."));
+        reply(s, id);
         return;
     }
     refuse(s, id, ErrorCode::ParticipantNotFound, QStringLiteral("Nobody with that id waits."));
@@ -93,7 +68,7 @@ void RoomServerPrivate::kick(Session *s, qint64 id, const Member &m, const QStri
         return;
     }
     ++m.room->stats.kicks;
-    removeParticipant(m.room, target, QLatin1String("kicked"), m.self->id, {}, answerEmpty(s, id));
+    removeParticipant(m.room, target, LeaveReason::Kicked, m.self->id, {}, answerEmpty(s, id));
 }
 
 void RoomServerPrivate::ban(Session *s, qint64 id, const Member &m, const QString &target)
@@ -107,8 +82,8 @@ void RoomServerPrivate::ban(Session *s, qint64 id, const Member &m, const QStrin
     for (qsizetype i = room.waiting.size() - 1; i >= 0; --i) {
         if (room.waiting[i].participantId == target) {
             PendingJoin pending = room.waiting.takeAt(i);
-            answerWaiting(pending, Frames::error(pending.requestId, ErrorCode::Banned,
-                                                 QStringLiteral("You are banned from this room.")));
+            refuseWaiting(pending, ErrorCode::Banned,
+                          QStringLiteral("You are banned from this room."));
             waiting = true;
         }
     }
@@ -124,7 +99,7 @@ void RoomServerPrivate::ban(Session *s, qint64 id, const Member &m, const QStrin
     Writes writeBan = [roomId, stored](Storage &st) { return st.saveBan(roomId, stored); };
     auto done = answerEmpty(s, id);
     if (present) {
-        removeParticipant(m.room, target, QLatin1String("banned"), m.self->id, std::move(writeBan),
+        removeParticipant(m.room, target, LeaveReason::Banned, m.self->id, std::move(writeBan),
                           done);
     } else {
         commits->submit(std::move(writeBan), [done](bool ok) { done(ok, 0, 0); });
@@ -150,10 +125,7 @@ void RoomServerPrivate::transferHost(Session *s, qint64 id, const Member &m, con
     const StoredParticipant a = m.self->toStored(), b = next->toStored();
     const qint64 roomId = room.id;
     emitEvent(
-        m.room, QLatin1String("host_changed"),
-        {{QLatin1String("from"), m.self->id},
-         {QLatin1String("to"), next->id},
-         {QLatin1String("reason"), QLatin1String("transferred")}},
+        m.room, Events::HostChanged{m.self->id, next->id, HostChangeReason::Transferred},
         [storedRoom, a, b, roomId](Storage &st) {
             return st.saveRoom(storedRoom) && st.saveParticipant(roomId, a) &&
                    st.saveParticipant(roomId, b);
@@ -163,11 +135,11 @@ void RoomServerPrivate::transferHost(Session *s, qint64 id, const Member &m, con
         noticeJoinRequest(room, pending);
 }
 
-void RoomServerPrivate::opCloseRoom(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::CloseRoom &r)
 {
-    auto m = host(s, id, req);
+    auto m = host(s, id, r.room);
     if (!m)
         return;
     qCInfo(lcServer) << "room" << m->room->code << "closed by its host";
-    closeRoom(m->room, QLatin1String("closed"), answerEmpty(s, id));
+    closeRoom(m->room, CloseReason::Closed, answerEmpty(s, id));
 }

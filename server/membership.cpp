@@ -1,7 +1,7 @@
 // Membership: who is in a room (create_room, join_room, leave_room, set_status) and its rules.
 #include "roomserver_p.h"
 
-#include "eventbuilder.h"
+#include "protocol/replies.h"
 #include "protocol/roomcode.h"
 
 namespace {
@@ -12,28 +12,23 @@ constexpr int maxWaiting = 100;
 } // namespace
 
 std::optional<RoomServerPrivate::Member> RoomServerPrivate::member(Session *s, qint64 id,
-                                                                   const QJsonObject &req)
+                                                                   const QString &roomCode)
 {
-    const QJsonValue codeValue = req.value(QLatin1String("room"));
-    if (!codeValue.isString()) {
-        badRequest(s, id, QStringLiteral("\"room\" must be a room code."));
-        return std::nullopt;
-    }
-    const auto code = RoomCode::normalize(codeValue.toString());
+    const auto code = RoomCode::normalize(roomCode);
     std::shared_ptr<Room> room = code ? rooms.byCode(*code) : nullptr;
     Participant *p = room ? room->find(s->participantId) : nullptr;
     if (!p || p->session != s) {
         refuse(s, id, ErrorCode::NotMember,
-               QStringLiteral("You are not in room %1.").arg(codeValue.toString().left(16)));
+               QStringLiteral("You are not in room %1.").arg(roomCode.left(16)));
         return std::nullopt;
     }
     return Member{std::move(room), p};
 }
 
 std::optional<RoomServerPrivate::Member> RoomServerPrivate::host(Session *s, qint64 id,
-                                                                 const QJsonObject &req)
+                                                                 const QString &roomCode)
 {
-    auto m = member(s, id, req);
+    auto m = member(s, id, roomCode);
     if (m && m->self->role != Role::Host) {
         refuse(s, id, ErrorCode::NotHost, QStringLiteral("Only the host can do that."));
         return std::nullopt;
@@ -63,24 +58,24 @@ void RoomServerPrivate::admit(const std::shared_ptr<Room> &room, Session *s, qin
     const StoredParticipant stored = raw->toStored();
     const StoredRoom storedRoom = room->toStored();
     const qint64 roomId = room->id;
-    emitEventRaw(
-        room, QLatin1String("participant_joined"),
-        QByteArray("{\"participant\":" + raw->toJsonBytes() + '}'),
+    emitEvent(
+        room, Events::ParticipantJoined{*raw},
         [stored, storedRoom, roomId](Storage &st) {
             return st.saveRoom(storedRoom) && st.saveParticipant(roomId, stored);
         },
         [answer, session = QPointer<Session>(s), requestId, then = std::move(then)](bool ok, qint64,
                                                                                     qint64) {
             if (session)
-                session->send(ok ? *answer
-                                 : Frames::error(requestId, ErrorCode::StorageError,
-                                                 QStringLiteral("The server could not store "
-                                                                "your join.")));
+                session->send(
+                    ok ? *answer
+                       : Reply::failure(requestId, {ErrorCode::StorageError,
+                                                    QStringLiteral("The server could not store "
+                                                                   "your join.")}));
             if (then)
                 then();
         });
     // The snapshot is taken right after the join event, before anything later can change it.
-    *answer = Frames::resultRaw(requestId, snapshot(*room, raw->id));
+    *answer = Reply::success(requestId, snapshot(*room, raw->id));
 }
 
 void RoomServerPrivate::rejoin(const std::shared_ptr<Room> &room, Participant *p, Session *s,
@@ -96,7 +91,7 @@ void RoomServerPrivate::rejoin(const std::shared_ptr<Room> &room, Participant *p
         setPresence(room, p, true);
     // Everything up to now is in the snapshot; later events are pushed.
     p->deliverAfter = room->lastSeq;
-    const QByteArray answer = Frames::resultRaw(id, snapshot(*room, p->id, true));
+    const QByteArray answer = Reply::success(id, snapshot(*room, p->id, true));
     afterPending([answer, session = QPointer<Session>(s)] {
         if (session)
             session->send(answer);
@@ -114,32 +109,25 @@ void RoomServerPrivate::setPresence(const std::shared_ptr<Room> &room, Participa
     }
     const StoredParticipant stored = p->toStored();
     const qint64 roomId = room->id;
-    emitEvent(room, QLatin1String("presence"),
-              {{QLatin1String("participant"), p->id},
-               {QLatin1String("online"), online},
-               {QLatin1String("lastSeen"), now}},
+    emitEvent(room, Events::Presence{p->id, online, now},
               [stored, roomId](Storage &st) { return st.saveParticipant(roomId, stored); }, {});
 }
 
 void RoomServerPrivate::removeParticipant(const std::shared_ptr<Room> &room,
-                                          const QString &participantId, QLatin1String reason,
+                                          const QString &participantId, LeaveReason reason,
                                           const QString &by, Writes writes, Then then)
 {
     std::unique_ptr<Participant> p = room->remove(participantId);
     if (!p)
         return;
-    room->noteDeparture(participantId, reason);
+    room->noteDeparture(participantId, leaveReasonName(reason));
     QPointer<Session> target = p->session;
     if (target)
         detachSession(target, room->id);
-    QJsonObject data{{QLatin1String("participant"), participantId},
-                     {QLatin1String("reason"), reason}};
-    if (!by.isEmpty())
-        data.insert(QLatin1String("by"), by);
     const qint64 roomId = room->id;
     const bool wasHost = room->hostId == participantId;
     emitEvent(
-        room, QLatin1String("participant_left"), data,
+        room, Events::ParticipantLeft{participantId, reason, by},
         [roomId, participantId, writes = std::move(writes)](Storage &st) {
             return (!writes || writes(st)) && st.deleteParticipant(roomId, participantId);
         },
@@ -170,11 +158,10 @@ void RoomServerPrivate::migrateHost(const std::shared_ptr<Room> &room, const QSt
     const std::optional<StoredParticipant> storedOld =
         old ? std::optional(old->toStored()) : std::nullopt;
     const qint64 roomId = room->id;
-    emitEvent(room, QLatin1String("host_changed"),
-              {{QLatin1String("from"), leavingId},
-               {QLatin1String("to"), next->id},
-               {QLatin1String("reason"),
-                transferred ? QLatin1String("transferred") : QLatin1String("host_left")}},
+    emitEvent(room,
+              Events::HostChanged{leavingId, next->id,
+                                  transferred ? HostChangeReason::Transferred
+                                              : HostChangeReason::HostLeft},
               [storedRoom, storedNext, storedOld, roomId](Storage &st) {
                   return st.saveRoom(storedRoom) && st.saveParticipant(roomId, storedNext) &&
                          (!storedOld || st.saveParticipant(roomId, *storedOld));
@@ -184,19 +171,17 @@ void RoomServerPrivate::migrateHost(const std::shared_ptr<Room> &room, const QSt
         noticeJoinRequest(*room, pending);
 }
 
-void RoomServerPrivate::closeRoom(const std::shared_ptr<Room> &room, QLatin1String reason,
-                                  Then then)
+void RoomServerPrivate::closeRoom(const std::shared_ptr<Room> &room, CloseReason reason, Then then)
 {
     room->closed = true;
     rooms.remove(*room);
     for (PendingJoin &pending : room->waiting)
-        answerWaiting(pending, Frames::error(pending.requestId, ErrorCode::RoomClosed,
-                                             QStringLiteral("The room was closed.")));
+        refuseWaiting(pending, ErrorCode::RoomClosed, QStringLiteral("The room was closed."));
     room->waiting.clear();
     StoredRoom storedRoom = room->toStored();
     storedRoom.closedAt = nowMs();
     emitEvent(
-        room, QLatin1String("room_closed"), {{QLatin1String("reason"), reason}},
+        room, Events::RoomClosed{reason},
         [storedRoom](Storage &st) { return st.saveRoom(storedRoom); },
         [this, room, then = std::move(then)](bool ok, qint64 seq, qint64 ts) {
             // room_closed was the last thing pushed; now let go of everyone.
@@ -210,39 +195,31 @@ void RoomServerPrivate::closeRoom(const std::shared_ptr<Room> &room, QLatin1Stri
         });
 }
 
-void RoomServerPrivate::opCreateRoom(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::CreateRoom &r)
 {
     const Limits &l = config.limits;
     QString roomName, displayName;
-    const auto nameVerdict = TextRules::checkName(req.value(QLatin1String("name")).toString(),
-                                                  l.maxRoomNameLength, &roomName);
+    const auto nameVerdict = TextRules::checkName(r.name, l.maxRoomNameLength, &roomName);
     if (nameVerdict != TextRules::Verdict::Ok) {
         refuse(s, id, verdictCode(nameVerdict),
                verdictText(nameVerdict, "room name", l.maxRoomNameLength));
         return;
     }
-    const auto displayVerdict = TextRules::checkName(
-        req.value(QLatin1String("displayName")).toString(), l.maxNameLength, &displayName);
+    const auto displayVerdict = TextRules::checkName(r.displayName, l.maxNameLength, &displayName);
     if (displayVerdict != TextRules::Verdict::Ok) {
         refuse(s, id, verdictCode(displayVerdict),
                verdictText(displayVerdict, "display name", l.maxNameLength));
         return;
     }
-    int capacity = 10;
-    const QJsonValue capacityValue = req.value(QLatin1String("capacity"));
-    if (!capacityValue.isUndefined()) {
-        const double c = capacityValue.toDouble(-1);
-        // The range before the conversion: int() of a double beyond int is undefined.
-        if (!capacityValue.isDouble() || c < 1 || c > l.capacityMax || c != double(int(c))) {
-            badRequest(s, id,
-                       QStringLiteral("\"capacity\" must be a whole number from 1 to %1.")
-                           .arg(l.capacityMax));
-            return;
-        }
-        capacity = int(c);
+    if (r.capacity && *r.capacity > l.capacityMax) {
+        badRequest(
+            s, id,
+            QStringLiteral("\"capacity\" must be a whole number from 1 to %1.").arg(l.capacityMax));
+        return;
     }
-    RoomSettings settings;
-    if (!parseSettings(s, id, req, &settings, false))
+    auto room = std::make_shared<Room>();
+    room->capacity = int(r.capacity.value_or(10));
+    if (!applySettings(s, id, r.settings, room.get(), false))
         return;
     if (rooms.size() >= config.maxLiveRooms) {
         qCWarning(lcServer) << "refusing a new room: the server holds" << rooms.size()
@@ -264,12 +241,9 @@ void RoomServerPrivate::opCreateRoom(Session *s, qint64 id, const QJsonObject &r
         refuse(s, id, ErrorCode::InternalError, QStringLiteral("No free room code was found."));
         return;
     }
-    auto room = std::make_shared<Room>();
     room->id = rooms.freshId();
     room->code = *code;
     room->name = roomName;
-    room->capacity = capacity;
-    room->settings = settings;
     room->hostId = room->creatorId = s->participantId;
     room->createdAt = nowMs();
     rooms.insert(room);
@@ -277,53 +251,26 @@ void RoomServerPrivate::opCreateRoom(Session *s, qint64 id, const QJsonObject &r
     admit(room, s, id, displayName, Role::Host);
 }
 
-void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::JoinRoom &r)
 {
     const Limits &l = config.limits;
     const qint64 now = nowMs();
-    const QJsonValue codeValue = req.value(QLatin1String("code"));
-    if (!codeValue.isString()) {
-        badRequest(s, id, QStringLiteral("\"code\" must be a string."));
-        return;
-    }
     QString displayName;
-    const auto verdict = TextRules::checkName(req.value(QLatin1String("displayName")).toString(),
-                                              l.maxNameLength, &displayName);
+    const auto verdict = TextRules::checkName(r.displayName, l.maxNameLength, &displayName);
     if (verdict != TextRules::Verdict::Ok) {
         refuse(s, id, verdictCode(verdict), verdictText(verdict, "display name", l.maxNameLength));
         return;
     }
-    Role role = Role::Member;
-    const QJsonValue roleValue = req.value(QLatin1String("role"));
-    if (!roleValue.isUndefined()) {
-        const auto parsed = roleFromName(roleValue.toString());
-        if (!parsed || *parsed == Role::Host) {
-            badRequest(s, id, QStringLiteral("\"role\" must be \"member\" or \"spectator\"."));
-            return;
-        }
-        role = *parsed;
-    }
-    const QJsonValue passwordValue = req.value(QLatin1String("password"));
-    if (!passwordValue.isUndefined() && !passwordValue.isString()) {
-        badRequest(s, id, QStringLiteral("\"password\" must be a string."));
-        return;
-    }
-    // "resume": a client coming back after a reconnect wants its own seat back, never a new
-    // one (docs/protocol.md, "Reconnect and resume").
-    const QJsonValue resumeValue = req.value(QLatin1String("resume"));
-    if (!resumeValue.isUndefined() && !resumeValue.isBool()) {
-        badRequest(s, id, QStringLiteral("\"resume\" must be true or false."));
-        return;
-    }
-    const bool resume = resumeValue.toBool(false);
+    const Role role = r.role;
     qint64 retryAfter = 0;
     if (!joinThrottle.allowed(s->peerAddress, now, &retryAfter)) {
-        refuse(s, id, ErrorCode::RateLimited,
-               QStringLiteral("Too many failed joins; wait a moment."),
-               {{QLatin1String("retryAfterMs"), retryAfter}});
+        ProtocolError limited{ErrorCode::RateLimited,
+                              QStringLiteral("Too many failed joins; wait a moment.")};
+        limited.retryAfterMs = retryAfter;
+        refuse(s, id, limited);
         return;
     }
-    const auto code = RoomCode::normalize(codeValue.toString());
+    const auto code = RoomCode::normalize(r.code);
     const std::shared_ptr<Room> room = code ? rooms.byCode(*code) : nullptr;
     if (!room) {
         // A malformed code and an unknown one look the same to whoever is guessing.
@@ -339,15 +286,16 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
         rejoin(room, existing, s, id);
         return;
     }
-    if (resume) {
-        QJsonObject extra;
-        if (const QString why = room->departureOf(s->participantId); !why.isEmpty())
-            extra.insert(QLatin1String("reason"), why);
-        refuse(s, id, ErrorCode::NotMember,
-               QStringLiteral("You no longer have a seat in room %1.").arg(room->code), extra);
+    // "resume": a client coming back after a reconnect wants its own seat back, never a new
+    // one (docs/protocol.md, "Reconnect and resume").
+    if (r.resume) {
+        ProtocolError gone{ErrorCode::NotMember,
+                           QStringLiteral("You no longer have a seat in room %1.").arg(room->code)};
+        gone.reason = room->departureOf(s->participantId);
+        refuse(s, id, gone);
         return;
     }
-    if (room->hasPassword() && !room->passwordMatches(passwordValue.toString())) {
+    if (room->hasPassword() && !room->passwordMatches(r.password.value_or(QString()))) {
         joinThrottle.recordFailure(s->peerAddress, now);
         refuse(s, id, ErrorCode::WrongPassword, QStringLiteral("The password is not right."));
         return;
@@ -356,7 +304,7 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
         refuse(s, id, ErrorCode::RoomLocked, QStringLiteral("The room is locked."));
         return;
     }
-    if (role == Role::Spectator && !room->settings.allowSpectators) {
+    if (role == Role::Spectator && !room->settings.spectators) {
         refuse(s, id, ErrorCode::SpectatorsNotAllowed,
                QStringLiteral("This room does not allow spectators."));
         return;
@@ -365,22 +313,22 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
     // own waiting request does not count (a new request replaces it); its own seat was handled
     // above (rejoin), so resuming is never refused for the name.
     if (const QString taken = room->nameClash(displayName, s->participantId); !taken.isEmpty()) {
-        refuse(s, id, ErrorCode::NameTaken,
-               QStringLiteral("Someone in this room is already called “%1”; pick "
-                              "another name.")
-                   .arg(taken),
-               {{QLatin1String("name"), taken}});
+        ProtocolError clash{ErrorCode::NameTaken,
+                            QStringLiteral("Someone in this room is already called “%1”; pick "
+                                           "another name.")
+                                .arg(taken)};
+        clash.name = taken;
+        refuse(s, id, clash);
         return;
     }
     if (role == Role::Member && room->seatsTaken() >= room->capacity) {
         // "spectators": whether joining as a spectator instead would get in, so that a client
         // can offer to watch.
-        const bool spectators =
-            room->settings.allowSpectators && room->spectatorCount() < maxSpectators;
-        refuse(
-            s, id, ErrorCode::RoomFull,
-            QStringLiteral("The room is full (%1/%2).").arg(room->seatsTaken()).arg(room->capacity),
-            {{QLatin1String("spectators"), spectators}});
+        ProtocolError full{ErrorCode::RoomFull, QStringLiteral("The room is full (%1/%2).")
+                                                    .arg(room->seatsTaken())
+                                                    .arg(room->capacity)};
+        full.spectators = room->settings.spectators && room->spectatorCount() < maxSpectators;
+        refuse(s, id, full);
         return;
     }
     if (role == Role::Spectator && room->spectatorCount() >= maxSpectators) {
@@ -389,18 +337,18 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
                    .arg(maxSpectators));
         return;
     }
-    if (room->settings.approvalRequired && room->waiting.size() >= maxWaiting) {
+    if (room->settings.approval && room->waiting.size() >= maxWaiting) {
         refuse(s, id, ErrorCode::RoomFull,
                QStringLiteral("Too many people are waiting to join; try again later."));
         return;
     }
-    if (room->settings.approvalRequired) {
+    if (room->settings.approval) {
         // A second request from the same identity replaces the first.
         for (qsizetype i = room->waiting.size() - 1; i >= 0; --i) {
             if (room->waiting[i].participantId == s->participantId) {
                 PendingJoin old = room->waiting.takeAt(i);
-                answerWaiting(old, Frames::error(old.requestId, ErrorCode::JoinDenied,
-                                                 QStringLiteral("Replaced by a newer request.")));
+                refuseWaiting(old, ErrorCode::JoinDenied,
+                              QStringLiteral("Replaced by a newer request."));
             }
         }
         PendingJoin pending{
@@ -408,48 +356,38 @@ void RoomServerPrivate::opJoinRoom(Session *s, qint64 id, const QJsonObject &req
         room->waiting.append(pending);
         if (std::find(s->roomIds.begin(), s->roomIds.end(), room->id) == s->roomIds.end())
             s->roomIds.push_back(room->id);
-        s->send(Frames::notice(room->code, QLatin1String("join_pending"), {}));
+        s->send(Notice{room->code, Notices::JoinPending{}}.toFrame());
         noticeJoinRequest(*room, pending);
         return;
     }
     admit(room, s, id, displayName, role);
 }
 
-void RoomServerPrivate::opLeaveRoom(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::LeaveRoom &r)
 {
-    auto m = member(s, id, req);
+    auto m = member(s, id, r.room);
     if (!m)
         return;
-    removeParticipant(m->room, m->self->id, QLatin1String("left"), {}, {}, answerEmpty(s, id));
+    removeParticipant(m->room, m->self->id, LeaveReason::Left, {}, {}, answerEmpty(s, id));
 }
 
-void RoomServerPrivate::opSetStatus(Session *s, qint64 id, const QJsonObject &req)
+void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::SetStatus &r)
 {
-    auto m = member(s, id, req);
+    auto m = member(s, id, r.room);
     if (!m)
         return;
-    const QJsonValue statusValue = req.value(QLatin1String("status"));
-    const auto update =
-        statusValue.isObject() ? StatusFlags::parseUpdate(statusValue.toObject()) : std::nullopt;
-    if (!update) {
-        badRequest(s, id,
-                   QStringLiteral("\"status\" must be an object of ready, away, muted, camera, "
-                                  "screen: true or false."));
-        return;
-    }
+    const StatusFlags::Update *update = &r.status;
     Participant *p = m->self;
     const quint8 changed = quint8((p->status.bits ^ update->values) & update->mask);
     if (!changed) {
-        reply(s, id, {});
+        reply(s, id);
         return;
     }
     p->status.bits = quint8((p->status.bits & ~update->mask) | (update->values & update->mask));
     const StoredParticipant stored = p->toStored();
     const qint64 roomId = m->room->id;
     emitEvent(
-        m->room, QLatin1String("participant_updated"),
-        {{QLatin1String("participant"), p->id},
-         {QLatin1String("status"), p->status.toJson(changed)}},
+        m->room, Events::ParticipantUpdated{p->id, p->status, changed},
         [stored, roomId](Storage &st) { return st.saveParticipant(roomId, stored); },
         answerEmpty(s, id));
 }

@@ -1,11 +1,8 @@
 #include "room.h"
 
-#include "protocol/jsonwrite.h"
 #include "protocol/textrules.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QRandomGenerator>
 #include <QtNetwork/QPasswordDigestor>
 
@@ -19,45 +16,13 @@ QString messageKey(const QString &authorId, const QString &clientMsgId)
 }
 } // namespace
 
-QJsonObject Participant::toJson() const
-{
-    // The fields are listed once, in toJsonBytes().
-    return QJsonDocument::fromJson(toJsonBytes()).object();
-}
-
 const QByteArray &Participant::toJsonBytes() const
 {
-    const JsonKey key = jsonKey();
-    if (m_json.isEmpty() || !(key == m_jsonKey)) {
-        // Written by hand, keys in QJsonDocument's (sorted) order; toJson() parses this.
-        QByteArray out;
-        out.reserve(160 + name.size());
-        out += "{\"id\":";
-        JsonWrite::string(out, id);
-        out += ",\"joinedSeq\":";
-        JsonWrite::number(out, joinedSeq);
-        out += ",\"lastSeen\":";
-        JsonWrite::number(out, lastSeen);
-        out += ",\"name\":";
-        JsonWrite::string(out, name);
-        out += ",\"online\":";
-        JsonWrite::boolean(out, online);
-        out += ",\"role\":\"";
-        const QLatin1String roleText = roleName(role);
-        out.append(roleText.data(), roleText.size());
-        out += "\",\"status\":{\"away\":";
-        JsonWrite::boolean(out, status.test(StatusFlags::Away));
-        out += ",\"camera\":";
-        JsonWrite::boolean(out, status.test(StatusFlags::Camera));
-        out += ",\"muted\":";
-        JsonWrite::boolean(out, status.test(StatusFlags::Muted));
-        out += ",\"ready\":";
-        JsonWrite::boolean(out, status.test(StatusFlags::Ready));
-        out += ",\"screen\":";
-        JsonWrite::boolean(out, status.test(StatusFlags::Screen));
-        out += "}}";
-        m_json = std::move(out);
-        m_jsonKey = key;
+    const ParticipantInfo &now = *this;
+    if (m_json.isEmpty() || !(now == m_jsonOf)) {
+        m_json.clear();
+        now.writeJson(m_json);
+        m_jsonOf = now;
     }
     return m_json;
 }
@@ -78,7 +43,7 @@ Participant *Room::add(std::unique_ptr<Participant> participant)
     m_byId.insert(raw->id, raw);
     m_list.push_back(std::move(participant));
     emptySinceMs = 0;
-    stats.peakSeats = std::max(stats.peakSeats, seatsTaken());
+    stats.peakSeats = std::max(stats.peakSeats, qint64(seatsTaken()));
     return raw;
 }
 
@@ -199,11 +164,11 @@ QString Room::hashPassword(const QString &password)
 
 bool Room::passwordMatches(const QString &password) const
 {
-    const qsizetype dollar = settings.passwordHash.indexOf(u'$');
+    const qsizetype dollar = passwordHash.indexOf(u'$');
     if (dollar < 0)
         return false;
-    const QByteArray salt = QByteArray::fromHex(settings.passwordHash.left(dollar).toLatin1());
-    const QByteArray expected = settings.passwordHash.mid(dollar + 1).toLatin1();
+    const QByteArray salt = QByteArray::fromHex(passwordHash.left(dollar).toLatin1());
+    const QByteArray expected = passwordHash.mid(dollar + 1).toLatin1();
     const QByteArray key =
         QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password.toUtf8(), salt,
                                            passwordIterations, 32)
@@ -217,73 +182,37 @@ bool Room::passwordMatches(const QString &password) const
     return diff == 0;
 }
 
-QJsonObject Room::toJson() const
+RoomInfo Room::info() const
 {
-    // The fields are listed once, in toJsonBytes().
-    return QJsonDocument::fromJson(toJsonBytes()).object();
+    RoomInfo r;
+    r.code = code;
+    r.name = name;
+    r.capacity = capacity;
+    r.state = state;
+    r.host = hostId;
+    r.seats = seatsTaken();
+    r.spectators = spectatorCount();
+    r.online = onlineCount();
+    r.waitingToJoin = int(waiting.size());
+    r.lastSeq = lastSeq;
+    r.createdAt = createdAt;
+    r.settings = settings;
+    r.settings.password = hasPassword();
+    return r;
+}
+
+RoomStats Room::statsInfo() const
+{
+    RoomStats s = stats;
+    s.events = lastSeq;
+    return s;
 }
 
 QByteArray Room::toJsonBytes() const
 {
-    // Written by hand, keys in QJsonDocument's (sorted) order (every join reply carries it);
-    // toJson() parses this.
     QByteArray out;
-    out.reserve(300 + name.size());
-    out += "{\"capacity\":";
-    JsonWrite::number(out, capacity);
-    out += ",\"code\":";
-    JsonWrite::string(out, code);
-    out += ",\"createdAt\":";
-    JsonWrite::number(out, createdAt);
-    out += ",\"host\":";
-    if (hostId.isEmpty())
-        out += "null";
-    else
-        JsonWrite::string(out, hostId);
-    out += ",\"lastSeq\":";
-    JsonWrite::number(out, lastSeq);
-    out += ",\"name\":";
-    JsonWrite::string(out, name);
-    out += ",\"online\":";
-    JsonWrite::number(out, onlineCount());
-    out += ",\"seats\":";
-    JsonWrite::number(out, seatsTaken());
-    out += ",\"settings\":{\"approval\":";
-    JsonWrite::boolean(out, settings.approvalRequired);
-    out += ",\"locked\":";
-    JsonWrite::boolean(out, settings.locked);
-    out += ",\"password\":";
-    JsonWrite::boolean(out, hasPassword());
-    out += ",\"public\":";
-    JsonWrite::boolean(out, settings.isPublic);
-    out += ",\"spectators\":";
-    JsonWrite::boolean(out, settings.allowSpectators);
-    out += "},\"spectators\":";
-    JsonWrite::number(out, spectatorCount());
-    out += ",\"state\":\"";
-    const QLatin1String stateText = roomStateName(state);
-    out.append(stateText.data(), stateText.size());
-    out += "\",\"waitingToJoin\":";
-    JsonWrite::number(out, waiting.size());
-    out += '}';
+    info().writeJson(out);
     return out;
-}
-
-QJsonObject Room::statsJson() const
-{
-    return QJsonObject{
-        {QLatin1String("messages"), stats.messages}, {QLatin1String("events"), lastSeq},
-        {QLatin1String("joins"), stats.joins},       {QLatin1String("peakSeats"), stats.peakSeats},
-        {QLatin1String("kicks"), stats.kicks},       {QLatin1String("bans"), stats.bans},
-    };
-}
-
-QJsonArray Room::participantsJson() const
-{
-    QJsonArray array;
-    for (const auto &p : m_list)
-        array.append(p->toJson());
-    return array;
 }
 
 QByteArray Room::participantsJsonBytes() const
@@ -308,11 +237,11 @@ StoredRoom Room::toStored() const
     r.name = name;
     r.capacity = capacity;
     r.state = roomStateName(state);
-    r.allowSpectators = settings.allowSpectators;
-    r.approvalRequired = settings.approvalRequired;
+    r.allowSpectators = settings.spectators;
+    r.approvalRequired = settings.approval;
     r.locked = settings.locked;
     r.isPublic = settings.isPublic;
-    r.passwordHash = settings.passwordHash;
+    r.passwordHash = passwordHash;
     r.hostId = hostId;
     r.creatorId = creatorId;
     r.createdAt = createdAt;
@@ -330,7 +259,11 @@ std::unique_ptr<Room> Room::fromLoaded(const LoadedRoom &loaded)
     room->name = r.name;
     room->capacity = r.capacity;
     room->state = roomStateFromName(r.state).value_or(RoomState::Waiting);
-    room->settings = {r.allowSpectators, r.approvalRequired, r.locked, r.isPublic, r.passwordHash};
+    room->settings.spectators = r.allowSpectators;
+    room->settings.approval = r.approvalRequired;
+    room->settings.locked = r.locked;
+    room->settings.isPublic = r.isPublic;
+    room->passwordHash = r.passwordHash;
     room->hostId = r.hostId;
     room->creatorId = r.creatorId;
     room->createdAt = r.createdAt;

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "protocol/roomvalues.h"
-#include "protocol/statusflags.h"
+#include "protocol/values.h"
 #include "storage/storagetypes.h"
 
 #include <QtCore/QHash>
@@ -17,16 +16,10 @@
 
 class Session;
 
-// Somebody holding a place in a room (a seat, or a spectator's place).
-struct Participant {
-    QString id; // the public participant id
-    QString name;
-    Role role = Role::Member;
-    StatusFlags status;
-    qint64 joinedSeq = 0;
+// Somebody holding a place in a room (a seat, or a spectator's place): the participant object
+// the protocol shows (ParticipantInfo), and what only the server knows.
+struct Participant : ParticipantInfo {
     qint64 joinedAt = 0;
-    qint64 lastSeen = 0;
-    bool online = false;
     qint64 offlineSinceMs = 0; // when it went offline (or the server started): the grace clock
     // The connection events go to; null while offline. A guarded pointer: a connection can go
     // away between an event's creation and its delivery (e.g. while its room is closing).
@@ -36,35 +29,16 @@ struct Participant {
     qint64 deliverAfter = 0;
 
     bool takesSeat() const { return role != Role::Spectator; }
-    // The participant as a JSON object (parsed from toJsonBytes(), where the fields are).
-    QJsonObject toJson() const;
-    // The same as compact JSON, serialized again only when a field in it changed: every join
-    // reply carries all participants, and a room filling up would otherwise serialize each
-    // of them once per later joiner.
+    // The participant object as compact JSON, written again only when it changed: every join
+    // reply carries all participants, and a room filling up would otherwise write each of them
+    // once per later joiner. (The cache compares the whole ParticipantInfo, so a new field
+    // cannot be forgotten.)
     const QByteArray &toJsonBytes() const;
     StoredParticipant toStored() const;
 
 private:
-    struct JsonKey {
-        QString name;
-        Role role = Role::Member;
-        quint8 status = 0;
-        bool online = false;
-        qint64 lastSeen = 0;
-        qint64 joinedSeq = 0;
-        bool operator==(const JsonKey &) const = default;
-    };
-    JsonKey jsonKey() const { return {name, role, status.bits, online, lastSeen, joinedSeq}; }
     mutable QByteArray m_json;
-    mutable JsonKey m_jsonKey;
-};
-
-struct RoomSettings {
-    bool allowSpectators = true;
-    bool approvalRequired = false;
-    bool locked = false;
-    bool isPublic = false;
-    QString passwordHash; // "salt$key" (PBKDF2-SHA256), empty: none
+    mutable ParticipantInfo m_jsonOf;
 };
 
 // A joiner waiting for the host's approval. The reply to its join_room is held until then.
@@ -77,14 +51,6 @@ struct PendingJoin {
     qint64 deadlineMs = 0;
 };
 
-struct RoomStats {
-    qint64 messages = 0;
-    qint64 joins = 0;
-    qint64 kicks = 0;
-    qint64 bans = 0;
-    int peakSeats = 0;
-};
-
 // One room: its settings, participants, bans, waiting list and sequence counter. Pure state
 // and rules; the RoomServer turns changes into events, storage writes and replies.
 class Room
@@ -95,7 +61,9 @@ public:
     QString name;
     int capacity = 10;
     RoomState state = RoomState::Waiting;
+    // The settings the protocol shows; settings.password is derived from passwordHash (info()).
     RoomSettings settings;
+    QString passwordHash; // "salt$key" (PBKDF2-SHA256), empty: none
     QString hostId;
     QString creatorId;
     qint64 createdAt = 0;
@@ -138,17 +106,16 @@ public:
     QString departureOf(const QString &participantId) const;
     void noteDeparture(const QString &participantId, const QString &reason);
 
-    bool hasPassword() const { return !settings.passwordHash.isEmpty(); }
+    bool hasPassword() const { return !passwordHash.isEmpty(); }
     bool passwordMatches(const QString &password) const;
     static QString hashPassword(const QString &password);
 
-    // The room as a JSON object (parsed from toJsonBytes(), where the fields are).
-    QJsonObject toJson() const;
-    // The same as compact JSON, written directly.
+    // The room object and the host's statistics, as the protocol shows them.
+    RoomInfo info() const;
+    RoomStats statsInfo() const;
+    // The room object as compact JSON.
     QByteArray toJsonBytes() const;
-    QJsonObject statsJson() const;
-    QJsonArray participantsJson() const;
-    // The same array as compact JSON, from each participant's cached bytes.
+    // The participants array as compact JSON, from each participant's cached bytes.
     QByteArray participantsJsonBytes() const;
     StoredRoom toStored() const;
     static std::unique_ptr<Room> fromLoaded(const LoadedRoom &loaded);

@@ -2,8 +2,8 @@
 #include "roomserver.h"
 #include "roomserver_p.h"
 
-#include "eventbuilder.h"
 #include "net/websocketconnection.h"
+#include "protocol/replies.h"
 #include "storage/sqlstorage.h"
 
 Q_LOGGING_CATEGORY(lcServer, "hearth.server")
@@ -119,18 +119,17 @@ void RoomServerPrivate::acceptWebSocket(WebSocketConnection *connection)
         s->close(WebSocketFrame::CloseGoingAway, QStringLiteral("shutting down"));
 }
 
-void RoomServerPrivate::reply(Session *s, qint64 id, const QJsonObject &result)
+void RoomServerPrivate::reply(Session *s, qint64 id, QByteArrayView resultJson)
 {
     s->consecutiveRefusals = 0;
-    s->send(Frames::result(id, result));
+    s->send(Reply::success(id, resultJson));
 }
 
-void RoomServerPrivate::refuse(Session *s, qint64 id, ErrorCode code, const QString &message,
-                               const QJsonObject &extra)
+void RoomServerPrivate::refuse(Session *s, qint64 id, const ProtocolError &refusal)
 {
-    s->send(Frames::error(id, code, message, extra));
+    s->send(Reply::failure(id, refusal));
     // A client that keeps sending while limited is flooding; other refusals are its business.
-    if (code != ErrorCode::RateLimited) {
+    if (refusal.code != ErrorCode::RateLimited) {
         s->consecutiveRefusals = 0;
         return;
     }
@@ -147,66 +146,31 @@ void RoomServerPrivate::onText(Session *s, const QByteArray &utf8)
     s->lastHeardMs = now;
     if (s->isGone())
         return;
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
-    if (!doc.isObject()) {
-        refuse(
-            s, -1, ErrorCode::BadJson,
-            parseError.error != QJsonParseError::NoError
-                ? QStringLiteral("The frame is not valid JSON: %1.").arg(parseError.errorString())
-                : QStringLiteral("The frame must be a JSON object."));
+    // The codec reads the request (core/protocol/requests.h) in the order the refusals need:
+    // the frame and its id, the rate limit, the type, hello first, then the fields.
+    const auto read = RequestFrame::read(utf8);
+    if (const auto *refusal = std::get_if<RequestRefusal>(&read)) {
+        refuse(s, refusal->id, refusal->code, refusal->message);
         return;
     }
-    const QJsonObject req = doc.object();
-    const QJsonValue idValue = req.value(QLatin1String("id"));
-    const double idNumber = idValue.toDouble(-1);
-    if (!idValue.isDouble() || idNumber < 0 || idNumber > 9007199254740991.0 ||
-        idNumber != double(qint64(idNumber))) {
-        refuse(s, -1, ErrorCode::BadRequest,
-               QStringLiteral("Every request needs an \"id\": an integer from 0 to 2^53-1."));
-        return;
-    }
-    const qint64 id = qint64(idNumber);
+    const RequestFrame &frame = std::get<RequestFrame>(read);
+    const qint64 id = frame.id;
     qint64 retryAfter = 0;
     if (!s->requests.take(now, &retryAfter)) {
-        refuse(s, id, ErrorCode::RateLimited, QStringLiteral("Too many requests; slow down."),
-               {{QLatin1String("retryAfterMs"), retryAfter}});
+        ProtocolError limited{ErrorCode::RateLimited,
+                              QStringLiteral("Too many requests; slow down.")};
+        limited.retryAfterMs = retryAfter;
+        refuse(s, id, limited);
         return;
     }
-    const QJsonValue typeValue = req.value(QLatin1String("type"));
-    if (!typeValue.isString()) {
-        refuse(s, id, ErrorCode::BadRequest, QStringLiteral("\"type\" must be a string."));
+    auto typed = frame.emptyOfType();
+    if (const auto *refusal = std::get_if<RequestRefusal>(&typed)) {
+        refuse(s, id, refusal->code, refusal->message);
         return;
     }
-    using Handler = void (RoomServerPrivate::*)(Session *, qint64, const QJsonObject &);
-    static const QHash<QString, Handler> handlers = {
-        {QStringLiteral("hello"), &RoomServerPrivate::opHello},
-        {QStringLiteral("ping"), &RoomServerPrivate::opPing},
-        {QStringLiteral("create_room"), &RoomServerPrivate::opCreateRoom},
-        {QStringLiteral("join_room"), &RoomServerPrivate::opJoinRoom},
-        {QStringLiteral("leave_room"), &RoomServerPrivate::opLeaveRoom},
-        {QStringLiteral("send_chat"), &RoomServerPrivate::opSendChat},
-        {QStringLiteral("history"), &RoomServerPrivate::opHistory},
-        {QStringLiteral("set_status"), &RoomServerPrivate::opSetStatus},
-        {QStringLiteral("room_info"), &RoomServerPrivate::opRoomInfo},
-        {QStringLiteral("update_settings"), &RoomServerPrivate::opUpdateSettings},
-        {QStringLiteral("set_state"), &RoomServerPrivate::opSetState},
-        {QStringLiteral("close_room"), &RoomServerPrivate::opCloseRoom},
-        {hostActionName(HostAction::Admit), &RoomServerPrivate::opHostAction},
-        {hostActionName(HostAction::Deny), &RoomServerPrivate::opHostAction},
-        {hostActionName(HostAction::Kick), &RoomServerPrivate::opHostAction},
-        {hostActionName(HostAction::Ban), &RoomServerPrivate::opHostAction},
-        {hostActionName(HostAction::TransferHost), &RoomServerPrivate::opHostAction},
-    };
-    const QString type = typeValue.toString();
-    const Handler handler = handlers.value(type);
-    if (!handler) {
-        refuse(s, id, ErrorCode::UnknownType,
-               QStringLiteral("Unknown request type \"%1\".").arg(type.left(64)));
-        return;
-    }
-    if (!s->helloDone && handler != &RoomServerPrivate::opHello &&
-        handler != &RoomServerPrivate::opPing) {
+    Request &request = std::get<Request>(typed);
+    if (!s->helloDone && !std::holds_alternative<Requests::Hello>(request) &&
+        !std::holds_alternative<Requests::Ping>(request)) {
         refuse(s, id, ErrorCode::HelloRequired, QStringLiteral("Say hello first."));
         return;
     }
@@ -214,7 +178,11 @@ void RoomServerPrivate::onText(Session *s, const QByteArray &utf8)
         refuse(s, id, ErrorCode::ShuttingDown, QStringLiteral("The server is shutting down."));
         return;
     }
-    (this->*handler)(s, id, req);
+    if (const auto refusal = frame.decodeInto(request)) {
+        refuse(s, id, refusal->code, refusal->message);
+        return;
+    }
+    std::visit([this, s, id](const auto &r) { handle(s, id, r); }, request);
 }
 
 void RoomServerPrivate::onDisconnected(Session *s)
@@ -235,8 +203,8 @@ void RoomServerPrivate::onDisconnected(Session *s)
                 const Participant *h = room->find(room->hostId);
                 if (h && h->session)
                     h->session->send(
-                        Frames::notice(room->code, QLatin1String("join_request_cancelled"),
-                                       {{QLatin1String("participant"), gone.participantId}}));
+                        Notice{room->code, Notices::JoinRequestCancelled{gone.participantId}}
+                            .toFrame());
             }
         }
         Participant *p = room->find(s->participantId);
@@ -297,19 +265,19 @@ void RoomServerPrivate::sweep()
                 expired.append(p->id);
         }
         for (const QString &pid : std::as_const(expired))
-            removeParticipant(room, pid, QLatin1String("timed_out"), {}, {}, {});
+            removeParticipant(room, pid, LeaveReason::TimedOut, {}, {}, {});
         for (qsizetype i = room->waiting.size() - 1; i >= 0; --i) {
             if (room->waiting[i].deadlineMs < now) {
                 PendingJoin pending = room->waiting.takeAt(i);
-                answerWaiting(pending, Frames::error(pending.requestId, ErrorCode::JoinDenied,
-                                                     QStringLiteral("The host did not answer "
-                                                                    "in time.")));
+                refuseWaiting(pending, ErrorCode::JoinDenied,
+                              QStringLiteral("The host did not answer "
+                                             "in time."));
             }
         }
         if (room->isEmpty() && room->emptySinceMs &&
             now - room->emptySinceMs > config.emptyRoomExpirySeconds * 1000LL) {
             qCInfo(lcServer) << "room" << room->code << "expired";
-            closeRoom(room, QLatin1String("expired"), {});
+            closeRoom(room, CloseReason::Expired, {});
         }
     }
     if (now - lastPruneMs > 60000) {
@@ -330,8 +298,8 @@ void RoomServerPrivate::stop()
         connection->abort();
     for (const auto &room : rooms.rooms()) {
         for (PendingJoin &pending : room->waiting)
-            answerWaiting(pending, Frames::error(pending.requestId, ErrorCode::ShuttingDown,
-                                                 QStringLiteral("The server is shutting down.")));
+            refuseWaiting(pending, ErrorCode::ShuttingDown,
+                          QStringLiteral("The server is shutting down."));
         room->waiting.clear();
     }
     // Everything acknowledged is already durable; flush() lands what is still in flight and

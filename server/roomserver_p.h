@@ -4,6 +4,8 @@
 #include "net/outputflusher.h"
 #include "net/tcplistener.h"
 #include "protocol/errorcode.h"
+#include "protocol/events.h"
+#include "protocol/requests.h"
 #include "protocol/textrules.h"
 #include "ratelimiter.h"
 #include "room.h"
@@ -13,7 +15,6 @@
 #include "storage/commitqueue.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtCore/QTimer>
@@ -101,9 +102,13 @@ public:
     void sweep();
     void finishStop();
 
-    void reply(Session *s, qint64 id, const QJsonObject &result);
-    void refuse(Session *s, qint64 id, ErrorCode code, const QString &message,
-                const QJsonObject &extra = {});
+    // Answers request `id` with a result (compact JSON; {} for operations that answer nothing).
+    void reply(Session *s, qint64 id, QByteArrayView resultJson = "{}");
+    void refuse(Session *s, qint64 id, const ProtocolError &error);
+    void refuse(Session *s, qint64 id, ErrorCode code, const QString &message)
+    {
+        refuse(s, id, ProtocolError{code, message});
+    }
     bool badRequest(Session *s, qint64 id, const QString &message)
     {
         refuse(s, id, ErrorCode::BadRequest, message);
@@ -113,19 +118,9 @@ public:
     // Assigns the room's next seq, stores the event (after `writes`) in one job, and once it is
     // durable pushes it to the room's members (and to `alsoTo`, a participant just removed),
     // then runs `then`. Returns the seq.
-    qint64 emitEvent(const std::shared_ptr<Room> &room, QLatin1String kind, const QJsonObject &data,
-                     Writes writes, Then then, QPointer<Session> alsoTo = {},
-                     const QString &authorId = {}, const QString &clientMsgId = {})
-    {
-        return emitEventRaw(room, kind, QJsonDocument(data).toJson(QJsonDocument::Compact),
-                            std::move(writes), std::move(then), std::move(alsoTo), authorId,
-                            clientMsgId);
-    }
-    // The same with the data already written as compact JSON (the frequent events).
-    qint64 emitEventRaw(const std::shared_ptr<Room> &room, QLatin1String kind,
-                        QByteArrayView dataJson, Writes writes, Then then,
-                        QPointer<Session> alsoTo = {}, const QString &authorId = {},
-                        const QString &clientMsgId = {});
+    qint64 emitEvent(const std::shared_ptr<Room> &room, const EventData &data, Writes writes,
+                     Then then, QPointer<Session> alsoTo = {}, const QString &authorId = {},
+                     const QString &clientMsgId = {});
     void deliver(const Room &room, qint64 seq, const QByteArray &frame, Session *alsoTo);
     // Answers after everything submitted so far is durable (for replies that must not
     // overtake an earlier change).
@@ -135,16 +130,15 @@ public:
     {
         return [this, session = QPointer<Session>(s), id](bool, qint64, qint64) {
             if (session)
-                reply(session, id, {});
+                reply(session, id);
         };
     }
     // Stores the room's row and tells its members the room changed (settings, state).
     void emitRoomUpdated(const std::shared_ptr<Room> &room, Then then)
     {
         const StoredRoom stored = room->toStored();
-        emitEventRaw(
-            room, QLatin1String("room_updated"),
-            QByteArray("{\"room\":" + room->toJsonBytes() + '}'),
+        emitEvent(
+            room, Events::RoomUpdated{room->info()},
             [stored](Storage &st) { return st.saveRoom(stored); }, std::move(then));
     }
 
@@ -153,45 +147,50 @@ public:
         std::shared_ptr<Room> room;
         Participant *self = nullptr;
     };
-    std::optional<Member> member(Session *s, qint64 id, const QJsonObject &req);
-    std::optional<Member> host(Session *s, qint64 id, const QJsonObject &req);
+    // The preamble of room operations: you are in the room `roomCode` names (not_member), and
+    // for host operations you host it (not_host). Refuses and returns nothing otherwise.
+    std::optional<Member> member(Session *s, qint64 id, const QString &roomCode);
+    std::optional<Member> host(Session *s, qint64 id, const QString &roomCode);
     void admit(const std::shared_ptr<Room> &room, Session *s, qint64 requestId, const QString &name,
                Role role, std::function<void()> then = {});
     void rejoin(const std::shared_ptr<Room> &room, Participant *p, Session *s, qint64 id);
     void removeParticipant(const std::shared_ptr<Room> &room, const QString &participantId,
-                           QLatin1String reason, const QString &by, Writes writes, Then then);
+                           LeaveReason reason, const QString &by, Writes writes, Then then);
     void migrateHost(const std::shared_ptr<Room> &room, const QString &leavingId);
     void setPresence(const std::shared_ptr<Room> &room, Participant *p, bool online);
-    void closeRoom(const std::shared_ptr<Room> &room, QLatin1String reason, Then then);
+    void closeRoom(const std::shared_ptr<Room> &room, CloseReason reason, Then then);
     void answerWaiting(PendingJoin &pending, const QByteArray &frame);
+    void refuseWaiting(PendingJoin &pending, ErrorCode code, const QString &message);
     void noticeJoinRequest(const Room &room, const PendingJoin &pending);
     void detachSession(Session *s, qint64 roomId);
     // The result of a join: the room, who you are, and everyone in it (compact JSON).
     QByteArray snapshot(const Room &room, const QString &selfId, bool rejoined = false) const;
-    bool parseSettings(Session *s, qint64 id, const QJsonObject &req, RoomSettings *settings,
+    // Applies a create_room's or update_settings' settings to `room` (its settings and password
+    // hash); false (after a bad_request) when a value is out of range.
+    bool applySettings(Session *s, qint64 id, const Requests::SettingsChange &change, Room *room,
                        bool forUpdate);
 
-    // --- operations (docs/protocol.md) ----------------------------------------------------
-    void opHello(Session *s, qint64 id, const QJsonObject &req);
-    void opPing(Session *s, qint64 id, const QJsonObject &req);
-    void opCreateRoom(Session *s, qint64 id, const QJsonObject &req);
-    void opJoinRoom(Session *s, qint64 id, const QJsonObject &req);
-    void opLeaveRoom(Session *s, qint64 id, const QJsonObject &req);
-    void opSendChat(Session *s, qint64 id, const QJsonObject &req);
-    void opHistory(Session *s, qint64 id, const QJsonObject &req);
-    void opSetStatus(Session *s, qint64 id, const QJsonObject &req);
-    void opRoomInfo(Session *s, qint64 id, const QJsonObject &req);
-    void opUpdateSettings(Session *s, qint64 id, const QJsonObject &req);
-    void opSetState(Session *s, qint64 id, const QJsonObject &req);
-    // The host operations on one participant (HostAction): one preamble (you host the room,
-    // "participant" is an id), then the action with the values it needs.
-    void opHostAction(Session *s, qint64 id, const QJsonObject &req);
+    // --- operations (docs/protocol.md), each given its decoded request ---------------------
+    void handle(Session *s, qint64 id, const Requests::Hello &r);
+    void handle(Session *s, qint64 id, const Requests::Ping &r);
+    void handle(Session *s, qint64 id, const Requests::CreateRoom &r);
+    void handle(Session *s, qint64 id, const Requests::JoinRoom &r);
+    void handle(Session *s, qint64 id, const Requests::LeaveRoom &r);
+    void handle(Session *s, qint64 id, const Requests::SendChat &r);
+    void handle(Session *s, qint64 id, const Requests::History &r);
+    void handle(Session *s, qint64 id, const Requests::SetStatus &r);
+    void handle(Session *s, qint64 id, const Requests::RoomInfo &r);
+    void handle(Session *s, qint64 id, const Requests::UpdateSettings &r);
+    void handle(Session *s, qint64 id, const Requests::SetState &r);
+    void handle(Session *s, qint64 id, const Requests::CloseRoom &r);
+    // The host actions on one participant (HostAction): one preamble (you host the room), then
+    // the action with the values it needs.
+    void handle(Session *s, qint64 id, const Requests::OnParticipant &r);
     void admitWaiting(Session *s, qint64 id, const Member &m, const QString &target);
     void denyWaiting(Session *s, qint64 id, const Member &m, const QString &target);
     void kick(Session *s, qint64 id, const Member &m, const QString &target);
     void ban(Session *s, qint64 id, const Member &m, const QString &target);
     void transferHost(Session *s, qint64 id, const Member &m, const QString &target);
-    void opCloseRoom(Session *s, qint64 id, const QJsonObject &req);
 
     RoomServer *q;
     ServerConfig config;

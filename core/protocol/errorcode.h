@@ -48,9 +48,9 @@ struct ProtocolError {
     ErrorCode code = ErrorCode::InternalError;
     QString message;
     qint64 retryAfterMs = -1; // rate_limited: when to try again
-    QString reason;           // not_member after a resume: why the seat is gone
+    QString reason = {};      // not_member after a resume: why the seat is gone
     // room_full for a member: whether the same join as a spectator would get in.
-    std::optional<bool> spectators;
-    QString name;                 // name_taken: the name as its holder spells it
+    std::optional<bool> spectators = {};
+    QString name = {};            // name_taken: the name as its holder spells it
     QList<qint64> supported = {}; // unsupported_version: the versions the server speaks
 };

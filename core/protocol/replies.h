@@ -32,8 +32,8 @@ struct RoomSnapshot {
     static Decoded<RoomSnapshot> fromJson(const QJsonObject &result);
     // `participantsJson`: the JSON array of ParticipantInfo::writeJson()s (the server keeps each
     // participant's bytes and writes them again only when it changes).
-    static QByteArray json(const RoomInfo &room, QByteArrayView participantsJson,
-                           QStringView self, bool rejoined);
+    static QByteArray json(const RoomInfo &room, QByteArrayView participantsJson, QStringView self,
+                           bool rejoined);
 };
 
 // send_chat's result.

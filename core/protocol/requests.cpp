@@ -66,7 +66,11 @@ Requests::SettingsChange readSettings(JsonFields &f)
 
 void readFields(JsonFields &f, Requests::Hello &r)
 {
-    r.version = f.integer("version"_L1, -MaxJsonInteger, MaxJsonInteger);
+    // Any number: a version this server does not speak (even 1.5) is unsupported_version.
+    const QJsonValue version = f.json().value("version"_L1);
+    if (!version.isDouble())
+        f.fail(u"\"version\" must be a number."_s);
+    r.version = version.toDouble();
     r.client = f.optionalString("client"_L1).value_or(QString());
     const QJsonObject identity = f.optionalObject("identity"_L1).value_or(QJsonObject());
     const QJsonValue id = identity.value("id"_L1), secret = identity.value("secret"_L1);
@@ -233,8 +237,7 @@ QJsonObject fieldsOf(const Request &request)
                    },
                    [&o](const Requests::SetStatus &r) {
                        o.insert("room"_L1, r.room);
-                       o.insert("status"_L1,
-                                StatusFlags{r.status.values}.toJson(r.status.mask));
+                       o.insert("status"_L1, StatusFlags{r.status.values}.toJson(r.status.mask));
                    },
                    [&o](const Requests::RoomInfo &r) { o.insert("room"_L1, r.room); },
                    [&o](const Requests::UpdateSettings &r) {

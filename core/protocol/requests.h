@@ -17,7 +17,7 @@
 
 namespace Requests {
 struct Hello {
-    qint64 version = 0;
+    double version = 0;
     QString client;
     QString identityId;
     QString identitySecret;

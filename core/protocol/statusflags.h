@@ -18,6 +18,8 @@ struct StatusFlags {
 
     quint8 bits = 0;
 
+    bool operator==(const StatusFlags &) const = default;
+
     bool test(Flag f) const { return bits & f; }
     void set(Flag f, bool on) { bits = on ? quint8(bits | f) : quint8(bits & ~f); }
 

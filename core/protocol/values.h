@@ -35,6 +35,7 @@ struct ParticipantInfo {
     qint64 joinedSeq = 0;
     StatusFlags status;
 
+    bool operator==(const ParticipantInfo &) const = default;
     static Decoded<ParticipantInfo> fromJson(const QJsonObject &object);
     void writeJson(QByteArray &out) const;
 };

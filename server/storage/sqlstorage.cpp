@@ -535,10 +535,10 @@ std::optional<LoadedState> SqlStorage::loadLiveState()
     return state;
 }
 
-std::optional<HistoryPage> SqlStorage::history(qint64 roomId, qint64 before, qint64 after,
-                                               int limit)
+std::optional<StoredHistoryPage> SqlStorage::history(qint64 roomId, qint64 before, qint64 after,
+                                                     int limit)
 {
-    HistoryPage page;
+    StoredHistoryPage page;
     // One more row than asked tells whether there is more.
     QSqlQuery *q = nullptr;
     if (after >= 0 && before > 0) {

@@ -48,8 +48,8 @@ public:
     bool trimHistory(qint64 roomId, qint64 throughSeq) override;
 
     std::optional<LoadedState> loadLiveState() override;
-    std::optional<HistoryPage> history(qint64 roomId, qint64 before, qint64 after,
-                                       int limit) override;
+    std::optional<StoredHistoryPage> history(qint64 roomId, qint64 before, qint64 after,
+                                             int limit) override;
 
     // The newest schema version the compiled-in migrations reach, and the database's own.
     int latestSchemaVersion() const;

@@ -43,6 +43,6 @@ public:
     // A page of a room's events: before > 0 gives the newest `limit` events below it; after >= 0
     // the oldest `limit` events above it; both, the oldest `limit` events between them (both
     // exclusive); neither (both -1) the newest `limit`.
-    virtual std::optional<HistoryPage> history(qint64 roomId, qint64 before, qint64 after,
-                                               int limit) = 0;
+    virtual std::optional<StoredHistoryPage> history(qint64 roomId, qint64 before, qint64 after,
+                                                     int limit) = 0;
 };

@@ -78,7 +78,7 @@ struct LoadedState {
     QList<LoadedRoom> rooms;
 };
 
-struct HistoryPage {
+struct StoredHistoryPage {
     QList<QByteArray> bodies; // ascending seq
     bool hasMore = false;
     qint64 firstSeq = 0; // oldest stored seq of the room (0: none)

@@ -57,12 +57,10 @@ QList<QJsonObject> documentedExamples()
 QJsonObject resultRewritten(const QJsonObject &result)
 {
     if (result.contains("participants"_L1))
-        return json(RoomSnapshot::json(RoomSnapshot::fromJson(result).value->room,
-                                       compact(QJsonObject{{"a"_L1, result["participants"_L1]}})
-                                           .mid(5)
-                                           .chopped(1),
-                                       result["self"_L1].toString(),
-                                       result["rejoined"_L1].toBool()));
+        return json(RoomSnapshot::json(
+            RoomSnapshot::fromJson(result).value->room,
+            compact(QJsonObject{{"a"_L1, result["participants"_L1]}}).mid(5).chopped(1),
+            result["self"_L1].toString(), result["rejoined"_L1].toBool()));
     if (result.contains("limits"_L1)) {
         const HelloResult h = *HelloResult::fromJson(result).value;
         return json(HelloResult::json(compact(h.limits.toJson()), h.participant));
@@ -197,8 +195,8 @@ private Q_SLOTS:
             written << out << RoomEvent::frame(text, 7, 8, eventName(data), out);
         }
         written << RoomSnapshot::json(room, "[]", p.id, true)
-                << HistoryPage::json({RoomEvent{room.code, 1, 2, events[5]}.toFrame()}, true, 1,
-                                     2, 0)
+                << HistoryPage::json({RoomEvent{room.code, 1, 2, events[5]}.toFrame()}, true, 1, 2,
+                                     0)
                 << ChatAck{4, 5, false}.json() << ChatAck{4, 0, true}.json()
                 << RoomInfoResult{room, stats}.json() << RoomInfoResult{room, {}}.json();
         for (const QByteArray &bytes : std::as_const(written)) {
@@ -225,10 +223,11 @@ private Q_SLOTS:
         QCOMPARE(back.value->seq, 43);
         QCOMPARE(back.value->as<Events::Chat>()->text, u"hi"_s);
         const RoomEvent updated{u"XJ9K2M"_s, 44, 100,
-                                Events::ParticipantUpdated{p.id, {StatusFlags::Away},
+                                Events::ParticipantUpdated{p.id,
+                                                           {StatusFlags::Away},
                                                            StatusFlags::Away | StatusFlags::Ready}};
-        const auto *u = RoomEvent::fromJson(json(updated.toFrame()))
-                            .value->as<Events::ParticipantUpdated>();
+        const auto *u =
+            RoomEvent::fromJson(json(updated.toFrame())).value->as<Events::ParticipantUpdated>();
         QVERIFY(u);
         QCOMPARE(u->changed, quint8(StatusFlags::Away | StatusFlags::Ready));
         QVERIFY(u->status.test(StatusFlags::Away));
@@ -255,14 +254,15 @@ private Q_SLOTS:
                                << u"id"_s;
         QTest::newRow("id too large")
             << QByteArray(R"({"id":1e300,"type":"ping"})") << ErrorCode::BadRequest << u"id"_s;
-        QTest::newRow("type number") << QByteArray(R"({"id":1,"type":3})") << ErrorCode::BadRequest
-                                     << u"type"_s;
+        QTest::newRow("type number")
+            << QByteArray(R"({"id":1,"type":3})") << ErrorCode::BadRequest << u"type"_s;
         QTest::newRow("unknown type")
             << QByteArray(R"({"id":1,"type":"mute"})") << ErrorCode::UnknownType << u"mute"_s;
         QTest::newRow("room missing")
             << QByteArray(R"({"id":1,"type":"leave_room"})") << ErrorCode::BadRequest << u"room"_s;
-        QTest::newRow("room number") << QByteArray(R"({"id":1,"type":"kick","room":7,"participant":"a"})")
-                                     << ErrorCode::BadRequest << u"room"_s;
+        QTest::newRow("room number")
+            << QByteArray(R"({"id":1,"type":"kick","room":7,"participant":"a"})")
+            << ErrorCode::BadRequest << u"room"_s;
         QTest::newRow("participant missing")
             << QByteArray(R"({"id":1,"type":"ban","room":"XJ9K2M"})") << ErrorCode::BadRequest
             << u"participant"_s;
@@ -273,19 +273,24 @@ private Q_SLOTS:
             << QByteArray(R"({"id":1,"type":"send_chat","room":"R","text":"a","clientMsgId":""})")
             << ErrorCode::BadRequest << u"clientMsgId"_s;
         QTest::newRow("capacity fraction")
-            << QByteArray(R"({"id":1,"type":"create_room","name":"a","displayName":"b","capacity":1.5})")
+            << QByteArray(
+                   R"({"id":1,"type":"create_room","name":"a","displayName":"b","capacity":1.5})")
             << ErrorCode::BadRequest << u"capacity"_s;
         QTest::newRow("capacity huge")
-            << QByteArray(R"({"id":1,"type":"create_room","name":"a","displayName":"b","capacity":1e300})")
+            << QByteArray(
+                   R"({"id":1,"type":"create_room","name":"a","displayName":"b","capacity":1e300})")
             << ErrorCode::BadRequest << u"capacity"_s;
         QTest::newRow("settings flag string")
-            << QByteArray(R"({"id":1,"type":"create_room","name":"a","displayName":"b","settings":{"locked":"yes"}})")
+            << QByteArray(
+                   R"({"id":1,"type":"create_room","name":"a","displayName":"b","settings":{"locked":"yes"}})")
             << ErrorCode::BadRequest << u"settings.\"locked\""_s;
         QTest::newRow("role host")
-            << QByteArray(R"({"id":1,"type":"join_room","code":"XJ9K2M","displayName":"b","role":"host"})")
+            << QByteArray(
+                   R"({"id":1,"type":"join_room","code":"XJ9K2M","displayName":"b","role":"host"})")
             << ErrorCode::BadRequest << u"role"_s;
         QTest::newRow("resume string")
-            << QByteArray(R"({"id":1,"type":"join_room","code":"XJ9K2M","displayName":"b","resume":"1"})")
+            << QByteArray(
+                   R"({"id":1,"type":"join_room","code":"XJ9K2M","displayName":"b","resume":"1"})")
             << ErrorCode::BadRequest << u"resume"_s;
         QTest::newRow("state waiting")
             << QByteArray(R"({"id":1,"type":"set_state","room":"R","state":"waiting"})")

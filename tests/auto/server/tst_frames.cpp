@@ -1,7 +1,9 @@
-// The server's outgoing frames (Frames::event/notice/result/error): valid compact JSON, exactly
-// the documented envelope fields in the documented order, and any user text round-trips.
+// The server's outgoing frames as the protocol codec writes them (RoomEvent::frame, Notice,
+// Reply::success/failure): valid compact JSON, exactly the documented envelope fields in the
+// documented order, and any user text round-trips.
 
-#include "eventbuilder.h"
+#include "protocol/events.h"
+#include "protocol/replies.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -12,6 +14,28 @@ namespace {
 QString str(const char *s)
 {
     return QString::fromUtf8(s);
+}
+
+QByteArray compact(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// An event frame around arbitrary data (the envelope is what is under test).
+QByteArray eventFrame(const QString &room, qint64 seq, qint64 ts, const char *kind,
+                      const QJsonObject &data)
+{
+    return RoomEvent::frame(room, seq, ts, QLatin1String(kind), compact(data));
+}
+
+QByteArray result(qint64 id, const QJsonObject &object)
+{
+    return Reply::success(id, compact(object));
+}
+
+QByteArray failure(qint64 id, ErrorCode code, const QString &message)
+{
+    return Reply::failure(id, ProtocolError{code, message});
 }
 
 // The top-level keys of a JSON object text, in the order they appear.
@@ -106,8 +130,7 @@ private Q_SLOTS:
                                {str("name"), str("Ana")},
                                {str("text"), str("hello")},
                                {str("clientMsgId"), str("c-1")}};
-        const QByteArray frame =
-            Frames::event(str("XJ9K2M"), 43, 1763760000123, QLatin1String("chat"), data);
+        const QByteArray frame = eventFrame(str("XJ9K2M"), 43, 1763760000123, "chat", data);
         QVERIFY2(wellFormed(frame), frame.constData());
         QVERIFY2(frame.startsWith(R"({"type":"event","room":"XJ9K2M","seq":43,)"
                                   R"("ts":1763760000123,"event":"chat","data":{)"),
@@ -127,8 +150,7 @@ private Q_SLOTS:
     void eventLargeNumbersAreExact()
     {
         const qint64 maxSafe = 9007199254740991; // 2^53-1, the largest seq a client can hold
-        const QByteArray frame =
-            Frames::event(str("ABCDEF"), maxSafe, 4102444800000, QLatin1String("presence"), {});
+        const QByteArray frame = eventFrame(str("ABCDEF"), maxSafe, 4102444800000, "presence", {});
         QVERIFY(wellFormed(frame));
         QVERIFY2(frame.contains(R"("seq":9007199254740991,"ts":4102444800000,)"),
                  frame.constData());
@@ -141,7 +163,10 @@ private Q_SLOTS:
         const QJsonObject data{{str("participant"), str("9d1e0b7c3a5f2e84")},
                                {str("name"), str("Ben")},
                                {str("role"), str("member")}};
-        const QByteArray frame = Frames::notice(str("XJ9K2M"), QLatin1String("join_request"), data);
+        const QByteArray frame =
+            Notice{str("XJ9K2M"),
+                   Notices::JoinRequest{str("9d1e0b7c3a5f2e84"), str("Ben"), Role::Member}}
+                .toFrame();
         QVERIFY2(wellFormed(frame), frame.constData());
         QVERIFY2(frame.startsWith(
                      R"({"type":"notice","notice":"join_request","room":"XJ9K2M","data":{)"),
@@ -153,7 +178,7 @@ private Q_SLOTS:
         QCOMPARE(o.value(str("data")).toObject(), data);
 
         // An empty data object stays an object.
-        const QByteArray pending = Frames::notice(str("XJ9K2M"), QLatin1String("join_pending"), {});
+        const QByteArray pending = Notice{str("XJ9K2M"), Notices::JoinPending{}}.toFrame();
         QCOMPARE(
             pending,
             QByteArray(R"({"type":"notice","notice":"join_pending","room":"XJ9K2M","data":{}})"));
@@ -161,8 +186,7 @@ private Q_SLOTS:
 
     void resultEnvelope()
     {
-        const QByteArray frame =
-            Frames::result(7, {{str("seq"), 43}, {str("ts"), qint64(1763760000123)}});
+        const QByteArray frame = result(7, {{str("seq"), 43}, {str("ts"), qint64(1763760000123)}});
         QVERIFY2(wellFormed(frame), frame.constData());
         QCOMPARE(
             frame,
@@ -172,18 +196,16 @@ private Q_SLOTS:
                  (QStringList{str("type"), str("id"), str("ok"), str("result")}));
 
         // Empty result, id 0, the largest id, and "unknown" written as null.
-        QCOMPARE(Frames::result(0, {}),
-                 QByteArray(R"({"type":"reply","id":0,"ok":true,"result":{}})"));
-        QCOMPARE(Frames::result(9007199254740991, {}),
+        QCOMPARE(result(0, {}), QByteArray(R"({"type":"reply","id":0,"ok":true,"result":{}})"));
+        QCOMPARE(result(9007199254740991, {}),
                  QByteArray(R"({"type":"reply","id":9007199254740991,"ok":true,"result":{}})"));
-        QCOMPARE(Frames::result(-1, {}),
-                 QByteArray(R"({"type":"reply","id":null,"ok":true,"result":{}})"));
+        QCOMPARE(result(-1, {}), QByteArray(R"({"type":"reply","id":null,"ok":true,"result":{}})"));
     }
 
     void resultRawSplicesJson()
     {
         const QByteArray body = R"({"events":[{"a":1},{"b":"x"}],"hasMore":false})";
-        const QByteArray frame = Frames::resultRaw(12, body);
+        const QByteArray frame = Reply::success(12, body);
         QVERIFY(wellFormed(frame));
         QCOMPARE(frame, QByteArray(R"({"type":"reply","id":12,"ok":true,"result":)") + body + '}');
         QCOMPARE(parse(frame).value(str("result")).toObject().value(str("events")).toArray().size(),
@@ -193,7 +215,7 @@ private Q_SLOTS:
     void errorEnvelope()
     {
         const QByteArray frame =
-            Frames::error(7, ErrorCode::NotMember, str("You are not in room XJ9K2M."));
+            failure(7, ErrorCode::NotMember, str("You are not in room XJ9K2M."));
         QVERIFY2(wellFormed(frame), frame.constData());
         QVERIFY2(frame.startsWith(R"({"type":"reply","id":7,"ok":false,"error":{)"),
                  frame.constData());
@@ -209,28 +231,22 @@ private Q_SLOTS:
 
     void errorWithExtraFieldsAndNullId()
     {
-        const QByteArray limited = Frames::error(3, ErrorCode::RateLimited, str("slow down"),
-                                                 {{str("retryAfterMs"), 250}});
+        ProtocolError slowDown{ErrorCode::RateLimited, str("slow down")};
+        slowDown.retryAfterMs = 250;
+        const QByteArray limited = Reply::failure(3, slowDown);
         QVERIFY(wellFormed(limited));
         const QJsonObject err = parse(limited).value(str("error")).toObject();
         QCOMPARE(err.value(str("code")).toString(), str("rate_limited"));
         QCOMPARE(err.value(str("retryAfterMs")).toInt(), 250);
         QCOMPARE(err.size(), 3);
 
-        const QByteArray version = Frames::error(1, ErrorCode::UnsupportedVersion, str("v1 only"),
-                                                 {{str("supported"), QJsonArray{1}}});
+        ProtocolError v1Only{ErrorCode::UnsupportedVersion, str("v1 only")};
+        v1Only.supported = {1};
+        const QByteArray version = Reply::failure(1, v1Only);
         QCOMPARE(parse(version).value(str("error")).toObject().value(str("supported")).toArray(),
                  QJsonArray{1});
 
-        // The code and message cannot be overridden by "extra".
-        const QByteArray spoof =
-            Frames::error(2, ErrorCode::BadJson, str("real"),
-                          {{str("code"), str("fake")}, {str("message"), str("fake")}});
-        const QJsonObject spoofed = parse(spoof).value(str("error")).toObject();
-        QCOMPARE(spoofed.value(str("code")).toString(), str("bad_json"));
-        QCOMPARE(spoofed.value(str("message")).toString(), str("real"));
-
-        const QByteArray anonymous = Frames::error(-1, ErrorCode::BadJson, str("not JSON"));
+        const QByteArray anonymous = failure(-1, ErrorCode::BadJson, str("not JSON"));
         QVERIFY(anonymous.startsWith(R"({"type":"reply","id":null,"ok":false,"error":{)"));
         QVERIFY(parse(anonymous).value(str("id")).isNull());
     }
@@ -261,8 +277,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
 
-        const QByteArray event = Frames::event(str("XJ9K2M"), 5, 1, QLatin1String("chat"),
-                                               {{str("text"), text}, {str("name"), text}});
+        const QByteArray event =
+            eventFrame(str("XJ9K2M"), 5, 1, "chat", {{str("text"), text}, {str("name"), text}});
         QVERIFY2(wellFormed(event), event.constData());
         QCOMPARE(parse(event).value(str("data")).toObject().value(str("text")).toString(), text);
         QCOMPARE(parse(event).value(str("data")).toObject().value(str("name")).toString(), text);
@@ -270,23 +286,24 @@ private Q_SLOTS:
 
         // The envelope's hand-written room field escapes too (codes are never like this, but
         // the builder must not trust that).
-        const QByteArray odd = Frames::event(text, 1, 1, QLatin1String("chat"), {});
+        const QByteArray odd = eventFrame(text, 1, 1, "chat", {});
         QVERIFY2(wellFormed(odd), odd.constData());
         QCOMPARE(parse(odd).value(str("room")).toString(), text);
         QCOMPARE(parse(odd).size(), 6);
 
         const QByteArray notice =
-            Frames::notice(text, QLatin1String("join_request"), {{str("name"), text}});
+            Notice{text, Notices::JoinRequest{str("9d1e0b7c3a5f2e84"), text, Role::Member}}
+                .toFrame();
         QVERIFY2(wellFormed(notice), notice.constData());
         QCOMPARE(parse(notice).value(str("room")).toString(), text);
         QCOMPARE(parse(notice).value(str("data")).toObject().value(str("name")).toString(), text);
         QCOMPARE(parse(notice).size(), 4);
 
-        const QByteArray result = Frames::result(1, {{str("name"), text}});
-        QVERIFY(wellFormed(result));
-        QCOMPARE(parse(result).value(str("result")).toObject().value(str("name")).toString(), text);
+        const QByteArray answer = result(1, {{str("name"), text}});
+        QVERIFY(wellFormed(answer));
+        QCOMPARE(parse(answer).value(str("result")).toObject().value(str("name")).toString(), text);
 
-        const QByteArray error = Frames::error(1, ErrorCode::BadRequest, text);
+        const QByteArray error = failure(1, ErrorCode::BadRequest, text);
         QVERIFY(wellFormed(error));
         QCOMPARE(parse(error).value(str("error")).toObject().value(str("message")).toString(),
                  text);

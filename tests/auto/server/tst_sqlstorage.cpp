@@ -156,9 +156,9 @@ public:
     bool appendEvent(const StoredEvent &) override { return true; }
     bool trimHistory(qint64, qint64) override { return true; }
     std::optional<LoadedState> loadLiveState() override { return LoadedState{}; }
-    std::optional<HistoryPage> history(qint64, qint64, qint64, int) override
+    std::optional<StoredHistoryPage> history(qint64, qint64, qint64, int) override
     {
-        return HistoryPage{};
+        return StoredHistoryPage{};
     }
 };
 } // namespace
