@@ -56,7 +56,7 @@ void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::History &r
     if (!m)
         return;
     const int pageMax = config.limits.historyPageMax;
-    if (r.limit && *r.limit > pageMax) {
+    if (r.limit && (*r.limit < 1 || *r.limit > pageMax)) {
         badRequest(s, id,
                    QStringLiteral("\"limit\" must be a whole number from 1 to %1.").arg(pageMax));
         return;

@@ -211,7 +211,7 @@ void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::CreateRoom
                verdictText(displayVerdict, "display name", l.maxNameLength));
         return;
     }
-    if (r.capacity && *r.capacity > l.capacityMax) {
+    if (r.capacity && (*r.capacity < 1 || *r.capacity > l.capacityMax)) {
         badRequest(
             s, id,
             QStringLiteral("\"capacity\" must be a whole number from 1 to %1.").arg(l.capacityMax));

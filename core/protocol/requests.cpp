@@ -87,7 +87,8 @@ void readFields(JsonFields &f, Requests::CreateRoom &r)
 {
     r.name = f.string("name"_L1);
     r.displayName = f.string("displayName"_L1);
-    r.capacity = f.optionalInteger("capacity"_L1, 1);
+    // Its bounds are the server's (limits.capacityMax), and so is the message naming them.
+    r.capacity = f.optionalInteger("capacity"_L1);
     r.settings = readSettings(f);
 }
 
@@ -122,7 +123,7 @@ void readFields(JsonFields &f, Requests::History &r)
     r.room = f.string("room"_L1);
     r.before = f.optionalInteger("before"_L1, 1);
     r.after = f.optionalInteger("after"_L1, 0);
-    r.limit = f.optionalInteger("limit"_L1, 1);
+    r.limit = f.optionalInteger("limit"_L1); // 1 to limits.historyPageMax: the server's check
     if (r.before && r.after && *r.before <= *r.after + 1)
         f.fail(u"\"before\" must be above \"after\" + 1."_s);
 }
@@ -148,7 +149,7 @@ void readFields(JsonFields &f, Requests::UpdateSettings &r)
 {
     r.room = f.string("room"_L1);
     r.name = f.optionalString("name"_L1);
-    r.capacity = f.optionalInteger("capacity"_L1, 1);
+    r.capacity = f.optionalInteger("capacity"_L1);
     r.settings = readSettings(f);
 }
 

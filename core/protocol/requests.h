@@ -55,7 +55,7 @@ struct History {
     QString room;
     std::optional<qint64> before; // ≥ 1
     std::optional<qint64> after;  // ≥ 0
-    std::optional<qint64> limit;  // ≥ 1; the server caps it
+    std::optional<qint64> limit;  // the server checks 1 to limits.historyPageMax
 };
 struct SetStatus {
     QString room;

@@ -272,6 +272,9 @@ private Q_SLOTS:
         QTest::newRow("clientMsgId empty")
             << QByteArray(R"({"id":1,"type":"send_chat","room":"R","text":"a","clientMsgId":""})")
             << ErrorCode::BadRequest << u"clientMsgId"_s;
+        QTest::newRow("limit string")
+            << QByteArray(R"({"id":1,"type":"history","room":"R","limit":"10"})")
+            << ErrorCode::BadRequest << u"limit"_s;
         QTest::newRow("capacity fraction")
             << QByteArray(
                    R"({"id":1,"type":"create_room","name":"a","displayName":"b","capacity":1.5})")
