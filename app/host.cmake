@@ -16,7 +16,7 @@ add_library(hearth_desktop STATIC
 )
 target_include_directories(hearth_desktop PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(hearth_desktop
-    PUBLIC hearth_core hearth_server Qt6::Core Qt6::Network
+    PUBLIC hearth_client hearth_server Qt6::Core Qt6::Network
     PRIVATE qt6keychain hearth_warnings)
 # The QML module registers AppController and the models as foreign types: it needs their
 # metatypes.

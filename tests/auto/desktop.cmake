@@ -10,14 +10,14 @@ set(HEARTH_DESKTOP_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/desktop)
 
 hearth_add_test(tst_roomclient
     SOURCES desktop/tst_roomclient.cpp desktop/desktoptest.h
-    LIBS hearth_core LABELS desktop TIMEOUT 120)
+    LIBS hearth_client LABELS desktop TIMEOUT 120)
 hearth_add_test(tst_models
     SOURCES desktop/tst_models.cpp desktop/desktoptest.h
-    LIBS hearth_core LABELS desktop TIMEOUT 120)
+    LIBS hearth_client LABELS desktop TIMEOUT 120)
 # Calling for attention while the window is behind others (the decisions, without a window).
 hearth_add_test(tst_attention
     SOURCES desktop/tst_attention.cpp desktop/desktoptest.h
-    LIBS hearth_core LABELS desktop TIMEOUT 60)
+    LIBS hearth_client LABELS desktop TIMEOUT 60)
 # Desktop notifications reach a stand-in daemon on the (private) session bus.
 if(UNIX AND NOT APPLE)
     hearth_add_test(tst_desktopnotifier
@@ -62,7 +62,7 @@ if(HEARTH_BUILD_GUI)
     # The transcript read back with Qt's own Markdown reader (QTextDocument, QtGui).
     hearth_add_test(tst_transcript
         SOURCES desktop/tst_transcript.cpp desktop/desktoptest.h
-        LIBS hearth_core Qt6::Gui LABELS desktop TIMEOUT 180)
+        LIBS hearth_client Qt6::Gui LABELS desktop TIMEOUT 180)
     set_tests_properties(tst_transcript PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 
     # The chat in real windows on a real display (xvfb-run in scripts/test.sh): two apps and
