@@ -29,7 +29,7 @@ hearth_add_test(tst_identitystore
     LIBS hearth_desktop qt6keychain LABELS desktop TIMEOUT 120)
 hearth_add_test(tst_appcontroller
     SOURCES desktop/tst_appcontroller.cpp desktop/desktoptest.h
-    LIBS hearth_desktop LABELS desktop TIMEOUT 180)
+    LIBS hearth_desktop hearth_host LABELS desktop TIMEOUT 180)
 # Two real `hearth` processes (HEARTH_BINARY, from hearth_testsupport, is $<TARGET_FILE:hearth>).
 hearth_add_test(tst_endtoend
     SOURCES desktop/tst_endtoend.cpp
@@ -53,7 +53,7 @@ if(HEARTH_BUILD_GUI)
     hearth_add_test(tst_views
         SOURCES ${PROJECT_SOURCE_DIR}/tests/qml/main.cpp
             ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
-        LIBS hearth_desktop hearth_uiplugin Qt6::QuickTest Qt6::Quick Qt6::QuickControls2
+        LIBS hearth_desktop hearth_host hearth_uiplugin Qt6::QuickTest Qt6::Quick Qt6::QuickControls2
         LABELS desktop TIMEOUT 180)
     target_compile_definitions(tst_views PRIVATE
         QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
@@ -70,7 +70,7 @@ if(HEARTH_BUILD_GUI)
     hearth_add_test(tst_chatwindows
         SOURCES desktop/tst_chatwindows.cpp
             ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
-        LIBS hearth_desktop hearth_uiplugin Qt6::Quick Qt6::QuickControls2
+        LIBS hearth_desktop hearth_host hearth_uiplugin Qt6::Quick Qt6::QuickControls2
         LABELS desktop TIMEOUT 400)
     target_include_directories(tst_chatwindows PRIVATE ${PROJECT_SOURCE_DIR}/tests/qml)
     set_tests_properties(tst_chatwindows PROPERTIES ENVIRONMENT "${HEARTH_WINDOW_RENDERER}")
@@ -92,7 +92,7 @@ if(HEARTH_BUILD_GUI)
 
         # The tray icon as a tray sees it (a stand-in StatusNotifierWatcher on the session bus).
         add_executable(tst_tray desktop/tst_tray.cpp desktop/desktoptest.h)
-        target_link_libraries(tst_tray PRIVATE hearth_desktop hearth_uiplugin Qt6::Quick
+        target_link_libraries(tst_tray PRIVATE hearth_desktop hearth_host hearth_uiplugin Qt6::Quick
             Qt6::QuickControls2 Qt6::DBus Qt6::Test hearth_warnings)
         add_test(NAME tst_tray COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1280x800x24"
             $<TARGET_FILE:tst_tray>)
