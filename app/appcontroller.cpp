@@ -1,78 +1,48 @@
 #include "appcontroller.h"
 
-#include "discovery/codefinder.h"
+#include "connectionstatus.h"
 #include "discovery/discoveryconfig.h"
-#include "embeddedserver.h"
 #include "invite/invitelink.h"
+#include "lanrooms.h"
+#include "lobbyinput.h"
+#include "localhosting.h"
+#include "networkaddresses.h"
 #include "protocol/protocol.h"
-#include "protocol/roomcode.h"
-#include "protocol/textrules.h"
-#include "settingspath.h"
-
-#include <QtCore/QSettings>
-#include <QtCore/QTimer>
-#include <QtNetwork/QNetworkInterface>
+#include "quitsequence.h"
+#include "roominvite.h"
 
 using namespace Qt::StringLiterals;
 using namespace Client;
 
 Q_LOGGING_CATEGORY(lcApp, "hearth.app")
 
-namespace {
-
-// Quitting must not hang on a host that does not answer.
-constexpr int ShutdownTimeoutMs = 4000;
-
-QString settingsPrefix(const QString &profile)
-{
-    return profile.isEmpty() ? u"desktop/"_s : u"profile-"_s + profile + u'/';
-}
-
-bool isPrivateIPv4(const QHostAddress &address)
-{
-    const quint32 ip = address.toIPv4Address();
-    return (ip >> 24) == 10 || (ip >> 20) == ((172u << 4) | 1u) ||
-           (ip >> 16) == ((192u << 8) | 168u);
-}
-
-} // namespace
-
-AppController::AppController(const Options &options, QObject *parent)
+AppController::AppController(const Options &options, RoomHost *host, QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_client(new RoomClient(this))
-    , m_server(new EmbeddedServer(this))
+    , m_settings(options.profile)
     , m_attention(new Attention(this))
+    , m_lobby(m_settings.loadLobby())
 {
-    const QString prefix = settingsPrefix(m_options.profile);
-    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
-    m_displayName = settings.value(prefix + u"displayName"_s).toString();
-    m_lastHost = settings.value(prefix + u"lastHost"_s).toString();
-    m_lastRoomName = settings.value(prefix + u"lastRoomName"_s).toString();
-    m_lastCapacity = qBound(1, settings.value(prefix + u"lastCapacity"_s, 10).toInt(), 50);
-    loadAttentionSettings();
-    connect(m_attention, &Attention::settingsChanged, this, &AppController::saveAttentionSettings);
+    m_settings.loadAttention(m_attention);
+    connect(m_attention, &Attention::settingsChanged, this,
+            [this] { m_settings.saveAttention(m_attention); });
 
-    IdentityStore::Options identityOptions = IdentityStore::optionsForProfile(m_options.profile);
-    if (!m_options.identityFile.isEmpty()) {
-        identityOptions.forceFile = true;
-        identityOptions.filePath = m_options.identityFile;
-    }
-    identityOptions.ephemeral = m_options.ephemeralIdentity;
-    m_identity = new IdentityStore(identityOptions, this);
-    connect(m_identity, &IdentityStore::loaded, this, &AppController::onIdentityLoaded);
-    if (m_options.resetIdentity) {
-        connect(m_identity, &IdentityStore::forgotten, m_identity, &IdentityStore::load);
-        m_identityLoading = true;
-        m_identity->forget();
-    } else if (m_options.deferIdentity) {
-        // Nothing is read yet; the lobby is usable at once (see readIdentityThen()).
-        m_identityReady = true;
-        m_phase = Phase::Lobby;
-    } else {
-        m_identityLoading = true;
-        m_identity->load();
-    }
+    QString problem;
+    const DiscoveryConfig discovery = DiscoveryConfig::fromEnvironment(&problem);
+    if (!problem.isEmpty())
+        qCWarning(lcApp).noquote() << problem;
+    setUpHosting(host, discovery);
+    setUpDiscovery(discovery);
+
+    const DesktopIdentity::Options identityOptions{
+        m_options.profile, m_options.identityFile, m_options.resetIdentity,
+        m_options.ephemeralIdentity, m_options.deferIdentity};
+    m_identity = new DesktopIdentity(identityOptions, m_settings, this);
+    connect(m_identity, &DesktopIdentity::loaded, this, &AppController::onIdentityLoaded);
+    if (m_identity->isReady())
+        m_phase = Phase::Lobby; // deferred: see readIdentityThen()
+    m_identity->start();
 
     connect(m_client, &RoomClient::ready, this, &AppController::onClientReady);
     connect(m_client, &RoomClient::connectionFailed, this, &AppController::onConnectionFailed);
@@ -88,27 +58,6 @@ AppController::AppController(const Options &options, QObject *parent)
             setPhase(Phase::Connecting, tr("Waiting for the host to let you in…"));
             Q_EMIT joinPending();
         }
-    });
-
-    setUpDiscovery();
-
-    connect(m_server, &EmbeddedServer::started, this, [this](quint16 port) {
-        m_serverPort = port;
-        m_hosting = true;
-        Q_EMIT hostingChanged();
-        if (m_intent == Intent::Host && m_phase == Phase::Connecting)
-            openClient(QUrl(u"ws://127.0.0.1:%1/"_s.arg(port)));
-    });
-    connect(m_server, &EmbeddedServer::failed, this, [this](const QString &message) {
-        if (m_triedDefaultPort) {
-            // 47800 is taken (another Hearth, perhaps): any free port will do.
-            m_triedDefaultPort = false;
-            qCInfo(lcApp) << "default port busy; hosting on a free port instead";
-            m_options.hostPort = 0;
-            startServer();
-            return;
-        }
-        fail(tr("The room server could not start: %1").arg(message));
     });
 }
 
@@ -164,75 +113,31 @@ void AppController::fail(const QString &message, const QString &code, bool nameE
     setPhase(Phase::Lobby);
     if (m_client->state() != RoomClient::State::Disconnected && !m_session)
         m_client->close();
-    if (m_hosting && !m_session)
-        stopServer({});
+    if (isHosting() && !m_session)
+        m_localHost->stop({});
 }
 
 void AppController::setDisplayName(const QString &name)
 {
-    if (m_displayName == name)
+    if (m_lobby.displayName == name)
         return;
-    m_displayName = name;
+    m_lobby.displayName = name;
     Q_EMIT settingsChanged();
 }
 
 void AppController::saveSettings()
 {
-    const QString prefix = settingsPrefix(m_options.profile);
-    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
-    settings.setValue(prefix + u"displayName"_s, m_displayName);
-    settings.setValue(prefix + u"lastHost"_s, m_lastHost);
-    settings.setValue(prefix + u"lastRoomName"_s, m_lastRoomName);
-    settings.setValue(prefix + u"lastCapacity"_s, m_lastCapacity);
-}
-
-// The attention settings, under <prefix>attention/ (each on unless turned off).
-namespace {
-constexpr std::pair<const char *, QLatin1StringView> AttentionSettings[] = {
-    {"titleCountEnabled", "attention/titleCount"_L1},
-    {"alertEnabled", "attention/alert"_L1},
-    {"notificationsEnabled", "attention/notifications"_L1},
-    {"soundEnabled", "attention/sound"_L1},
-    {"trayEnabled", "attention/tray"_L1},
-};
-} // namespace
-
-void AppController::loadAttentionSettings()
-{
-    const QString prefix = settingsPrefix(m_options.profile);
-    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
-    for (const auto &[property, key] : AttentionSettings)
-        m_attention->setProperty(property, settings.value(prefix + key, true).toBool());
-}
-
-void AppController::saveAttentionSettings()
-{
-    const QString prefix = settingsPrefix(m_options.profile);
-    QSettings settings(hearthSettingsPath(), QSettings::IniFormat);
-    for (const auto &[property, key] : AttentionSettings)
-        settings.setValue(prefix + key, m_attention->property(property).toBool());
+    m_settings.saveLobby(m_lobby);
 }
 
 QString AppController::identityWarning() const
 {
-    // The file fallback is a lasting arrangement, not a fault: its note is shown on the first
-    // launch that uses it (and again only if it changes). A temporary identity is a fault and
-    // is shown every time.
-    if (m_identity->storage() == IdentityStore::Storage::File && m_identityNoteSeen)
-        return {};
     return m_identity->warning();
 }
 
 void AppController::onIdentityLoaded()
 {
     m_client->setIdentity(m_identity->identity());
-    m_identityLoaded = true;
-    if (m_identity->storage() == IdentityStore::Storage::File) {
-        const QString key = settingsPrefix(m_options.profile) + u"identityNoteShown"_s;
-        m_identityNoteSeen = QSettings(hearthSettingsPath(), QSettings::IniFormat).value(key) ==
-                             m_identity->warning();
-    }
-    m_identityReady = true;
     if (m_phase == Phase::Starting)
         setPhase(Phase::Lobby); // first: listeners of identityChanged may host or join at once
     else if (m_phase == Phase::Lobby)
@@ -256,27 +161,29 @@ void AppController::readIdentityThen(std::function<void()> then)
     m_afterIdentityAttempt = ++m_attempt; // cancel() bumps it: the action is dropped then
     setPhase(Phase::Connecting, tr("Reading your identity (your keyring may ask for its "
                                    "password)…"));
-    if (!m_identityLoading) {
-        m_identityLoading = true;
-        m_identity->load();
-    }
+    m_identity->load();
 }
 
 void AppController::rememberIdentityNote()
 {
-    if (m_identityNoteRemembered || m_identityNoteHeld || !m_identityLoaded ||
-        m_identity->storage() != IdentityStore::Storage::File)
-        return;
-    m_identityNoteRemembered = true;
-    QSettings(hearthSettingsPath(), QSettings::IniFormat)
-        .setValue(settingsPrefix(m_options.profile) + u"identityNoteShown"_s,
-                  m_identity->warning());
+    if (!m_identityNoteHeld)
+        m_identity->noteShown();
+}
+
+bool AppController::isHosting() const
+{
+    return m_localHost->isHosting();
+}
+
+int AppController::serverPort() const
+{
+    return m_localHost->port();
 }
 
 QString AppController::serverAddress() const
 {
-    if (m_hosting)
-        return u"ws://%1:%2/"_s.arg(lanAddress()).arg(m_serverPort);
+    if (isHosting())
+        return u"ws://%1:%2/"_s.arg(lanAddress()).arg(serverPort());
     return m_client->url().toString();
 }
 
@@ -288,190 +195,72 @@ bool AppController::isConnectionLost() const
 
 QString AppController::connectionText() const
 {
-    if (!isConnectionLost())
-        return {};
-    const int unsent = m_client->unsentMessages();
-    const QString waiting =
-        unsent > 0
-            ? u' ' + tr("%n message(s) will be sent when the connection is back.", "", unsent)
-            : QString();
-    if (m_client->state() == RoomClient::State::Reconnecting) {
-        const int attempt = qMax(1, m_client->reconnectAttempt());
-        QString text = tr("Reconnecting… (attempt %1)").arg(attempt);
-        if (attempt >= 4)
-            text += u' ' + tr("The host may have stopped; Hearth keeps trying.");
-        return text + waiting;
-    }
-    if (m_client->state() == RoomClient::State::Connecting)
-        return tr("Reconnecting…") + waiting;
-    const QString why = m_client->errorString();
-    return why.isEmpty() ? tr("Not connected to the host.")
-                         : tr("Not connected to the host: %1").arg(why);
+    return isConnectionLost() ? ConnectionStatus::lostText(*m_client) : QString();
 }
 
 QString AppController::inviteText() const
 {
     if (!m_session)
         return {};
-    const auto link = InviteLink::parse(inviteLink());
-    if (!link)
-        return tr("Join my Hearth room “%1” with the code %2")
-            .arg(m_session->room()->name(), m_session->code());
-    return link->inviteText(m_session->room()->name());
+    return RoomInvite::text(inviteLink(), m_session->room()->name(), m_session->code());
 }
 
 QVariantMap AppController::checkCode(const QString &typed) const
 {
-    const RoomCode::Partial partial = RoomCode::normalizePartial(typed);
-    return {{u"code"_s, partial.canonical},
-            {u"valid"_s, partial.valid},
-            {u"complete"_s, partial.valid && partial.canonical.size() == RoomCode::Length}};
+    return LobbyInput::checkCode(typed);
 }
 
 QString AppController::checkDisplayName(const QString &name) const
 {
-    switch (TextRules::checkName(name, m_client->limits().maxNameLength, nullptr)) {
-    case TextRules::Verdict::Ok:
-        return {};
-    case TextRules::Verdict::Empty:
-        return tr("Type the name others will see.");
-    case TextRules::Verdict::TooLong:
-        return tr("A name has at most %1 characters.").arg(m_client->limits().maxNameLength);
-    case TextRules::Verdict::ControlCharacters:
-        return tr("A name cannot contain control characters.");
-    }
-    return {};
+    return LobbyInput::checkDisplayName(name, m_client->limits());
 }
 
 QString AppController::checkRoomName(const QString &name) const
 {
-    switch (TextRules::checkName(name, m_client->limits().maxRoomNameLength, nullptr)) {
-    case TextRules::Verdict::Ok:
-        return {};
-    case TextRules::Verdict::Empty:
-        return tr("Give the room a name.");
-    case TextRules::Verdict::TooLong:
-        return tr("A room name has at most %1 characters.")
-            .arg(m_client->limits().maxRoomNameLength);
-    case TextRules::Verdict::ControlCharacters:
-        return tr("A room name cannot contain control characters.");
-    }
-    return {};
+    return LobbyInput::checkRoomName(name, m_client->limits());
 }
 
 std::optional<QUrl> AppController::parseHostAddress(const QString &typed, QString *code)
 {
-    const QString text = typed.trimmed();
-    if (text.isEmpty())
-        return std::nullopt;
-    QUrl url;
-    if (InviteLink::looksLikeLink(text)) {
-        const auto link = InviteLink::parse(text);
-        if (!link)
-            return std::nullopt;
-        if (code)
-            *code = link->code;
-        url = link->serverUrl();
-    } else if (text.startsWith("ws://"_L1, Qt::CaseInsensitive) ||
-               text.startsWith("wss://"_L1, Qt::CaseInsensitive)) {
-        url = QUrl(text, QUrl::StrictMode);
-        if (url.port() < 0)
-            url.setPort(Protocol::DefaultPort);
-    } else {
-        url = QUrl(u"ws://"_s + text, QUrl::StrictMode);
-        if (url.port() < 0)
-            url.setPort(Protocol::DefaultPort);
-        if (!url.path().isEmpty() && url.path() != "/"_L1)
-            return std::nullopt;
-    }
-    if (!url.isValid() || url.host().isEmpty())
-        return std::nullopt;
-    url.setPath(u"/"_s);
-    return url;
+    return NetworkAddresses::parseHostAddress(typed, code);
 }
 
 QString AppController::lanAddress()
 {
-    // The first IPv4 address of lanAddresses() (private ones come first): it goes into a ws://
-    // URL without brackets or a zone.
-    const QStringList addresses = lanAddresses();
-    for (const QString &address : addresses) {
-        if (QHostAddress(address).protocol() == QAbstractSocket::IPv4Protocol)
-            return address;
-    }
-    return u"127.0.0.1"_s;
+    return NetworkAddresses::lanAddress();
+}
+
+QStringList AppController::lanAddresses()
+{
+    return NetworkAddresses::lanAddresses();
 }
 
 void AppController::hostRoom(const QString &roomName, int capacity, const QVariantMap &options)
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
-    if (!m_identityLoaded)
+    if (!m_identity->isLoaded())
         return readIdentityThen([=, this] { hostRoom(roomName, capacity, options); });
-    QString name;
-    QString displayName;
-    if (const QString problem = checkRoomName(roomName); !problem.isEmpty())
-        return setErrorText(problem);
-    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty())
-        return showError(problem, {}, true);
-    TextRules::checkName(roomName, m_client->limits().maxRoomNameLength, &name);
-    TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
+    LobbyInput::Problem problem;
+    const auto args = LobbyInput::createRoomArgs(roomName, capacity, options, m_lobby.displayName,
+                                                 m_client->limits(), &problem);
+    if (!args)
+        return showError(problem.text, {}, problem.aboutName);
     setErrorText({});
 
-    m_createArgs = CreateRoomArgs{};
-    m_createArgs.name = name;
-    m_createArgs.displayName = displayName;
-    m_createArgs.capacity = qBound(1, capacity, m_client->limits().capacityMax);
-    m_createArgs.settings.spectators = options.value(u"spectators"_s, true).toBool();
-    m_createArgs.settings.approval = options.value(u"approval"_s, false).toBool();
-    m_createArgs.settings.locked = options.value(u"locked"_s, false).toBool();
-    m_createArgs.settings.isPublic = options.value(u"isPublic"_s, false).toBool();
-    m_createArgs.password = options.value(u"password"_s).toString();
-    m_lastRoomName = name;
-    m_lastCapacity = m_createArgs.capacity;
+    m_createArgs = *args;
+    m_lobby.lastRoomName = m_createArgs.name;
+    m_lobby.lastCapacity = m_createArgs.capacity;
     setPendingJoin({}, {});
     m_intent = Intent::Host;
     ++m_attempt;
 
-    if (m_server->isRunning() && !m_server->isStopping()) {
-        openClient(QUrl(u"ws://127.0.0.1:%1/"_s.arg(m_serverPort)));
+    if (m_localHost->isReady()) {
+        openClient(m_localHost->loopbackUrl());
         return;
     }
     setPhase(Phase::Connecting, tr("Starting the room server…"));
-    if (m_server->isStopping()) {
-        // The last room's server is still shutting down: start afresh once it has.
-        connect(
-            m_server, &EmbeddedServer::stopped, this,
-            [this] {
-                if (m_intent == Intent::Host && m_phase == Phase::Connecting)
-                    startServer();
-            },
-            Qt::SingleShotConnection);
-        return;
-    }
-    startServer();
-}
-
-void AppController::startServer()
-{
-    ServerConfig config;
-    if (!m_options.bindAddress.isEmpty())
-        config.bindAddress = QHostAddress(m_options.bindAddress);
-    if (m_options.hostPort < 0) {
-        config.port = Protocol::DefaultPort;
-        m_triedDefaultPort = true;
-    } else {
-        config.port = quint16(m_options.hostPort);
-        m_triedDefaultPort = false;
-    }
-    config.database = m_options.database;
-    if (config.database.isEmpty()) {
-        config.database = EmbeddedServer::defaultDatabasePath();
-        if (!m_options.profile.isEmpty())
-            config.database.replace(".sqlite"_L1, u'-' + m_options.profile + u".sqlite"_s);
-    }
-    qCInfo(lcApp) << "starting the embedded server, database" << config.database;
-    m_server->start(config);
+    m_localHost->start();
 }
 
 void AppController::joinRoom(const QString &host, const QString &code, bool spectator,
@@ -479,7 +268,7 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
-    if (!m_identityLoaded)
+    if (!m_identity->isLoaded())
         return readIdentityThen([=, this] { joinRoom(host, code, spectator, password); });
     if (host.trimmed().isEmpty())
         return joinByCode(code, spectator, password);
@@ -569,7 +358,7 @@ void AppController::onSnapshot(const Result<RoomSnapshot> &result)
     qCInfo(lcApp) << (m_intent == Intent::Host ? "created" : "joined") << "room"
                   << snapshot.room.code << (snapshot.rejoined ? "(rejoined)" : "");
     if (m_intent == Intent::Join && !m_joinHostText.isEmpty()) // not when found by discovery
-        m_lastHost = m_joinHostText;
+        m_lobby.lastHost = m_joinHostText;
     m_intent = Intent::None;
     saveSettings();
     Q_EMIT settingsChanged();
@@ -619,22 +408,13 @@ void AppController::openJoin(const QString &host, const QString &code)
 {
     if (m_phase != Phase::Lobby || !isIdentityReady())
         return;
-    if (checkDisplayName(m_displayName).isEmpty())
+    if (checkDisplayName(m_lobby.displayName).isEmpty())
         return joinRoom(host, code, false, {});
     // No name yet: the lobby keeps the code and the address, and asks for the name.
-    QString address = host.trimmed();
-    QString codeFromLink;
-    if (InviteLink::looksLikeLink(address)) {
-        if (const auto link = InviteLink::parse(address)) {
-            codeFromLink = link->code;
-            address = link->serverUrl().authority(); // "10.0.0.2:5000", "[::1]:5000"
-        }
-    }
-    const QString typed = code.trimmed().isEmpty() ? codeFromLink : code.trimmed();
-    const auto normalized = RoomCode::normalize(typed);
-    qCInfo(lcApp) << "the join of" << typed << "waits for a display name";
+    const LobbyInput::JoinFields fields = LobbyInput::joinFields(host, code);
+    qCInfo(lcApp) << "the join of" << fields.code << "waits for a display name";
     showError({});
-    setPendingJoin(address, normalized ? *normalized : typed);
+    setPendingJoin(fields.address, fields.code);
 }
 
 void AppController::setPendingJoin(const QString &host, const QString &code)
@@ -652,21 +432,21 @@ void AppController::cancel()
         return;
     qCInfo(lcApp) << "cancelled";
     ++m_attempt;
-    m_finder->cancel();
+    m_lanRooms->cancel();
     const bool wasHosting = m_intent == Intent::Host;
     m_intent = Intent::None;
     setPhase(Phase::Lobby); // first: the closing connection's failure is not an error now
     // Closing the connection also withdraws a join that waits for approval.
     m_client->close();
     if (wasHosting)
-        stopServer({});
+        m_localHost->stop({});
 }
 
 void AppController::leaveRoom()
 {
     if (!m_session)
         return;
-    if (m_hosting) {
+    if (isHosting()) {
         // The room lives in this app's server: the host's way out closes it for everyone.
         closeRoom();
         return;
@@ -695,7 +475,7 @@ void AppController::closeRoom()
             setPhase(Phase::Lobby);
             setSession(nullptr);
             m_client->close();
-            stopServer({});
+            m_localHost->stop({});
         },
         Qt::SingleShotConnection);
     if (m_session->room()->isHost())
@@ -709,8 +489,8 @@ void AppController::backToLobby()
     setPhase(Phase::Lobby);
     setSession(nullptr);
     m_client->close();
-    if (m_hosting)
-        stopServer({});
+    if (isHosting())
+        m_localHost->stop({});
 }
 
 void AppController::reconnect()
@@ -727,11 +507,12 @@ void AppController::reconnect()
     if (m_client->state() != RoomClient::State::Disconnected)
         return;
     // Take back the seat: the same identity joining again within graceSeconds is "rejoined".
-    m_joinArgs = JoinRoomArgs{m_session->code(), m_displayName, m_session->room()->selfRole(), {}};
+    m_joinArgs =
+        JoinRoomArgs{m_session->code(), m_lobby.displayName, m_session->room()->selfRole(), {}};
     if (m_joinArgs.role == Role::Host)
         m_joinArgs.role = Role::Member;
     m_joinUrl = m_client->url();
-    m_joinHostText = m_lastHost;
+    m_joinHostText = m_lobby.lastHost;
     m_intent = Intent::Join;
     ++m_attempt;
     setPhase(Phase::Lobby);
@@ -739,78 +520,43 @@ void AppController::reconnect()
     openClient(m_joinUrl);
 }
 
-void AppController::stopServer(std::function<void()> then)
-{
-    if (!m_server->isRunning()) {
-        if (m_hosting) {
-            m_hosting = false;
-            Q_EMIT hostingChanged();
-        }
-        if (then)
-            then();
-        return;
-    }
-    connect(
-        m_server, &EmbeddedServer::stopped, this,
-        [this, then] {
-            m_hosting = false;
-            m_serverPort = 0;
-            Q_EMIT hostingChanged();
-            if (then)
-                then();
-        },
-        Qt::SingleShotConnection);
-    m_server->stop();
-}
-
 void AppController::shutdown()
 {
     if (m_shuttingDown)
         return;
     m_shuttingDown = true;
-    m_busyText = m_hosting ? tr("Closing the room…") : tr("Leaving…");
+    m_busyText = isHosting() ? tr("Closing the room…") : tr("Leaving…");
     Q_EMIT busyChanged();
-    qCInfo(lcApp) << "shutting down" << (m_hosting ? "(closing the hosted room)" : "");
-    QTimer::singleShot(ShutdownTimeoutMs, this, [this] {
-        qCWarning(lcApp) << "shutdown took too long; quitting anyway";
-        finishShutdown();
-    });
-    auto afterRoom = [this] {
-        m_client->close();
-        stopServer([this] { finishShutdown(); });
-    };
-    if (m_session && m_session->isConnected()) {
-        connect(m_session, &RoomSession::leaveFinished, this, afterRoom, Qt::SingleShotConnection);
-        if (m_session->room()->isHost() && m_hosting)
-            m_session->closeRoom(); // joiners get room_closed before the server stops
-        else
-            m_session->leave();
-        return;
-    }
-    afterRoom();
+    auto *quit = new QuitSequence(m_client, m_localHost, this);
+    connect(quit, &QuitSequence::finished, this, &AppController::shutdownFinished);
+    quit->start(m_session);
 }
 
-void AppController::finishShutdown()
+// --- Hosting ---------------------------------------------------------------------------------
+
+void AppController::setUpHosting(RoomHost *host, const DiscoveryConfig &discovery)
 {
-    if (m_shutdownDone)
-        return;
-    m_shutdownDone = true;
-    Q_EMIT shutdownFinished();
+    const LocalHosting::Options hosting{m_options.profile, m_options.hostPort, m_options.database,
+                                        m_options.bindAddress};
+    m_localHost = new LocalHosting(hosting, host, discovery, this);
+    connect(m_localHost, &LocalHosting::hostingChanged, this, &AppController::hostingChanged);
+    connect(m_localHost, &LocalHosting::started, this, [this] {
+        if (m_intent == Intent::Host && m_phase == Phase::Connecting)
+            openClient(m_localHost->loopbackUrl());
+    });
+    connect(m_localHost, &LocalHosting::failed, this, [this](const QString &message) {
+        fail(tr("The room server could not start: %1").arg(message));
+    });
 }
 
 // --- LAN discovery and invites ---------------------------------------------------------------
 
-void AppController::setUpDiscovery()
+void AppController::setUpDiscovery(const DiscoveryConfig &discovery)
 {
-    QString problem;
-    const DiscoveryConfig discovery = DiscoveryConfig::fromEnvironment(&problem);
-    if (!problem.isEmpty())
-        qCWarning(lcApp).noquote() << problem;
-    m_server->setDiscovery(discovery);
-    m_finder = new CodeFinder(discovery, this);
-    m_publicRooms = new PublicRoomsModel(discovery, this);
-    connect(m_finder, &CodeFinder::found, this, &AppController::onCodeFound);
-    connect(m_finder, &CodeFinder::notFound, this, &AppController::onCodeNotFound);
+    m_lanRooms = new LanRooms(discovery, this);
+    connect(m_lanRooms, &LanRooms::found, this, &AppController::onCodeFound);
+    connect(m_lanRooms, &LanRooms::notFound, this, &AppController::onCodeNotFound);
+    connect(m_lanRooms, &LanRooms::failedChanged, this, &AppController::discoveryFailedChanged);
     connect(this, &AppController::sessionChanged, this, &AppController::inviteChanged);
     connect(this, &AppController::hostingChanged, this, &AppController::inviteChanged);
 }
@@ -818,20 +564,11 @@ void AppController::setUpDiscovery()
 std::optional<JoinRoomArgs> AppController::joinArgsFor(const QString &code, bool spectator,
                                                        const QString &password)
 {
-    const auto normalized = RoomCode::normalize(code);
-    if (!normalized) {
-        setErrorText(tr("A room code has 6 letters and digits, like XJ9K2M."));
-        return std::nullopt;
-    }
-    if (const QString problem = checkDisplayName(m_displayName); !problem.isEmpty()) {
-        showError(problem, {}, true);
-        return std::nullopt;
-    }
-    QString displayName;
-    TextRules::checkName(m_displayName, m_client->limits().maxNameLength, &displayName);
-    setErrorText({});
-    return JoinRoomArgs{*normalized, displayName, spectator ? Role::Spectator : Role::Member,
-                        password};
+    LobbyInput::Problem problem;
+    const auto args = LobbyInput::joinRoomArgs(code, spectator, password, m_lobby.displayName,
+                                               m_client->limits(), &problem);
+    showError(args ? QString() : problem.text, {}, !args && problem.aboutName);
+    return args;
 }
 
 void AppController::joinByCode(const QString &code, bool spectator, const QString &password)
@@ -839,7 +576,7 @@ void AppController::joinByCode(const QString &code, bool spectator, const QStrin
     const auto args = joinArgsFor(code, spectator, password);
     if (!args)
         return;
-    setDiscoveryFailed(false);
+    m_lanRooms->setFailed(false);
 
     m_joinArgs = *args;
     m_joinHostText.clear();
@@ -847,107 +584,61 @@ void AppController::joinByCode(const QString &code, bool spectator, const QStrin
     m_intent = Intent::Join;
     ++m_attempt;
     setPhase(Phase::Connecting, tr("Looking for room %1 on your network…").arg(m_joinArgs.code));
-    m_finder->find(m_joinArgs.code);
+    m_lanRooms->find(m_joinArgs.code);
 }
 
-void AppController::onCodeFound(const QUrl &serverUrl, const QString &code, qint64 elapsedMs)
+void AppController::onCodeFound(const QUrl &serverUrl, const QString &code)
 {
     if (m_phase != Phase::Connecting || m_intent != Intent::Join || code != m_joinArgs.code)
         return;
-    qCInfo(lcApp) << "found room" << code << "at" << serverUrl.toString() << "in" << elapsedMs
-                  << "ms";
     m_joinUrl = serverUrl;
     openClient(serverUrl);
 }
 
-void AppController::onCodeNotFound(const QString &code, const QString &detail)
+void AppController::onCodeNotFound(const QString &code, const QString &message)
 {
     if (m_phase != Phase::Connecting || m_intent != Intent::Join || code != m_joinArgs.code)
         return;
-    fail(tr("%1 Type the host's address below (the host sees it under “Network check” in the "
-            "room). If the host is on this network, a firewall may block UDP port %2 (finding "
-            "rooms) or the room's TCP port.")
-             .arg(detail)
-             .arg(m_server->discovery().port));
-    setDiscoveryFailed(true);
+    fail(message);
+    m_lanRooms->setFailed(true);
 }
 
-void AppController::setDiscoveryFailed(bool failed)
+bool AppController::hasDiscoveryFailed() const
 {
-    if (m_discoveryFailed == failed)
-        return;
-    m_discoveryFailed = failed;
-    Q_EMIT discoveryFailedChanged();
+    return m_lanRooms->hasFailed();
+}
+
+PublicRoomsModel *AppController::publicRooms() const
+{
+    return m_lanRooms->publicRooms();
 }
 
 void AppController::watchPublicRooms()
 {
-    if (m_publicRooms->isActive())
-        m_publicRooms->refresh();
-    else if (!m_publicRooms->start())
-        qCInfo(lcApp).noquote() << "not listening for public rooms:" << m_publicRooms->problem();
+    m_lanRooms->watchPublicRooms();
 }
 
 QString AppController::inviteLink() const
 {
     if (!m_session)
         return {};
-    InviteLink link;
-    link.code = m_session->code();
-    if (m_hosting) {
-        link.host = lanAddress();
-        link.port = quint16(m_serverPort);
-    } else {
-        link.host = m_client->url().host();
-        link.port = quint16(m_client->url().port(Protocol::DefaultPort));
-    }
-    return link.toString();
-}
-
-QStringList AppController::lanAddresses()
-{
-    QStringList privateV4;
-    QStringList otherV4;
-    QStringList v6;
-    const auto interfaces = DiscoveryConfig::lanInterfaces();
-    for (const QNetworkInterface &iface : interfaces) {
-        const auto entries = iface.addressEntries();
-        for (const QNetworkAddressEntry &entry : entries) {
-            const QHostAddress address = entry.ip();
-            if (address.isLoopback())
-                continue;
-            if (address.protocol() == QAbstractSocket::IPv4Protocol)
-                (isPrivateIPv4(address) ? privateV4 : otherV4).append(address.toString());
-            else if (address.protocol() == QAbstractSocket::IPv6Protocol && !address.isLinkLocal())
-                v6.append(address.toString()); // link-local needs a zone no URL carries
-        }
-    }
-    QStringList all = privateV4 + otherV4 + v6;
-    all.removeDuplicates();
-    if (all.isEmpty())
-        all.append(u"127.0.0.1"_s);
-    return all;
+    if (isHosting())
+        return RoomInvite::link(lanAddress(), quint16(serverPort()), m_session->code());
+    return RoomInvite::link(m_client->url().host(),
+                            quint16(m_client->url().port(Protocol::DefaultPort)),
+                            m_session->code());
 }
 
 QVariantMap AppController::networkCheck() const
 {
-    QStringList links;
     const QStringList addresses = lanAddresses();
-    if (m_session) {
-        for (const QString &address : addresses) {
-            InviteLink link{address, quint16(m_serverPort), m_session->code()};
-            links.append(link.toString());
-        }
-    }
-    QString problem;
-    if (!m_server->isDiscoverable())
-        problem = m_server->discoveryProblem().isEmpty()
-                      ? tr("This computer does not answer on the LAN; joiners need the address.")
-                      : m_server->discoveryProblem();
+    const QStringList links =
+        m_session ? RoomInvite::links(addresses, quint16(serverPort()), m_session->code())
+                  : QStringList();
     return {{u"addresses"_s, addresses},
-            {u"port"_s, m_serverPort},
+            {u"port"_s, serverPort()},
             {u"links"_s, links},
-            {u"discoveryPort"_s, m_server->discovery().port},
-            {u"discoverable"_s, m_hosting && m_server->isDiscoverable()},
-            {u"problem"_s, problem}};
+            {u"discoveryPort"_s, m_localHost->discovery().port},
+            {u"discoverable"_s, m_localHost->isDiscoverable()},
+            {u"problem"_s, m_localHost->discoveryProblem()}};
 }

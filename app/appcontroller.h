@@ -1,8 +1,9 @@
 #pragma once
 
 #include "client/roomclient.h"
+#include "desktopidentity.h"
+#include "desktopsettings.h"
 #include "discovery/publicroomsmodel.h"
-#include "identitystore.h"
 #include "models/attention.h"
 #include "models/roomsession.h"
 
@@ -15,8 +16,9 @@
 #include <functional>
 #include <optional>
 
-class CodeFinder;
-class EmbeddedServer;
+class LanRooms;
+class LocalHosting;
+class RoomHost;
 
 Q_DECLARE_LOGGING_CATEGORY(lcApp)
 
@@ -25,7 +27,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcApp)
 // room session, and quitting cleanly. Errors and progress are properties, never dialogs.
 //
 // Both hosting and joining go through one RoomClient speaking the protocol: the host's own
-// window is a client of its embedded server exactly like a remote joiner's.
+// window is a client of its embedded server exactly like a remote joiner's. The server itself
+// is behind RoomHost, so that this class (and the views above it) never link it.
 class AppController : public QObject
 {
     Q_OBJECT
@@ -104,7 +107,9 @@ public:
         bool deferIdentity = false;
     };
 
-    explicit AppController(const Options &options, QObject *parent = nullptr);
+    // `host` runs the room server when this app hosts (the binary's EmbeddedServer); the
+    // controller takes it over. Null: hosting fails, saying so (joining works).
+    AppController(const Options &options, RoomHost *host, QObject *parent = nullptr);
     ~AppController() override;
 
     Phase phase() const { return m_phase; }
@@ -117,17 +122,17 @@ public:
     bool canWatchInstead() const { return m_canWatchInstead; }
     QString pendingCode() const { return m_pendingCode; }
     QString pendingHost() const { return m_pendingHost; }
-    QString displayName() const { return m_displayName; }
+    QString displayName() const { return m_lobby.displayName; }
     void setDisplayName(const QString &name);
-    QString lastHost() const { return m_lastHost; }
-    QString lastRoomName() const { return m_lastRoomName; }
-    int lastCapacity() const { return m_lastCapacity; }
+    QString lastHost() const { return m_lobby.lastHost; }
+    QString lastRoomName() const { return m_lobby.lastRoomName; }
+    int lastCapacity() const { return m_lobby.lastCapacity; }
     QString identityWarning() const;
-    bool isIdentityReady() const { return m_identityReady; }
+    bool isIdentityReady() const { return m_identity->isReady(); }
     const Identity &identity() const { return m_identity->identity(); }
-    bool isHosting() const { return m_hosting; }
+    bool isHosting() const;
     QString serverAddress() const;
-    int serverPort() const { return m_serverPort; }
+    int serverPort() const;
     RoomSession *session() const { return m_session; }
     RoomClient *client() const { return m_client; }
     Attention *attention() const { return m_attention; }
@@ -137,8 +142,8 @@ public:
 
     // --- LAN discovery and invites (grouped: see the section in appcontroller.cpp) ---
     QString inviteLink() const;
-    PublicRoomsModel *publicRooms() const { return m_publicRooms; }
-    bool hasDiscoveryFailed() const { return m_discoveryFailed; }
+    PublicRoomsModel *publicRooms() const;
+    bool hasDiscoveryFailed() const;
     // Starts listening for public rooms (the lobby calls it when shown) and asks hosts now.
     Q_INVOKABLE void watchPublicRooms();
     // What others on the network need while hosting: {"addresses": ["192.168.1.5", …],
@@ -223,32 +228,28 @@ private:
     void readIdentityThen(std::function<void()> then);
     // The lobby shows the file fallback's note now: later launches need not show it again.
     void rememberIdentityNote();
-    void startServer();
     void openClient(const QUrl &url);
     void onClientReady();
     void onConnectionFailed(const QString &message);
     void onSnapshot(const Client::Result<Client::RoomSnapshot> &result);
     void setSession(RoomSession *session);
-    void stopServer(std::function<void()> then);
-    void finishShutdown();
     void saveSettings();
-    void loadAttentionSettings();
-    void saveAttentionSettings();
+    void setUpHosting(RoomHost *host, const DiscoveryConfig &discovery);
     // Discovery: the code-only join's lookup and its outcomes.
-    void setUpDiscovery();
+    void setUpDiscovery(const DiscoveryConfig &discovery);
     // The join_room arguments for a typed code and the remembered name; nullopt (with the
     // error shown) when either is not usable.
     std::optional<Client::JoinRoomArgs> joinArgsFor(const QString &code, bool spectator,
                                                     const QString &password);
     void joinByCode(const QString &code, bool spectator, const QString &password);
-    void onCodeFound(const QUrl &serverUrl, const QString &code, qint64 elapsedMs);
-    void onCodeNotFound(const QString &code, const QString &detail);
-    void setDiscoveryFailed(bool failed);
+    void onCodeFound(const QUrl &serverUrl, const QString &code);
+    void onCodeNotFound(const QString &code, const QString &message);
 
     Options m_options;
-    IdentityStore *m_identity = nullptr;
     RoomClient *m_client = nullptr;
-    EmbeddedServer *m_server = nullptr;
+    LocalHosting *m_localHost = nullptr;
+    DesktopSettings m_settings;
+    DesktopIdentity *m_identity = nullptr;
     Attention *m_attention = nullptr;
     QPointer<RoomSession> m_session;
     QPointer<RoomSession> m_retired; // the previous session, kept for views still showing it
@@ -261,17 +262,10 @@ private:
     bool m_canWatchInstead = false;
     QString m_pendingCode;
     QString m_pendingHost;
-    bool m_hosting = false;
-    int m_serverPort = 0;
-    bool m_triedDefaultPort = false;
     bool m_shuttingDown = false;
-    bool m_shutdownDone = false;
-    bool m_identityReady = false;    // set when the store's loaded() has been handled
-    bool m_identityNoteSeen = false; // the file fallback's note was shown on an earlier launch
-    bool m_identityNoteRemembered = false;
+    // Passing through the lobby on the way to a deferred host or join: the identity's note is
+    // not seen there.
     bool m_identityNoteHeld = false;
-    bool m_identityLoading = false;
-    bool m_identityLoaded = false; // the store's loaded() has been handled: the client has it
     std::function<void()> m_afterIdentity; // a host or join waiting for the deferred read
     quint64 m_afterIdentityAttempt = 0;
 
@@ -283,13 +277,7 @@ private:
     QUrl m_joinUrl;
     quint64 m_attempt = 0; // bumps on cancel: late answers of an old attempt are ignored
 
-    // Discovery.
-    CodeFinder *m_finder = nullptr;
-    PublicRoomsModel *m_publicRooms = nullptr;
-    bool m_discoveryFailed = false;
+    LanRooms *m_lanRooms = nullptr;
 
-    QString m_displayName;
-    QString m_lastHost;
-    QString m_lastRoomName;
-    int m_lastCapacity = 10;
+    DesktopSettings::Lobby m_lobby;
 };

@@ -2,11 +2,11 @@
 
 #include "lan/lanresponder.h"
 #include "roomserver.h"
+#include "serverconfig.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QEventLoop>
 #include <QtCore/QFileInfo>
-#include <QtCore/QStandardPaths>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 
@@ -64,7 +64,7 @@ private:
 };
 
 EmbeddedServer::EmbeddedServer(QObject *parent)
-    : QObject(parent)
+    : RoomHost(parent)
     , m_thread(new QThread(this))
     , m_worker(new EmbeddedServerWorker)
 {
@@ -115,13 +115,19 @@ EmbeddedServer::~EmbeddedServer()
     m_thread->wait();
 }
 
-void EmbeddedServer::start(const ServerConfig &config)
+void EmbeddedServer::start(const RoomHostConfig &hostConfig)
 {
+    ServerConfig config;
+    config.bindAddress = hostConfig.bindAddress;
+    config.port = hostConfig.port;
+    config.database = hostConfig.database;
     if (!config.database.isEmpty() && !config.database.contains(QLatin1String("://")))
         QDir().mkpath(QFileInfo(config.database).absolutePath());
     QMetaObject::invokeMethod(
         m_worker,
-        [worker = m_worker, config, discovery = m_discovery] { worker->start(config, discovery); },
+        [worker = m_worker, config, discovery = hostConfig.discovery] {
+            worker->start(config, discovery);
+        },
         Qt::QueuedConnection);
 }
 
@@ -132,12 +138,6 @@ void EmbeddedServer::stop()
     m_stopping = true;
     QMetaObject::invokeMethod(
         m_worker, [worker = m_worker] { worker->stop(); }, Qt::QueuedConnection);
-}
-
-QString EmbeddedServer::defaultDatabasePath()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/host.sqlite");
 }
 
 #include "embeddedserver.moc"

@@ -1,10 +1,8 @@
 #pragma once
 
-#include "discovery/discoveryconfig.h"
-#include "serverconfig.h"
+#include "roomhost.h"
 
 #include <QtCore/QLoggingCategory>
-#include <QtCore/QObject>
 
 class QThread;
 class EmbeddedServerWorker;
@@ -17,7 +15,9 @@ Q_DECLARE_LOGGING_CATEGORY(lcEmbedded)
 //
 // RoomServer (and its QSqlDatabase connection) belongs to the thread that creates it, so it is
 // created, started, stopped and destroyed inside the worker thread.
-class EmbeddedServer : public QObject
+//
+// It lives in hearth_host, the one desktop library that links hearth_server.
+class EmbeddedServer : public RoomHost
 {
     Q_OBJECT
 public:
@@ -25,30 +25,15 @@ public:
     // Stops the server (waiting a few seconds at most for its last writes) and the thread.
     ~EmbeddedServer() override;
 
-    // Starts listening; started() or failed() follows.
-    void start(const ServerConfig &config);
-    // Closes every connection (1001) and flushes; stopped() follows.
-    void stop();
+    // stop() closes every connection with 1001 (going away).
+    void start(const RoomHostConfig &config) override;
+    void stop() override;
 
-    // LAN discovery of the hosted rooms (answering code queries, announcing public rooms).
-    // Applies from the next start(); on by default, configured from the environment.
-    void setDiscovery(const DiscoveryConfig &discovery) { m_discovery = discovery; }
-    const DiscoveryConfig &discovery() const { return m_discovery; }
-    // Whether the running server answers on the LAN, and if not, why.
-    bool isDiscoverable() const { return m_discoverable; }
-    QString discoveryProblem() const { return m_discoveryProblem; }
-
-    bool isRunning() const { return m_running; }
-    bool isStopping() const { return m_stopping; }
+    bool isRunning() const override { return m_running; }
+    bool isStopping() const override { return m_stopping; }
+    bool isDiscoverable() const override { return m_discoverable; }
+    QString discoveryProblem() const override { return m_discoveryProblem; }
     quint16 port() const { return m_port; }
-
-    // The database file the desktop app uses when hosting.
-    static QString defaultDatabasePath();
-
-Q_SIGNALS:
-    void started(quint16 port);
-    void failed(const QString &message);
-    void stopped();
 
 private:
     QThread *m_thread = nullptr;
@@ -56,7 +41,6 @@ private:
     bool m_running = false;
     bool m_stopping = false;
     quint16 m_port = 0;
-    DiscoveryConfig m_discovery = DiscoveryConfig::fromEnvironment();
     bool m_discoverable = false;
     QString m_discoveryProblem;
 };

@@ -6,17 +6,28 @@ find_package(Qt6Keychain REQUIRED)
 # local to this directory; the imported target it names can be made global.)
 set_target_properties(qt6keychain PROPERTIES IMPORTED_GLOBAL TRUE)
 
-# Everything but the entry point, so that tests link exactly what ships.
+# Everything but the entry point and the server, so that tests link exactly what ships. The
+# room server is reached through RoomHost only: this library, and the QML module above it, link
+# the client and never the server.
 add_library(hearth_desktop STATIC
     appcontroller.h appcontroller.cpp
-    embeddedserver.h embeddedserver.cpp
+    roomhost.h
+    localhosting.h localhosting.cpp
+    lanrooms.h lanrooms.cpp
+    quitsequence.h quitsequence.cpp
+    desktopidentity.h desktopidentity.cpp
+    desktopsettings.h desktopsettings.cpp
+    lobbyinput.h lobbyinput.cpp
+    networkaddresses.h networkaddresses.cpp
+    roominvite.h roominvite.cpp
+    connectionstatus.h connectionstatus.cpp
     identitystore.h identitystore.cpp
     settingspath.h settingspath.cpp
     headlessrunner.h headlessrunner.cpp
 )
 target_include_directories(hearth_desktop PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(hearth_desktop
-    PUBLIC hearth_core hearth_server Qt6::Core Qt6::Network
+    PUBLIC hearth_client Qt6::Core Qt6::Network
     PRIVATE qt6keychain hearth_warnings)
 # The QML module registers AppController and the models as foreign types: it needs their
 # metatypes.
@@ -33,9 +44,17 @@ else()
     target_sources(hearth_desktop PRIVATE desktopnotifier_none.cpp)
 endif()
 
+# hearth_host: the room server of host mode (RoomServer on a worker thread, behind RoomHost).
+# The only desktop library that links hearth_server; the binary and the tests that host rooms
+# link it and hand an EmbeddedServer to AppController.
+add_library(hearth_host STATIC embeddedserver.h embeddedserver.cpp)
+target_link_libraries(hearth_host
+    PUBLIC hearth_desktop
+    PRIVATE hearth_server hearth_warnings)
+
 target_sources(hearth PRIVATE hostcommand.h hostcommand.cpp)
 target_compile_definitions(hearth PRIVATE HEARTH_HAVE_HOST)
-target_link_libraries(hearth PRIVATE hearth_desktop)
+target_link_libraries(hearth PRIVATE hearth_desktop hearth_host)
 
 if(HEARTH_BUILD_GUI)
     add_subdirectory(${PROJECT_SOURCE_DIR}/qml ${PROJECT_BINARY_DIR}/qml)
@@ -49,3 +68,16 @@ if(HEARTH_BUILD_GUI)
     target_link_libraries(hearth PRIVATE hearth_uiplugin Qt6::Gui Qt6::Quick
         Qt6::QuickControls2)
 endif()
+
+# The layering the libraries promise (docs/architecture.md): the views' libraries never link the
+# server. Checked here, on their direct links, so that such a link fails the configure step.
+foreach(_hearth_lib IN ITEMS hearth_client hearth_desktop hearth_ui hearth_uiplugin)
+    if(TARGET ${_hearth_lib})
+        get_target_property(_hearth_links ${_hearth_lib} LINK_LIBRARIES)
+        get_target_property(_hearth_interface ${_hearth_lib} INTERFACE_LINK_LIBRARIES)
+        if("${_hearth_links};${_hearth_interface}" MATCHES "(^|[;:])hearth_(server|host)([;>]|$)")
+            message(FATAL_ERROR "${_hearth_lib} links the room server: only hearth_host and the "
+                "hearth executable may (docs/architecture.md, \"The parts\")")
+        endif()
+    endif()
+endforeach()

@@ -1,6 +1,7 @@
 #include "hostcommand.h"
 
 #include "appcontroller.h"
+#include "embeddedserver.h"
 #include "headlessrunner.h"
 #include "invite/invitelink.h"
 #include "protocol/roomcode.h"
@@ -193,7 +194,9 @@ int runHost(int argc, char **argv)
                        {u"spectators"_s, !parser.isSet(noSpectatorsOption)},
                        {u"password"_s, parser.value(passwordOption)}};
 
-    AppController controller(options);
+    // The one place that runs a room server for the desktop app: the libraries below see only
+    // RoomHost.
+    AppController controller(options, new EmbeddedServer);
     if (parser.isSet(nameOption))
         controller.setDisplayName(parser.value(nameOption));
     if (controller.displayName().isEmpty())

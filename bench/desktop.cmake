@@ -6,7 +6,7 @@ endif()
 
 add_executable(hearth-bench-desktop desktop/main.cpp)
 target_link_libraries(hearth-bench-desktop PRIVATE
-    hearth_desktop hearth_uiplugin Qt6::Gui Qt6::Quick Qt6::QuickControls2 hearth_warnings)
+    hearth_desktop hearth_host hearth_server hearth_uiplugin Qt6::Gui Qt6::Quick Qt6::QuickControls2 hearth_warnings)
 target_compile_definitions(hearth-bench-desktop PRIVATE
     HEARTH_BENCH_HEARTH_BINARY="$<TARGET_FILE:hearth>")
 add_dependencies(hearth-bench-desktop hearth)

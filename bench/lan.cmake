@@ -5,7 +5,7 @@ if(NOT HEARTH_BUILD_TESTS OR NOT TARGET hearth_testsupport)
 endif()
 
 add_executable(hearth-bench-lan lan/main.cpp)
-target_link_libraries(hearth-bench-lan PRIVATE hearth_testsupport hearth_server hearth_core
+target_link_libraries(hearth-bench-lan PRIVATE hearth_testsupport hearth_server hearth_client
     Qt6::Test hearth_warnings)
 add_test(NAME bench_lan_tiny COMMAND hearth-bench-lan --tiny)
 set_tests_properties(bench_lan_tiny PROPERTIES LABELS bench TIMEOUT 120)

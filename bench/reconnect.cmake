@@ -5,7 +5,7 @@ if(NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR NOT TARGET hearth)
 endif()
 
 add_executable(hearth-bench-reconnect reconnect/main.cpp)
-target_link_libraries(hearth-bench-reconnect PRIVATE hearth_core hearth_warnings)
+target_link_libraries(hearth-bench-reconnect PRIVATE hearth_client hearth_warnings)
 target_compile_definitions(hearth-bench-reconnect PRIVATE
     HEARTH_BENCH_HEARTH_BINARY="$<TARGET_FILE:hearth>")
 add_dependencies(hearth-bench-reconnect hearth)

@@ -15,6 +15,7 @@
 //   hearth-bench-desktop [--members 50] [--messages 10000] [--startup-runs 5] [--tiny]
 
 #include "appcontroller.h"
+#include "embeddedserver.h"
 #include "roomserver.h"
 
 #include <QtCore/QCommandLineParser>
@@ -310,7 +311,7 @@ int main(int argc, char **argv)
     const qint64 rssBefore = residentKiB();
     AppController::Options options;
     options.ephemeralIdentity = true;
-    AppController controller(options);
+    AppController controller(options, new EmbeddedServer);
     controller.setDisplayName(u"Bench"_s);
     QQuickStyle::setStyle(u"Fusion"_s);
     QQmlApplicationEngine engine;

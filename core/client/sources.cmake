@@ -1,5 +1,5 @@
 # The room client: one WebSocket connection to a room server, speaking protocol v1.
-target_sources(hearth_core PRIVATE
+target_sources(hearth_client PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/roomtypes.h ${CMAKE_CURRENT_LIST_DIR}/roomtypes.cpp
     ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.h ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.cpp
     ${CMAKE_CURRENT_LIST_DIR}/roomclient.h ${CMAKE_CURRENT_LIST_DIR}/roomclient.cpp

@@ -1,6 +1,6 @@
 # The room as the views see it: a room object, list models and the session tying them to the
 # room client. QtCore only (QAbstractListModel); QML registration happens in qml/.
-target_sources(hearth_core PRIVATE
+target_sources(hearth_client PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/roomobject.h ${CMAKE_CURRENT_LIST_DIR}/roomobject.cpp
     ${CMAKE_CURRENT_LIST_DIR}/participantsmodel.h ${CMAKE_CURRENT_LIST_DIR}/participantsmodel.cpp
     ${CMAKE_CURRENT_LIST_DIR}/messagesmodel.h ${CMAKE_CURRENT_LIST_DIR}/messagesmodel.cpp
@@ -10,5 +10,3 @@ target_sources(hearth_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/transcriptexport.h ${CMAKE_CURRENT_LIST_DIR}/transcriptexport.cpp
     ${CMAKE_CURRENT_LIST_DIR}/attention.h ${CMAKE_CURRENT_LIST_DIR}/attention.cpp
 )
-# The QML module (qml/) registers these classes as foreign types and needs their metatypes.
-qt_extract_metatypes(hearth_core)

@@ -10,14 +10,14 @@ set(HEARTH_DESKTOP_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/desktop)
 
 hearth_add_test(tst_roomclient
     SOURCES desktop/tst_roomclient.cpp desktop/desktoptest.h
-    LIBS hearth_core LABELS desktop TIMEOUT 120)
+    LIBS hearth_client LABELS desktop TIMEOUT 120)
 hearth_add_test(tst_models
     SOURCES desktop/tst_models.cpp desktop/desktoptest.h
-    LIBS hearth_core LABELS desktop TIMEOUT 120)
+    LIBS hearth_client LABELS desktop TIMEOUT 120)
 # Calling for attention while the window is behind others (the decisions, without a window).
 hearth_add_test(tst_attention
     SOURCES desktop/tst_attention.cpp desktop/desktoptest.h
-    LIBS hearth_core LABELS desktop TIMEOUT 60)
+    LIBS hearth_client LABELS desktop TIMEOUT 60)
 # Desktop notifications reach a stand-in daemon on the (private) session bus.
 if(UNIX AND NOT APPLE)
     hearth_add_test(tst_desktopnotifier
@@ -29,7 +29,7 @@ hearth_add_test(tst_identitystore
     LIBS hearth_desktop qt6keychain LABELS desktop TIMEOUT 120)
 hearth_add_test(tst_appcontroller
     SOURCES desktop/tst_appcontroller.cpp desktop/desktoptest.h
-    LIBS hearth_desktop LABELS desktop TIMEOUT 180)
+    LIBS hearth_desktop hearth_host LABELS desktop TIMEOUT 180)
 # Two real `hearth` processes (HEARTH_BINARY, from hearth_testsupport, is $<TARGET_FILE:hearth>).
 hearth_add_test(tst_endtoend
     SOURCES desktop/tst_endtoend.cpp
@@ -53,7 +53,7 @@ if(HEARTH_BUILD_GUI)
     hearth_add_test(tst_views
         SOURCES ${PROJECT_SOURCE_DIR}/tests/qml/main.cpp
             ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
-        LIBS hearth_desktop hearth_uiplugin Qt6::QuickTest Qt6::Quick Qt6::QuickControls2
+        LIBS hearth_desktop hearth_host hearth_uiplugin Qt6::QuickTest Qt6::Quick Qt6::QuickControls2
         LABELS desktop TIMEOUT 180)
     target_compile_definitions(tst_views PRIVATE
         QUICK_TEST_SOURCE_DIR="${PROJECT_SOURCE_DIR}/tests/qml")
@@ -62,7 +62,7 @@ if(HEARTH_BUILD_GUI)
     # The transcript read back with Qt's own Markdown reader (QTextDocument, QtGui).
     hearth_add_test(tst_transcript
         SOURCES desktop/tst_transcript.cpp desktop/desktoptest.h
-        LIBS hearth_core Qt6::Gui LABELS desktop TIMEOUT 180)
+        LIBS hearth_client Qt6::Gui LABELS desktop TIMEOUT 180)
     set_tests_properties(tst_transcript PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
 
     # The chat in real windows on a real display (xvfb-run in scripts/test.sh): two apps and
@@ -70,7 +70,7 @@ if(HEARTH_BUILD_GUI)
     hearth_add_test(tst_chatwindows
         SOURCES desktop/tst_chatwindows.cpp
             ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.h ${PROJECT_SOURCE_DIR}/tests/qml/viewfixture.cpp
-        LIBS hearth_desktop hearth_uiplugin Qt6::Quick Qt6::QuickControls2
+        LIBS hearth_desktop hearth_host hearth_uiplugin Qt6::Quick Qt6::QuickControls2
         LABELS desktop TIMEOUT 400)
     target_include_directories(tst_chatwindows PRIVATE ${PROJECT_SOURCE_DIR}/tests/qml)
     set_tests_properties(tst_chatwindows PROPERTIES ENVIRONMENT "${HEARTH_WINDOW_RENDERER}")
@@ -92,7 +92,7 @@ if(HEARTH_BUILD_GUI)
 
         # The tray icon as a tray sees it (a stand-in StatusNotifierWatcher on the session bus).
         add_executable(tst_tray desktop/tst_tray.cpp desktop/desktoptest.h)
-        target_link_libraries(tst_tray PRIVATE hearth_desktop hearth_uiplugin Qt6::Quick
+        target_link_libraries(tst_tray PRIVATE hearth_desktop hearth_host hearth_uiplugin Qt6::Quick
             Qt6::QuickControls2 Qt6::DBus Qt6::Test hearth_warnings)
         add_test(NAME tst_tray COMMAND ${HEARTH_XVFB_RUN} -a -s "-screen 0 1280x800x24"
             $<TARGET_FILE:tst_tray>)

@@ -1,5 +1,6 @@
 #include "viewfixture.h"
 
+#include "embeddedserver.h"
 #include "roomserver.h"
 
 #include <QtCore/QEventLoop>
@@ -24,7 +25,7 @@ AppController *ViewFixture::newController(const QString &displayName)
     options.profile = u"view%1"_s.arg(++m_controllers);
     options.hostPort = 0;
     options.identityFile = m_dir.filePath(options.profile + u".identity"_s);
-    auto *app = new AppController(options, this);
+    auto *app = new AppController(options, new EmbeddedServer, this);
     app->setDisplayName(displayName);
     m_apps.append(app);
     m_profiles.insert(app, options.profile);
@@ -37,7 +38,7 @@ AppController *ViewFixture::restartedController(AppController *app)
     options.profile = m_profiles.value(app);
     options.hostPort = 0;
     options.identityFile = m_dir.filePath(options.profile + u".identity"_s);
-    auto *again = new AppController(options, this);
+    auto *again = new AppController(options, new EmbeddedServer, this);
     m_apps.append(again);
     m_profiles.insert(again, options.profile);
     return again;

@@ -4,6 +4,7 @@
 
 #include "appcontroller.h"
 #include "desktoptest.h"
+#include "embeddedserver.h"
 #include "invite/invitelink.h"
 
 #include <QtCore/QFile>
@@ -22,7 +23,7 @@ std::unique_ptr<AppController> makeController(const IsolatedHome &home, const QS
     options.hostPort = 0; // any free port: tests run in parallel
     // The keychain has its own test; here an identity per controller is all that matters.
     options.identityFile = home.path(name + u".identity"_s);
-    auto app = std::make_unique<AppController>(options);
+    auto app = std::make_unique<AppController>(options, new EmbeddedServer);
     app->setDisplayName(name);
     return app;
 }
@@ -490,7 +491,7 @@ private Q_SLOTS:
         options.hostPort = 0;
         options.identityFile = m_home->path(u"deferred.identity"_s);
         options.deferIdentity = true;
-        auto ana = std::make_unique<AppController>(options);
+        auto ana = std::make_unique<AppController>(options, new EmbeddedServer);
         ana->setDisplayName(u"Ana"_s);
         QCOMPARE(ana->phase(), AppController::Phase::Lobby); // at once
         QVERIFY(ana->isIdentityReady());
@@ -515,7 +516,7 @@ private Q_SLOTS:
         // Another deferred controller: its first action (a join by address) reads it and goes on.
         options.profile = u"deferred2"_s;
         options.identityFile = m_home->path(u"deferred2.identity"_s);
-        auto ben = std::make_unique<AppController>(options);
+        auto ben = std::make_unique<AppController>(options, new EmbeddedServer);
         ben->setDisplayName(u"Ben"_s);
         ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
         QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
@@ -531,7 +532,7 @@ private Q_SLOTS:
         options.identityFile = m_home->path(u"note.identity"_s);
         options.deferIdentity = true;
         auto runToRoomAndBack = [&](bool leave) {
-            auto ana = std::make_unique<AppController>(options);
+            auto ana = std::make_unique<AppController>(options, new EmbeddedServer);
             ana->setDisplayName(u"Ana"_s);
             ana->hostRoom(u"Game night"_s, 4, {});
             if (!QTest::qWaitFor([&] { return ana->phase() == AppController::Phase::Room; }, 10000))

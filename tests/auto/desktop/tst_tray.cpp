@@ -10,6 +10,7 @@
 
 #include "appcontroller.h"
 #include "desktoptest.h"
+#include "embeddedserver.h"
 
 #include <QtCore/QMutex>
 #include <QtCore/QProcess>
@@ -114,7 +115,7 @@ private Q_SLOTS:
         options.profile = u"tray"_s;
         options.hostPort = 0;
         options.identityFile = home.path(u"tray.identity"_s);
-        AppController app(options);
+        AppController app(options, new EmbeddedServer);
         app.setDisplayName(u"Ana"_s);
         QTRY_COMPARE(app.phase(), AppController::Phase::Lobby);
 

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "discovery/discoveryconfig.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtNetwork/QHostAddress>
+
+// Where and how the room server of host mode runs.
+struct RoomHostConfig {
+    QHostAddress bindAddress = QHostAddress::Any;
+    quint16 port = 0; // 0: any free port
+    // An SQLite file path, or a PostgreSQL URL.
+    QString database;
+    // Answering code queries and announcing public rooms on the LAN.
+    DiscoveryConfig discovery;
+};
+
+// The room server this app runs when it hosts, as the desktop side sees it: something that
+// starts, stops and says so. The desktop libraries (and the QML module above them) know only
+// this interface, so they never link the server; the `hearth` binary, and the tests that
+// host, hand AppController the real one (EmbeddedServer, in hearth_host).
+class RoomHost : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    // Starts listening; started() or failed() follows.
+    virtual void start(const RoomHostConfig &config) = 0;
+    // Closes every connection and flushes; stopped() follows.
+    virtual void stop() = 0;
+
+    virtual bool isRunning() const = 0;
+    virtual bool isStopping() const = 0;
+    // Whether the running server answers on the LAN, and if not, why.
+    virtual bool isDiscoverable() const = 0;
+    virtual QString discoveryProblem() const = 0;
+
+Q_SIGNALS:
+    void started(quint16 port);
+    void failed(const QString &message);
+    void stopped();
+};
