@@ -20,6 +20,8 @@ hearth_add_test(tst_attention
     LIBS hearth_client LABELS desktop TIMEOUT 60)
 # Desktop notifications reach a stand-in daemon on the (private) session bus.
 if(UNIX AND NOT APPLE)
+    # app/host.cmake found DBus in its own directory scope; the test needs the target here too.
+    find_package(Qt6 REQUIRED COMPONENTS DBus)
     hearth_add_test(tst_desktopnotifier
         SOURCES desktop/tst_desktopnotifier.cpp
         LIBS hearth_desktop Qt6::DBus LABELS desktop TIMEOUT 60)
