@@ -1,62 +1,73 @@
-// A request frame as the server reads it. The room server validates requests inside its
-// handlers (RoomServerPrivate, server/roomserver_p.h), reachable only through a socket; this
-// target runs what those handlers call on the request's fields: the JSON parse, room code
-// normalisation, the text rules for names and chat, the status update and role names. When the
-// typed protocol codec (issue 10) exists, its request decoder replaces this body.
-// Seeds: the request examples of docs/protocol.md.
-#include "client/roomtypes.h"
+// A request frame as the room server reads it (server/roomserver.cpp, onText): the protocol
+// codec's request decoder (core/protocol/requests.h), step by step in the server's order —
+// RequestFrame::read, emptyOfType, decodeInto. A request that decodes is encoded again with
+// encodeRequest, as a client would send it: that frame must decode to a request of the same type
+// whose encoding is the same bytes (what the server accepts, a client can say, and nothing is
+// lost on the way). A refusal must say why, with a code of the step that refused.
+// Seeds: the request examples of docs/protocol.md and fuzz/seeds/request/.
 #include "fuzzcheck.h"
-#include "protocol/roomcode.h"
-#include "protocol/statusflags.h"
-#include "protocol/textrules.h"
-
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
+#include "protocol/requests.h"
 
 #include <cstddef>
 #include <cstdint>
 
-using namespace Qt::StringLiterals;
-
 namespace {
-void checkName(const QJsonValue &value, int maxLength)
+bool isAny(ErrorCode code, std::initializer_list<ErrorCode> family)
 {
-    QString cleaned;
-    const QString name = value.toString();
-    if (TextRules::checkName(name, maxLength, &cleaned) == TextRules::Verdict::Ok) {
-        FUZZ_CHECK(!cleaned.isEmpty());
-        FUZZ_CHECK(TextRules::codePointCount(cleaned) <= maxLength);
-        FUZZ_CHECK(TextRules::checkName(cleaned, maxLength, nullptr) == TextRules::Verdict::Ok);
-    }
-    // Names that look alike compare equal: the key of a key is itself.
-    const QString key = TextRules::nameKey(name);
-    FUZZ_CHECK(TextRules::nameKey(key) == key);
+    return std::find(family.begin(), family.end(), code) != family.end();
 }
 
-void checkCode(const QJsonValue &value)
+void checkRefusal(const RequestRefusal &refusal, qint64 id, std::initializer_list<ErrorCode> family)
 {
-    if (const auto code = RoomCode::normalize(value.toString()))
-        FUZZ_CHECK(RoomCode::normalize(*code) == code);
+    FUZZ_CHECK(!refusal.message.isEmpty());
+    FUZZ_CHECK(refusal.id == id);
+    FUZZ_CHECK(isAny(refusal.code, family));
+}
+
+// The server's order; the refusal checks are the ones of each step.
+std::optional<Request> decodeAsServer(QByteArrayView bytes, qint64 *id)
+{
+    auto read = RequestFrame::read(bytes);
+    if (const auto *refusal = std::get_if<RequestRefusal>(&read)) {
+        checkRefusal(*refusal, -1, {ErrorCode::BadJson, ErrorCode::BadRequest});
+        return std::nullopt;
+    }
+    const RequestFrame &frame = std::get<RequestFrame>(read);
+    FUZZ_CHECK(frame.id >= 0 && frame.id <= MaxJsonInteger);
+    *id = frame.id;
+    auto typed = frame.emptyOfType();
+    if (const auto *refusal = std::get_if<RequestRefusal>(&typed)) {
+        checkRefusal(*refusal, frame.id, {ErrorCode::BadRequest, ErrorCode::UnknownType});
+        return std::nullopt;
+    }
+    Request request = std::get<Request>(std::move(typed));
+    const QLatin1String type = requestTypeName(request);
+    if (const auto refusal = frame.decodeInto(request)) {
+        checkRefusal(*refusal, frame.id, {ErrorCode::BadRequest});
+        return std::nullopt;
+    }
+    // Reading the fields never changes the type the frame named.
+    FUZZ_CHECK(requestTypeName(request) == type);
+    return request;
 }
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
-    const QJsonDocument doc = QJsonDocument::fromJson(bytes);
-    if (!doc.isObject())
+    const QByteArrayView bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+    qint64 id = -1;
+    const std::optional<Request> request = decodeAsServer(bytes, &id);
+    if (!request)
         return 0;
-    const QJsonObject req = doc.object();
-    checkCode(req.value("room"_L1));
-    checkCode(req.value("code"_L1));
-    checkName(req.value("name"_L1), 64);
-    checkName(req.value("name"_L1), 32);
-    const QString text = req.value("text"_L1).toString();
-    if (TextRules::checkChat(text, 2000) == TextRules::Verdict::Ok)
-        FUZZ_CHECK(TextRules::codePointCount(text) <= 2000);
-    if (const auto update = StatusFlags::parseUpdate(req.value("status"_L1).toObject()))
-        FUZZ_CHECK((update->values & ~update->mask) == 0);
-    if (const auto role = Client::roleFromName(req.value("role"_L1).toString()))
-        FUZZ_CHECK(Client::roleName(*role) == req.value("role"_L1).toString());
+
+    // encode∘decode is stable: the client's frame for this request decodes to the same request.
+    const QByteArray encoded = encodeRequest(id, *request);
+    qint64 againId = -1;
+    const std::optional<Request> again = decodeAsServer(encoded, &againId);
+    FUZZ_CHECK(again.has_value());
+    FUZZ_CHECK(againId == id);
+    FUZZ_CHECK(again->index() == request->index());
+    FUZZ_CHECK(requestTypeName(*again) == requestTypeName(*request));
+    FUZZ_CHECK(encodeRequest(againId, *again) == encoded);
     return 0;
 }

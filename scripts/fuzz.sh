@@ -36,10 +36,13 @@ for target in "${targets[@]}"; do
   for d in "$seeds/$name" "fuzz/seeds/$name"; do
     [ -d "$d" ] && dirs+=("$d")
   done
+  # The protocol's JSON targets get its keys and names as a dictionary (fuzz/protocol.dict).
+  dict=()
+  case $target in fuzz_request | fuzz_clientjson) dict=(-dict=fuzz/protocol.dict) ;; esac
   echo "=== fuzz: $target for ${per}s" >&2
   log=$build/$target.log
   if "$build/fuzz/$target" -max_total_time="$per" -timeout=5 -rss_limit_mb=2048 \
-      -max_len=16384 -print_final_stats=1 -artifact_prefix="$findings/" "${dirs[@]}" \
+      -max_len=16384 -print_final_stats=1 -artifact_prefix="$findings/" "${dict[@]}" "${dirs[@]}" \
       >"$log" 2>&1; then
     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)|^#[0-9]+[[:space:]]+DONE' "$log" |
       sed "s/^/$target: /" >&2

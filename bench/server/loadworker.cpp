@@ -1,6 +1,8 @@
 #include "loadworker.h"
 
 #include "jsonscan.h"
+#include "protocol/replies.h"
+#include "protocol/requests.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -32,20 +34,6 @@ namespace {
 constexpr std::size_t ScratchBytes = 256 * 1024;
 constexpr std::size_t MaxMessageBytes = 16 * 1024 * 1024;
 
-void appendNumber(std::string &s, std::uint64_t v)
-{
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    s.append(buf, r.ptr);
-}
-
-void appendNumber(std::string &s, std::int64_t v)
-{
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    s.append(buf, r.ptr);
-}
-
 std::string base64(const unsigned char *data, std::size_t size)
 {
     static const char alphabet[] =
@@ -69,11 +57,30 @@ std::string str(Span s)
     return s.isNull() ? std::string() : std::string(s.b, s.size());
 }
 
-// "code" of a failed reply's error object, for messages.
-std::string errorCode(Span error)
+QString qs(const std::string &s)
 {
-    const Span code = jsonscan::stringContent(jsonscan::member(error, "code"));
-    return code.isNull() ? std::string("(no error code)") : str(code);
+    return QString::fromStdString(s);
+}
+
+// A reply off the per-message path (hello, create_room, join_room, a refused chat), read with
+// the protocol codec; the error says what was wrong with the frame.
+Decoded<Reply> readReply(const char *p, std::size_t n)
+{
+    Decoded<ServerMessage> message =
+        readServerMessage(QByteArrayView(p, static_cast<qsizetype>(n)));
+    if (!message.value)
+        return Decoded<Reply>::fail(message.error);
+    if (auto *reply = std::get_if<Reply>(&*message.value))
+        return {std::move(*reply), {}};
+    return Decoded<Reply>::fail(QStringLiteral("not a reply"));
+}
+
+// Why a reply is not the success wanted: its error code, or what was wrong with the frame.
+std::string whyNot(const Decoded<Reply> &reply)
+{
+    if (!reply.value)
+        return "an unreadable reply (" + reply.error.toStdString() + ")";
+    return std::string(errorCodeName(reply.value->error.code).data());
 }
 
 std::uint32_t toMicros(std::int64_t ns)
@@ -318,19 +325,13 @@ void Worker::processBytes(Client *c, const char *data, std::size_t size, std::in
         c->in.clear();
         c->state = Client::State::Hello;
         // Only now, after the 101, may the first frame go out.
-        std::string &t = textBuf_;
-        t.clear();
-        t += "{\"id\":";
-        appendNumber(t, c->nextId++);
-        t += ",\"type\":\"hello\",\"version\":1,\"client\":\"hearth-bench/1\",\"identity\":{"
-             "\"id\":\"bench-";
-        t += config_.runId;
-        t += '-';
-        appendNumber(t, static_cast<std::uint64_t>(c->index));
-        t += "\",\"secret\":\"s3cr3t-";
-        t += config_.runId;
-        t += "-0123456789abcdefghijklmnopqrstuvwxyz\"}}";
-        sendText(c, t);
+        Requests::Hello hello;
+        hello.version = 1;
+        hello.client = QStringLiteral("hearth-bench/1");
+        hello.identityId = qs("bench-" + config_.runId + '-' + std::to_string(c->index));
+        hello.identitySecret =
+            qs("s3cr3t-" + config_.runId + "-0123456789abcdefghijklmnopqrstuvwxyz");
+        sendRequest(c, hello);
         if (!rest.empty())
             processBytes(c, rest.data(), rest.size(), now);
         return;
@@ -548,26 +549,16 @@ void Worker::onEvent(Client *c, const char *p, std::size_t n, std::int64_t now)
 
 void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
 {
-    Span idV, okV, resultV, errorV;
-    jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
-        if (key.is("id"))
-            idV = value;
-        else if (key.is("ok"))
-            okV = value;
-        else if (key.is("result"))
-            resultV = value;
-        else if (key.is("error"))
-            errorV = value;
-        return true;
-    });
-    std::int64_t id = -1;
-    jsonscan::toInt(idV, id);
-    const bool ok = okV.is("true");
-
     switch (c->state) {
-    case Client::State::Hello:
-        if (!ok) {
-            fail(c, "hello refused: " + errorCode(errorV));
+    case Client::State::Hello: {
+        const Decoded<Reply> reply = readReply(p, n);
+        if (!reply.value || !reply.value->ok) {
+            fail(c, "hello refused: " + whyNot(reply));
+            return;
+        }
+        const Decoded<HelloResult> hello = HelloResult::fromJson(reply.value->result);
+        if (!hello.value) {
+            fail(c, "a hello reply that is not one: " + hello.error.toStdString());
             return;
         }
         c->tHello = now;
@@ -575,45 +566,38 @@ void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
             becomeReady(c, now);
             return;
         }
-        {
-            std::string &t = textBuf_;
-            t.clear();
-            t += "{\"id\":";
-            appendNumber(t, c->nextId++);
-            if (c->role == Role::Create) {
-                t += ",\"type\":\"create_room\",\"name\":\"bench room ";
-                appendNumber(t, static_cast<std::uint64_t>(c->room));
-                t += "\",\"displayName\":\"b";
-                appendNumber(t, static_cast<std::uint64_t>(c->index));
-                t += "\",\"capacity\":";
-                appendNumber(t, static_cast<std::uint64_t>(config_.capacity));
-                t += '}';
-            } else {
-                t += ",\"type\":\"join_room\",\"code\":\"";
-                t += rooms_[c->room].code;
-                t += "\",\"displayName\":\"b";
-                appendNumber(t, static_cast<std::uint64_t>(c->index));
-                t += "\",\"role\":\"member\"}";
-            }
-            c->state = Client::State::Joining;
-            sendText(c, t);
+        const QString displayName = qs('b' + std::to_string(c->index));
+        c->state = Client::State::Joining;
+        if (c->role == Role::Create) {
+            Requests::CreateRoom create;
+            create.name = qs("bench room " + std::to_string(c->room));
+            create.displayName = displayName;
+            create.capacity = config_.capacity;
+            sendRequest(c, create);
+        } else {
+            Requests::JoinRoom join;
+            join.code = qs(rooms_[c->room].code);
+            join.displayName = displayName;
+            join.role = ::Role::Member;
+            sendRequest(c, join);
         }
         return;
+    }
     case Client::State::Joining: {
-        if (!ok) {
+        const Decoded<Reply> reply = readReply(p, n);
+        if (!reply.value || !reply.value->ok) {
             fail(c, std::string(c->role == Role::Create ? "create_room" : "join_room") +
-                        " refused: " + errorCode(errorV));
+                        " refused: " + whyNot(reply));
             return;
         }
-        const Span room = jsonscan::member(resultV, "room");
-        const Span code = jsonscan::stringContent(jsonscan::member(room, "code"));
-        std::int64_t lastSeq = 0;
-        if (code.isNull() || !jsonscan::toInt(jsonscan::member(room, "lastSeq"), lastSeq)) {
-            fail(c, "a join reply without room.code and room.lastSeq");
+        const Decoded<RoomSnapshot> snapshot = RoomSnapshot::fromJson(reply.value->result);
+        if (!snapshot.value) {
+            fail(c, "a join reply that is not a room snapshot: " + snapshot.error.toStdString());
             return;
         }
+        const std::int64_t lastSeq = snapshot.value->room.lastSeq;
         if (c->role == Role::Create)
-            rooms_[c->room].code = str(code);
+            rooms_[c->room].code = snapshot.value->room.code.toStdString();
         // Events pushed before the reply: those up to the snapshot are in it, later ones must
         // follow on without a gap.
         c->lastSeq = lastSeq;
@@ -628,6 +612,19 @@ void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
         return;
     }
     case Client::State::Ready: {
+        // A chat's acknowledgement: one per message sent, so only "id" and "ok" are scanned
+        // (jsonscan.h); a refusal is rare and read with the codec.
+        Span idV, okV;
+        jsonscan::forEachMember(Span{p, p + n}, [&](Span key, Span value) {
+            if (key.is("id"))
+                idV = value;
+            else if (key.is("ok"))
+                okV = value;
+            return true;
+        });
+        std::int64_t id = -1;
+        jsonscan::toInt(idV, id);
+        const bool ok = okV.is("true");
         auto it = std::find_if(c->inflight.begin(), c->inflight.end(), [id](const auto &e) {
             return static_cast<std::int64_t>(e.first) == id;
         });
@@ -647,7 +644,7 @@ void Worker::onReply(Client *c, const char *p, std::size_t n, std::int64_t now)
             if (measuring_)
                 ackUs_.push_back(toMicros(now - sentAt));
         } else {
-            const std::string code = errorCode(errorV);
+            const std::string code = whyNot(readReply(p, n));
             if (code == "rate_limited") {
                 ++c->refused;
                 counters.refused.fetch_add(1, std::memory_order_relaxed);
@@ -876,36 +873,33 @@ void Worker::sendChat(Client *c)
 {
     const std::uint32_t k = c->nextK++;
     const std::uint64_t id = c->nextId++;
-    std::string &t = textBuf_;
-    t.clear();
-    t += "{\"id\":";
-    appendNumber(t, id);
-    t += ",\"type\":\"send_chat\",\"room\":\"";
-    t += rooms_[c->room].code;
-    t += "\",\"text\":\"bench ";
-    const std::size_t textStart = t.size() - 6;
     const std::int64_t sentAt = nowNs();
-    appendNumber(t, sentAt);
-    t += ' ';
-    appendNumber(t, static_cast<std::uint64_t>(c->slot));
-    t += ' ';
-    appendNumber(t, static_cast<std::uint64_t>(k));
-    t += ' ';
-    // Pad to the configured size, like a typical line of chat.
-    const std::size_t textLen = t.size() - textStart;
-    if (textLen < static_cast<std::size_t>(config_.chatBytes))
-        t.append(static_cast<std::size_t>(config_.chatBytes) - textLen, 'x');
-    t += '"';
-    if (config_.clientMsgId) {
-        t += ",\"clientMsgId\":\"k";
-        appendNumber(t, static_cast<std::uint64_t>(k));
-        t += '"';
-    }
-    t += '}';
+    // Our texts are "bench <send ns> <sender slot> <k> <padding>" (onEvent reads them back),
+    // padded to the configured size like a typical line of chat.
+    std::string &t = textBuf_;
+    t = "bench " + std::to_string(sentAt) + ' ' + std::to_string(c->slot) + ' ' +
+        std::to_string(k) + ' ';
+    if (t.size() < static_cast<std::size_t>(config_.chatBytes))
+        t.append(static_cast<std::size_t>(config_.chatBytes) - t.size(), 'x');
+    Requests::SendChat chat;
+    chat.room = qs(rooms_[c->room].code);
+    chat.text = QString::fromLatin1(t.data(), static_cast<qsizetype>(t.size()));
+    if (config_.clientMsgId)
+        chat.clientMsgId = qs('k' + std::to_string(k));
     c->inflight.emplace_back(id, sentAt);
     ++c->sent;
     counters.sent.fetch_add(1, std::memory_order_relaxed);
-    sendText(c, t);
+    sendFrame(c, 1, encodeRequest(static_cast<qint64>(id), chat));
+}
+
+void Worker::sendRequest(Client *c, const Request &request)
+{
+    sendFrame(c, 1, encodeRequest(static_cast<qint64>(c->nextId++), request));
+}
+
+void Worker::sendFrame(Client *c, int opcode, const QByteArray &payload)
+{
+    sendFrame(c, opcode, payload.constData(), static_cast<std::size_t>(payload.size()));
 }
 
 // ---------------------------------------------------------------- reports

@@ -5,6 +5,8 @@
 // connections at a fraction of the CPU that a QWebSocket per client costs, which matters because
 // the generator shares a 2-core machine with the server it measures.
 
+#include "protocol/requests.h"
+
 #include <atomic>
 #include <cstdint>
 #include <deque>
@@ -187,7 +189,9 @@ private:
     void fail(Client *c, const std::string &why);
     void closeFd(Client *c);
     void sendFrame(Client *c, int opcode, const char *payload, std::size_t size);
-    void sendText(Client *c, const std::string &text) { sendFrame(c, 1, text.data(), text.size()); }
+    void sendFrame(Client *c, int opcode, const QByteArray &payload);
+    // The request as protocol/requests.h encodes it, with the client's next id.
+    void sendRequest(Client *c, const Request &request);
     void writeRaw(Client *c, const char *data, std::size_t size);
     void flushOut(Client *c);
     void updatePoll(Client *c);
