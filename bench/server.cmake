@@ -1,7 +1,7 @@
 # hearth-bench-server: the room server benchmark (docs/benchmarks.md). A plain POSIX (epoll)
 # load generator: it shares a 2-core machine with the server it measures, so every cycle it
 # spends is one the server does not get. Its requests and the replies off the per-message path
-# go through the protocol codec (hearth_core's core/protocol); each chat event it counts is only
+# go through the protocol codec (hearth_protocol, core/protocol); each chat event it counts is only
 # scanned (server/jsonscan.h says why).
 if(NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR NOT TARGET hearth)
     return()
@@ -16,7 +16,7 @@ add_executable(hearth-bench-server
     server/serverprocess.h server/serverprocess.cpp
     server/jsonscan.h
 )
-target_link_libraries(hearth-bench-server PRIVATE hearth_core Threads::Threads hearth_warnings)
+target_link_libraries(hearth-bench-server PRIVATE hearth_protocol Threads::Threads hearth_warnings)
 set_target_properties(hearth-bench-server PROPERTIES AUTOMOC OFF AUTOUIC OFF AUTORCC OFF)
 target_compile_definitions(hearth-bench-server PRIVATE
     HEARTH_BENCH_HEARTH_BINARY="$<TARGET_FILE:hearth>")
