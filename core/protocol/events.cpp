@@ -6,15 +6,15 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-template <class... Ts> struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-
 // The wire names, in EventData's order (Unknown carries its own).
-constexpr QLatin1String EventNames[] = {
-    "participant_joined"_L1, "participant_left"_L1, "participant_updated"_L1, "presence"_L1,
-    "chat"_L1,               "room_updated"_L1,     "host_changed"_L1,
-    "room_closed"_L1};
+constexpr QLatin1String EventNames[] = {"participant_joined"_L1,
+                                        "participant_left"_L1,
+                                        "participant_updated"_L1,
+                                        "presence"_L1,
+                                        "chat"_L1,
+                                        "room_updated"_L1,
+                                        "host_changed"_L1,
+                                        "room_closed"_L1};
 static_assert(std::size(EventNames) + 1 == std::variant_size_v<EventData>);
 
 constexpr QLatin1String NoticeNames[] = {"join_request"_L1, "join_request_cancelled"_L1,

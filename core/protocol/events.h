@@ -51,10 +51,15 @@ struct Unknown {
 };
 } // namespace Events
 
-using EventData = std::variant<Events::ParticipantJoined, Events::ParticipantLeft,
-                               Events::ParticipantUpdated, Events::Presence, Events::Chat,
-                               Events::RoomUpdated, Events::HostChanged, Events::RoomClosed,
-                               Events::Unknown>;
+// For std::visit over EventData and NoticeData: one lambda per alternative.
+template <class... Ts> struct Overloaded : Ts... {
+    using Ts::operator()...;
+};
+
+using EventData =
+    std::variant<Events::ParticipantJoined, Events::ParticipantLeft, Events::ParticipantUpdated,
+                 Events::Presence, Events::Chat, Events::RoomUpdated, Events::HostChanged,
+                 Events::RoomClosed, Events::Unknown>;
 
 // The event's wire name ("participant_joined", …).
 QLatin1String eventName(const EventData &data);

@@ -32,8 +32,8 @@ struct RoomSnapshot {
     static Decoded<RoomSnapshot> fromJson(const QJsonObject &result);
     // `participantsJson`: the JSON array of ParticipantInfo::writeJson()s (the server keeps each
     // participant's bytes and writes them again only when it changes).
-    static QByteArray json(const RoomInfo &room, QByteArrayView participantsJson,
-                           QStringView self, bool rejoined);
+    static QByteArray json(const RoomInfo &room, QByteArrayView participantsJson, QStringView self,
+                           bool rejoined);
 };
 
 // send_chat's result.
@@ -45,6 +45,8 @@ struct ChatAck {
     static Decoded<ChatAck> fromJson(const QJsonObject &result);
     QByteArray json() const;
 };
+
+namespace Protocol { // see RoomSettings (values.h): the server has a HistoryPage of its own
 
 // history's result: events in ascending seq order.
 struct HistoryPage {
@@ -60,6 +62,9 @@ struct HistoryPage {
     static QByteArray json(const QList<QByteArray> &eventFrames, bool hasMore, qint64 firstSeq,
                            qint64 lastSeq, qint64 missing);
 };
+
+} // namespace Protocol
+using HistoryPage = Protocol::HistoryPage;
 
 // room_info's result.
 struct RoomInfoResult {

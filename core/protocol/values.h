@@ -12,6 +12,11 @@
 // hand-written compact JSON that QJsonDocument would write for the same object (the server
 // writes these thousands of times a second; tst_protocolcodec compares the two).
 
+// RoomSettings, RoomStats and HistoryPage live in namespace Protocol under global aliases: the
+// server has storage-shaped types of the same names, and one binary (the app, with its embedded
+// server) holds both; distinct mangled names keep their inline members apart (ODR).
+namespace Protocol {
+
 // A room's settings; `password` says whether one is set (the password is never sent back).
 struct RoomSettings {
     bool spectators = true;
@@ -24,6 +29,9 @@ struct RoomSettings {
     static Decoded<RoomSettings> fromJson(const QJsonObject &object); // absent keys: defaults
     void writeJson(QByteArray &out) const;
 };
+
+} // namespace Protocol
+using RoomSettings = Protocol::RoomSettings;
 
 // The participant object.
 struct ParticipantInfo {
@@ -58,6 +66,8 @@ struct RoomInfo {
     void writeJson(QByteArray &out) const;
 };
 
+namespace Protocol {
+
 // What the host's room_info adds: the room's counters.
 struct RoomStats {
     qint64 messages = 0;
@@ -70,6 +80,9 @@ struct RoomStats {
     static Decoded<RoomStats> fromJson(const QJsonObject &object);
     void writeJson(QByteArray &out) const;
 };
+
+} // namespace Protocol
+using RoomStats = Protocol::RoomStats;
 
 // Status flags as an object: the flags in `mask` (all of them in a participant object, the
 // changed ones in participant_updated), in QJsonDocument's key order.
