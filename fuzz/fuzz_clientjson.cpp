@@ -1,12 +1,13 @@
-// What the desktop client reads from a server (core/client/roomtypes.h): one text frame, read
-// as RoomClient::onTextMessage reads it, then every fromJson() over the objects where the
+// What the desktop client reads from a server (the codec of core/protocol): one text frame, read
+// as RoomClient::onTextMessage reads it (readServerMessage), then every fromJson() over the
+// objects where the
 // protocol puts them (a reply's result and its room, an event and its data, a notice), and
 // over the whole frame too, so that a participant or room object alone is a useful seed.
 // Seeds: the reply, event, notice, participant and room examples of docs/protocol.md.
-#include "client/roomtypes.h"
 #include "fuzzcheck.h"
 #include "protocol/errorcode.h"
 #include "protocol/limits.h"
+#include "protocol/replies.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -20,17 +21,19 @@ namespace {
 // Every reader of one object; each must return a whole value or nothing, and never crash.
 void readObject(const QJsonObject &o)
 {
-    if (const auto p = Client::ParticipantInfo::fromJson(o))
-        FUZZ_CHECK(Client::roleFromName(QString(Client::roleName(p->role))) == p->role);
-    if (const auto room = Client::RoomInfo::fromJson(o))
-        FUZZ_CHECK(Client::roomStateFromName(QString(Client::roomStateName(room->state))) ==
-                   room->state);
-    (void)Client::RoomSnapshot::fromJson(o);
-    (void)Client::HistoryPage::fromJson(o);
-    (void)Client::RoomEvent::fromJson(o);
-    (void)Client::Notice::fromJson(o);
-    (void)Client::RoomSettings::fromJson(o);
-    (void)Client::RoomStats::fromJson(o);
+    if (const auto p = ParticipantInfo::fromJson(o).value)
+        FUZZ_CHECK(roleFromName(QString(roleName(p->role))) == p->role);
+    if (const auto room = RoomInfo::fromJson(o).value)
+        FUZZ_CHECK(roomStateFromName(QString(roomStateName(room->state))) == room->state);
+    (void)RoomSnapshot::fromJson(o);
+    (void)HistoryPage::fromJson(o);
+    (void)RoomEvent::fromJson(o);
+    (void)Notice::fromJson(o);
+    (void)RoomSettings::fromJson(o);
+    (void)RoomStats::fromJson(o);
+    (void)RoomInfoResult::fromJson(o);
+    (void)ChatAck::fromJson(o);
+    (void)HelloResult::fromJson(o);
     (void)Limits::fromJson(o);
 }
 } // namespace
@@ -43,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!doc.isObject())
         return 0;
     const QJsonObject frame = doc.object();
+    (void)readServerMessage(frame);
     readObject(frame);
 
     const QJsonObject result = frame.value("result"_L1).toObject();

@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(TextRules::codePointCount(text) <= 2000);
     if (const auto update = StatusFlags::parseUpdate(req.value("status"_L1).toObject()))
         FUZZ_CHECK((update->values & ~update->mask) == 0);
-    if (const auto role = Client::roleFromName(req.value("role"_L1).toString()))
-        FUZZ_CHECK(Client::roleName(*role) == req.value("role"_L1).toString());
+    if (const auto role = roleFromName(req.value("role"_L1).toString()))
+        FUZZ_CHECK(roleName(*role) == req.value("role"_L1).toString());
     return 0;
 }
