@@ -6,5 +6,6 @@ target_sources(hearth_core PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/eventsequencer.h ${CMAKE_CURRENT_LIST_DIR}/eventsequencer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/chatoutbox.h ${CMAKE_CURRENT_LIST_DIR}/chatoutbox.cpp
     ${CMAKE_CURRENT_LIST_DIR}/roomclient.h ${CMAKE_CURRENT_LIST_DIR}/roomclient.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/roomclientoperations.cpp
     ${CMAKE_CURRENT_LIST_DIR}/roomclientresume.cpp ${CMAKE_CURRENT_LIST_DIR}/roomclientchat.cpp
 )
