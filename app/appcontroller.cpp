@@ -54,7 +54,7 @@ AppController::AppController(const Options &options, RoomHost *host, QObject *pa
             &AppController::connectionChanged);
     connect(m_client, &RoomClient::unsentMessagesChanged, this, &AppController::connectionChanged);
     connect(m_client, &RoomClient::noticeReceived, this, [this](const Notice &notice) {
-        if (notice.kind == Notice::Kind::JoinPending && m_phase == Phase::Connecting) {
+        if (notice.as<Notices::JoinPending>() && m_phase == Phase::Connecting) {
             setPhase(Phase::Connecting, tr("Waiting for the host to let you in…"));
             Q_EMIT joinPending();
         }
@@ -348,8 +348,9 @@ void AppController::onSnapshot(const Result<RoomSnapshot> &result)
         }
         // A full room that takes spectators: offer to watch (a member's join only; the
         // server says so in room_full's "spectators").
-        const bool watch = error.code() == ErrorCode::RoomFull && error.spectatorsWelcome &&
-                           m_intent == Intent::Join && m_joinArgs.role == Role::Member;
+        const bool watch = error.code() == ErrorCode::RoomFull &&
+                           error.error.spectators.value_or(false) && m_intent == Intent::Join &&
+                           m_joinArgs.role == Role::Member;
         fail(error.text(), errorCodeName(error.code()), error.code() == ErrorCode::NameTaken,
              watch);
         return;

@@ -231,7 +231,7 @@ private:
     void openClient(const QUrl &url);
     void onClientReady();
     void onConnectionFailed(const QString &message);
-    void onSnapshot(const Client::Result<Client::RoomSnapshot> &result);
+    void onSnapshot(const Client::Result<RoomSnapshot> &result);
     void setSession(RoomSession *session);
     void saveSettings();
     void setUpHosting(RoomHost *host, const DiscoveryConfig &discovery);

@@ -133,12 +133,10 @@ void HeadlessRunner::onSessionChanged()
                 }
             });
     connect(session, &RoomSession::eventApplied, this, [this, session](const RoomEvent &event) {
-        if (event.kind == RoomEvent::Kind::Presence) {
-            const QString id = event.data.value("participant"_L1).toString();
-            const bool online = event.data.value("online"_L1).toBool();
+        if (const auto *presence = event.as<Events::Presence>()) {
             printLine(stamp(event.ts) + u" * "_s +
-                      (online ? tr("%1 is back online.") : tr("%1 went offline."))
-                          .arg(session->participants()->nameOf(id)));
+                      (presence->online ? tr("%1 is back online.") : tr("%1 went offline."))
+                          .arg(session->participants()->nameOf(presence->participant)));
         }
     });
     connect(session->room(), &RoomObject::changed, this, [this, session] {

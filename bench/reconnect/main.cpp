@@ -308,17 +308,15 @@ int main(int argc, char **argv)
         QList<RoomEvent> history;
         qint64 after = 0;
         for (;;) {
-            std::optional<Result<QJsonObject>> page;
-            reader->client->request(u"history"_s,
-                                    {{"room"_L1, code}, {"after"_L1, after}, {"limit"_L1, 200}},
-                                    nullptr, [&page](const Result<QJsonObject> &r) { page = r; });
+            std::optional<Result<HistoryPage>> page;
+            reader->client->request<HistoryPage>(
+                Requests::History{code, {}, after, 200}, nullptr,
+                [&page](const Result<HistoryPage> &r) { page = r; });
             if (!waitFor([&] { return page.has_value(); }, 30000) || !page->ok()) {
                 std::fprintf(stderr, "history of %s could not be read\n", qPrintable(code));
                 return 2;
             }
-            const auto parsed = HistoryPage::fromJson(*page->value);
-            if (!parsed)
-                return 2;
+            const HistoryPage *parsed = &*page->value;
             history += parsed->events;
             if (!parsed->hasMore || parsed->events.isEmpty())
                 break;
@@ -327,11 +325,11 @@ int main(int argc, char **argv)
         QHash<QString, int> perMessage;
         QHash<QString, int> sentInRoom;
         for (const RoomEvent &e : std::as_const(history)) {
-            if (e.kind != RoomEvent::Kind::Chat)
+            const auto *chat = e.as<Events::Chat>();
+            if (!chat)
                 continue;
             ++stored;
-            const int times = ++perMessage[e.data.value("author"_L1).toString() + u'/' +
-                                           e.data.value("clientMsgId"_L1).toString()];
+            const int times = ++perMessage[chat->author + u'/' + chat->clientMsgId];
             if (times > 1)
                 ++duplicated;
         }

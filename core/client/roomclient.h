@@ -1,12 +1,16 @@
 #pragma once
 
+#include "chatoutbox.h"
+#include "eventsequencer.h"
 #include "protocol/identity.h"
+#include "protocol/replies.h"
+#include "protocol/requests.h"
 #include "reconnectpolicy.h"
+#include "requesttable.h"
 #include "roomtypes.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
-#include <QtCore/QLoggingCategory>
 #include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -14,13 +18,9 @@
 #include <QtCore/QUrl>
 
 #include <functional>
-#include <list>
-#include <map>
 
 class QTimer;
 class QWebSocket;
-
-Q_DECLARE_LOGGING_CATEGORY(lcClient)
 
 namespace Client {
 
@@ -40,20 +40,6 @@ struct JoinRoomArgs {
     Role role = Role::Member; // Member or Spectator
     QString password;
 };
-
-// Arguments of update_settings: only what is set is sent.
-struct SettingsChange {
-    std::optional<QString> name;
-    std::optional<int> capacity;
-    std::optional<bool> spectators;
-    std::optional<bool> approval;
-    std::optional<bool> locked;
-    std::optional<bool> isPublic;
-    std::optional<QString> password; // "" removes it
-};
-
-// The host operations that name one participant (core/protocol/roomvalues.h).
-using ::HostAction;
 
 } // namespace Client
 
@@ -136,9 +122,9 @@ public:
     QString errorString() const { return m_errorString; }
     int lastCloseCode() const { return m_lastCloseCode; }
     int reconnectAttempt() const { return m_attempt; }
-    int unsentMessages() const { return int(m_outbox.size()); }
+    int unsentMessages() const { return m_outbox.size(); }
     // The texts of `room`'s unacknowledged messages, oldest first.
-    QStringList unsentTexts(const QString &room) const;
+    QStringList unsentTexts(const QString &room) const { return m_outbox.texts(room); }
     // Rooms in which this client holds a seat, also while the connection is down (those a
     // reconnect resumes).
     QStringList seats() const { return m_seats.keys(); }
@@ -146,14 +132,13 @@ public:
     // The rooms this connection is a member of, and the last seq delivered per room (kept
     // after the connection ends, for resuming).
     QStringList rooms() const { return m_joined.values(); }
-    qint64 lastSeq(const QString &room) const { return m_lastSeq.value(room, 0); }
+    qint64 lastSeq(const QString &room) const { return m_sequencer.lastSeq(room); }
 
     // Operations. Each callback runs once on this object's thread, later (never inside the
     // call), unless `context` is destroyed first.
     void createRoom(const Client::CreateRoomArgs &args, QObject *context,
-                    Callback<Client::RoomSnapshot> done);
-    void joinRoom(const Client::JoinRoomArgs &args, QObject *context,
-                  Callback<Client::RoomSnapshot> done);
+                    Callback<RoomSnapshot> done);
+    void joinRoom(const Client::JoinRoomArgs &args, QObject *context, Callback<RoomSnapshot> done);
     void leaveRoom(const QString &room, QObject *context, Callback<Client::Done> done);
     // A fresh clientMsgId, for a caller that wants to know it before sendChat().
     QString newClientMsgId();
@@ -162,27 +147,33 @@ public:
     // stays there and is resent (same clientMsgId) once its room is resumed. `done` runs once:
     // acknowledged, refused by the server, or given up (the room was left, close()).
     QString sendChat(const QString &room, const QString &text, QObject *context,
-                     Callback<Client::ChatAck> done, const QString &clientMsgId = {});
+                     Callback<ChatAck> done, const QString &clientMsgId = {});
     // The newest page before `before` (0: the newest page of all), or the oldest after `after`.
     void history(const QString &room, qint64 before, qint64 after, int limit, QObject *context,
-                 Callback<Client::HistoryPage> done);
+                 Callback<HistoryPage> done);
     void setStatus(const QString &room, StatusFlags::Update update, QObject *context,
                    Callback<Client::Done> done);
-    void roomInfo(const QString &room, QObject *context, Callback<Client::RoomInfoResult> done);
-    void updateSettings(const QString &room, const Client::SettingsChange &change, QObject *context,
+    void roomInfo(const QString &room, QObject *context, Callback<RoomInfoResult> done);
+    // Only what `change` names is sent (name, capacity, settings; a password of "" removes it).
+    void updateSettings(const Requests::UpdateSettings &change, QObject *context,
                         Callback<Client::Done> done);
-    void setRoomState(const QString &room, Client::RoomState state, QObject *context,
+    void setRoomState(const QString &room, RoomState state, QObject *context,
                       Callback<Client::Done> done);
-    void hostAction(const QString &room, Client::HostAction action, const QString &participant,
+    void hostAction(const QString &room, HostAction action, const QString &participant,
                     QObject *context, Callback<Client::Done> done);
     void closeRoom(const QString &room, QObject *context, Callback<Client::Done> done);
     // The server's clock in ms since the epoch.
     void ping(QObject *context, Callback<qint64> done);
 
-    // Any request by name, for operations newer than this class. Returns the request id.
-    using RawCallback = std::function<void(const Client::Result<QJsonObject> &)>;
-    qint64 request(const QString &type, const QJsonObject &args, QObject *context, RawCallback done,
-                   int timeoutMs = -1);
+    // Any request, its result read as T (T::fromJson), for what the operations above do not
+    // say (a history page after seq 0, a request newer than this class). Returns the id.
+    template <typename T>
+    qint64 request(const Request &request, QObject *context, Callback<T> done, int timeoutMs = -1)
+    {
+        return send(request, context,
+                    Client::decodingCompletion<T>(std::move(done), requestTypeName(request)),
+                    timeoutMs);
+    }
 
 Q_SIGNALS:
     void stateChanged(RoomClient::State state);
@@ -195,8 +186,8 @@ Q_SIGNALS:
     // code (1001: server shutting down; 4001: replaced by another connection of ours).
     void connectionClosed(int closeCode, const QString &reason);
     // A room event, in seq order, each seq once. Also delivered for your own actions.
-    void eventReceived(const Client::RoomEvent &event);
-    void noticeReceived(const Client::Notice &notice);
+    void eventReceived(const RoomEvent &event);
+    void noticeReceived(const Notice &notice);
     // This connection is no longer a member of `room`. `reason` is the protocol's word: left,
     // kicked, banned, timed_out, closed, expired.
     void roomLeft(const QString &room, const QString &reason);
@@ -208,7 +199,7 @@ Q_SIGNALS:
     void reconnectAttemptChanged();
     // `room` is back after a reconnect: the events it missed have been delivered (up to
     // snapshot.room.lastSeq) and `snapshot` is the room as of now; live events follow.
-    void roomResumed(const Client::RoomSnapshot &snapshot);
+    void roomResumed(const RoomSnapshot &snapshot);
     // While resuming `room`, `count` events after `afterSeq` were no longer kept by the server
     // (trimmed history); the next event delivered is seq afterSeq + count + 1.
     void historyMissing(const QString &room, qint64 afterSeq, qint64 count);
@@ -217,80 +208,64 @@ Q_SIGNALS:
     void unsentMessagesChanged();
 
 private:
-    struct Pending {
-        QString type;
-        QPointer<QObject> context;
-        bool hasContext = false;
-        RawCallback done;
-        qint64 deadline = 0; // m_clock ms
-        QString room;        // for join_room / create_room: the code asked for (may be empty)
-    };
-
     // A room we hold a seat in, and what it takes to take it back.
     struct Seat {
         QString displayName;
-        Client::Role role = Client::Role::Member;
+        Role role = Role::Member;
         QString password;
     };
     // A room being resumed: join_room sent, then history fetched up to the snapshot.
     struct Resume {
         bool joined = false;
-        Client::RoomSnapshot snapshot;
-    };
-    // A chat message not acknowledged yet.
-    struct OutgoingChat {
-        quint64 serial = 0;
-        QString room;
-        QString text;
-        QString clientMsgId;
-        QPointer<QObject> context;
-        bool hasContext = false;
-        Callback<Client::ChatAck> done;
-        bool inFlight = false;
+        RoomSnapshot snapshot;
     };
 
+    qint64 send(const Request &request, QObject *context, RequestTable::Completion done,
+                int timeoutMs = -1);
     void attachSocket();
     void connectSocket();
     void scheduleReconnect();
     void attemptReconnect();
     bool shouldReconnect(int closeCode) const;
+    // Resuming after a reconnect (roomclientresume.cpp).
     void resumeRooms();
-    void onResumeJoined(const QString &room, const Client::Result<Client::RoomSnapshot> &result);
+    void onResumeJoined(const QString &room, const Client::Result<RoomSnapshot> &result);
     void fetchMissed(const QString &room);
+    void onMissedPage(const QString &room, qint64 target,
+                      const Client::Result<HistoryPage> &result);
     void finishResume(const QString &room);
+    void finishReconnect();
     void giveUpRoom(const QString &room, const QString &reason);
     void restartConnection(const QString &why);
+    // Chat (roomclientchat.cpp).
     void transmitChat(quint64 serial);
-    void onChatReply(quint64 serial, const Client::Result<QJsonObject> &raw);
+    void onChatReply(quint64 serial, const Client::Result<ChatAck> &result);
+    // Whether a send_chat that failed with `error` goes out again (now or later) rather than
+    // failing for its sender.
+    bool retryLater(const OutgoingChat &entry, const Client::RequestError &error);
     void resendOutbox(const QString &room);
     void failOutbox(const QString &room, const Client::RequestError &error); // room empty: all
-    std::list<OutgoingChat>::iterator outboxEntry(quint64 serial);
     void abortSocket();
-    void finishReconnect();
     void setState(State state);
     void onConnected();
+    void onHelloReply(const Client::Result<HelloResult> &result);
     void onDisconnected();
     void onTextMessage(const QString &message);
-    void onReply(const QJsonObject &object);
-    void onEvent(const QJsonObject &object);
-    void deliverEvent(const Client::RoomEvent &event);
+    void onReply(const Reply &reply);
+    void onEvent(const RoomEvent &event);
+    void deliverEvent(const RoomEvent &event);
     void flushBufferedEvents(const QString &room);
-    void checkTimeouts();
     void sendHeartbeat();
     void failAll(Client::RequestError::Kind kind);
-    void finish(Pending pending, const Client::Result<QJsonObject> &result);
-    void noteJoined(const Client::RoomSnapshot &snapshot, const Seat &seat);
+    void noteJoined(const RoomSnapshot &snapshot, const Seat &seat);
     void noteLeft(const QString &room, const QString &reason);
     void updateJoinedState();
-    template <typename T>
-    void typedRequest(const QString &type, const QJsonObject &args, QObject *context,
-                      Callback<T> done, std::function<std::optional<T>(const QJsonObject &)> parse,
-                      int timeoutMs = -1);
-    void joinLike(const QString &type, const QJsonObject &args, const Seat &seat, QObject *context,
-                  Callback<Client::RoomSnapshot> done);
+    // How long a join_room may wait: the host may take until graceSeconds to admit.
+    int joinTimeoutMs() const;
+    void joinLike(const Request &request, const Seat &seat, QObject *context,
+                  Callback<RoomSnapshot> done);
 
     QWebSocket *m_socket = nullptr;
-    QTimer *m_timeoutTimer = nullptr;
     QTimer *m_heartbeatTimer = nullptr;
     QElapsedTimer m_clock;
     qint64 m_lastHeard = 0; // m_clock ms of the last frame or pong from the server
@@ -307,14 +282,12 @@ private:
     int m_requestTimeoutMs = 15000;
 
     qint64 m_nextId = 1;
-    std::map<qint64, Pending> m_pending; // ordered: timeouts are checked in id order
-    int m_pendingJoins = 0;
+    RequestTable *m_requests = nullptr;
 
     QSet<QString> m_joined;
-    QHash<QString, qint64> m_lastSeq;
-    // Events of rooms we are joining or resuming, which may arrive before the join's reply is
-    // read (or before the missed events are fetched).
-    QList<Client::RoomEvent> m_buffered;
+    // The last seq per room, and the events of rooms we are joining or resuming, which may
+    // arrive before the join's reply is read (or before the missed events are fetched).
+    EventSequencer m_sequencer;
 
     // Reconnecting.
     bool m_autoReconnect = false;
@@ -326,9 +299,7 @@ private:
     QMap<QString, Seat> m_seats; // kept while the connection is down
     QHash<QString, Resume> m_resuming;
 
-    // Unacknowledged chat, in the order it was sent.
-    std::list<OutgoingChat> m_outbox;
-    quint64 m_nextChatSerial = 1;
+    ChatOutbox m_outbox;
 
     quint64 m_clientMsgCounter = 0;
     QString m_clientMsgPrefix; // random per client object, so ids differ across restarts

@@ -6,7 +6,6 @@
 #include <QtCore/QJsonObject>
 
 using namespace Qt::StringLiterals;
-using Client::RoomEvent;
 
 namespace {
 
@@ -54,13 +53,13 @@ void Attention::setSession(RoomSession *session)
                              [this, room] { setRoomName(room->name()); });
     m_connections << connect(
         session, &RoomSession::eventApplied, this, [this, session](const RoomEvent &event) {
-            if (event.kind != RoomEvent::Kind::Chat)
+            const auto *chat = event.as<Events::Chat>();
+            if (!chat)
                 return;
             const QString selfId = session->room()->selfId();
-            const Client::ParticipantInfo *self = session->participants()->find(selfId);
-            chatReceived(
-                event.data.value("name"_L1).toString(), event.data.value("text"_L1).toString(),
-                event.data.value("author"_L1).toString() == selfId, self ? self->name : QString());
+            const ParticipantInfo *self = session->participants()->find(selfId);
+            chatReceived(chat->name, chat->text, chat->author == selfId,
+                         self ? self->name : QString());
         });
     JoinRequestsModel *requests = session->joinRequests();
     m_connections << connect(

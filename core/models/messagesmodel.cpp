@@ -6,7 +6,6 @@
 #include <limits>
 
 using namespace Qt::StringLiterals;
-using namespace Client;
 
 namespace {
 // Consecutive messages of one author closer than this are shown as one group.
@@ -139,13 +138,10 @@ void MessagesModel::setNameLookup(std::function<QString(const QString &)> lookup
 
 void MessagesModel::learnNames(const RoomEvent &event)
 {
-    if (event.kind == RoomEvent::Kind::ParticipantJoined) {
-        const QJsonObject p = event.data.value("participant"_L1).toObject();
-        m_names.insert(p.value("id"_L1).toString(), p.value("name"_L1).toString());
-    } else if (event.kind == RoomEvent::Kind::Chat) {
-        m_names.insert(event.data.value("author"_L1).toString(),
-                       event.data.value("name"_L1).toString());
-    }
+    if (const auto *joined = event.as<Events::ParticipantJoined>())
+        m_names.insert(joined->participant.id, joined->participant.name);
+    else if (const auto *chat = event.as<Events::Chat>())
+        m_names.insert(chat->author, chat->name);
 }
 
 QString MessagesModel::nameFor(const QString &id) const
@@ -202,66 +198,63 @@ std::optional<MessagesModel::Row> MessagesModel::rowFor(const RoomEvent &event,
     Row row;
     row.seq = event.seq;
     row.ts = event.ts;
-    const QJsonObject &d = event.data;
-    switch (event.kind) {
-    case RoomEvent::Kind::Chat:
-        row.kind = Kind::Chat;
-        // Thousands of rows share a handful of authors: share the strings too.
-        row.authorId = *m_interned.insert(d.value("author"_L1).toString());
-        row.authorName = *m_interned.insert(d.value("name"_L1).toString());
-        row.text = d.value("text"_L1).toString();
+    const auto system = [&row](const QString &text) -> std::optional<Row> {
+        row.text = text;
         return row;
-    case RoomEvent::Kind::ParticipantJoined: {
-        const QJsonObject p = d.value("participant"_L1).toObject();
-        const QString name = p.value("name"_L1).toString();
-        row.text = p.value("role"_L1).toString() == "spectator"_L1
-                       ? tr("%1 joined as a spectator.").arg(name)
-                       : tr("%1 joined.").arg(name);
-        return row;
-    }
-    case RoomEvent::Kind::ParticipantLeft: {
-        const QString name = nameFor(d.value("participant"_L1).toString());
-        const QString reason = d.value("reason"_L1).toString();
-        // Only the host removes people, so "by the host" rather than the host's name: a line
-        // never reads like someone removing themselves ("Ana was removed by Ana"), nor names
-        // a person who has since left. Names in a room are unique (docs/protocol.md,
-        // "name_taken"), so the other lines name people unambiguously.
-        if (reason == "kicked"_L1)
-            row.text = tr("%1 was removed by the host.").arg(name);
-        else if (reason == "banned"_L1)
-            row.text = tr("%1 was banned by the host.").arg(name);
-        else if (reason == "timed_out"_L1)
-            row.text = tr("%1 lost the connection and left.").arg(name);
-        else
-            row.text = tr("%1 left.").arg(name);
-        return row;
-    }
-    case RoomEvent::Kind::HostChanged: {
-        const QString to = nameFor(d.value("to"_L1).toString());
-        if (d.value("reason"_L1).toString() == "transferred"_L1)
-            row.text = tr("%1 made %2 the host.").arg(nameFor(d.value("from"_L1).toString()), to);
-        else
-            row.text = tr("%1 is now the host.").arg(to);
-        return row;
-    }
-    case RoomEvent::Kind::RoomUpdated: {
-        const auto after = RoomInfo::fromJson(d.value("room"_L1).toObject());
-        if (!after)
-            return std::nullopt;
-        row.text = describeRoomUpdate(roomBefore, *after);
-        return row;
-    }
-    case RoomEvent::Kind::RoomClosed:
-        row.text = d.value("reason"_L1).toString() == "expired"_L1
-                       ? tr("The room expired.")
-                       : tr("The host closed the room.");
-        return row;
-    case RoomEvent::Kind::ParticipantUpdated:
-    case RoomEvent::Kind::Presence:
-    case RoomEvent::Kind::Unknown:
-        break;
-    }
-    return std::nullopt;
+    };
+    return std::visit(
+        Overloaded{
+            [&](const Events::Chat &e) -> std::optional<Row> {
+                row.kind = Kind::Chat;
+                // Thousands of rows share a handful of authors: share the strings too.
+                row.authorId = *m_interned.insert(e.author);
+                row.authorName = *m_interned.insert(e.name);
+                row.text = e.text;
+                return row;
+            },
+            [&](const Events::ParticipantJoined &e) {
+                const QString &name = e.participant.name;
+                return system(e.participant.role == Role::Spectator
+                                  ? tr("%1 joined as a spectator.").arg(name)
+                                  : tr("%1 joined.").arg(name));
+            },
+            [&](const Events::ParticipantLeft &e) {
+                const QString name = nameFor(e.participant);
+                // Only the host removes people, so "by the host" rather than the host's name:
+                // a line never reads like someone removing themselves ("Ana was removed by
+                // Ana"), nor names a person who has since left. Names in a room are unique
+                // (docs/protocol.md, "name_taken"), so the other lines name people
+                // unambiguously.
+                switch (e.reason) {
+                case LeaveReason::Kicked:
+                    return system(tr("%1 was removed by the host.").arg(name));
+                case LeaveReason::Banned:
+                    return system(tr("%1 was banned by the host.").arg(name));
+                case LeaveReason::TimedOut:
+                    return system(tr("%1 lost the connection and left.").arg(name));
+                case LeaveReason::Left:
+                    break;
+                }
+                return system(tr("%1 left.").arg(name));
+            },
+            [&](const Events::HostChanged &e) {
+                const QString to = nameFor(e.to);
+                return system(e.reason == HostChangeReason::Transferred
+                                  ? tr("%1 made %2 the host.").arg(nameFor(e.from), to)
+                                  : tr("%1 is now the host.").arg(to));
+            },
+            [&](const Events::RoomUpdated &e) {
+                return system(describeRoomUpdate(roomBefore, e.room));
+            },
+            [&](const Events::RoomClosed &e) {
+                return system(e.reason == CloseReason::Expired ? tr("The room expired.")
+                                                               : tr("The host closed the room."));
+            },
+            [](const Events::ParticipantUpdated &) -> std::optional<Row> { return std::nullopt; },
+            [](const Events::Presence &) -> std::optional<Row> { return std::nullopt; },
+            [](const Events::Unknown &) -> std::optional<Row> { return std::nullopt; },
+        },
+        event.data);
 }
 
 bool MessagesModel::appendEvent(const RoomEvent &event)
@@ -270,15 +263,12 @@ bool MessagesModel::appendEvent(const RoomEvent &event)
         return false;
     learnNames(event);
     const std::optional<Row> row = rowFor(event, &m_liveRoom);
-    if (event.kind == RoomEvent::Kind::RoomUpdated) {
-        if (const auto room = RoomInfo::fromJson(event.data.value("room"_L1).toObject()))
-            m_liveRoom = *room;
-    }
+    if (const auto *updated = event.as<Events::RoomUpdated>())
+        m_liveRoom = updated->room;
     if (!row)
         return false;
-    const int pending = event.kind == RoomEvent::Kind::Chat && row->authorId == m_selfId
-                            ? pendingIndex(event.data.value("clientMsgId"_L1).toString())
-                            : -1;
+    const auto *chat = event.as<Events::Chat>();
+    const int pending = chat && chat->author == m_selfId ? pendingIndex(chat->clientMsgId) : -1;
     if (pending < 0) {
         insertStored(*row);
         return true;
@@ -396,16 +386,16 @@ int MessagesModel::prependPage(const QList<RoomEvent> &events)
         learnNames(event);
     QList<Row> rows;
     rows.reserve(events.size());
-    std::optional<RoomInfo> roomBefore;
+    const RoomInfo *roomBefore = nullptr; // the last room_updated on this page
     for (const RoomEvent &event : events) {
         if (event.seq >= limit)
             break;
         if (!rows.isEmpty() && event.seq <= rows.last().seq)
             continue; // not ascending: drop rather than disorder the list
-        if (auto row = rowFor(event, roomBefore ? &*roomBefore : nullptr))
+        if (auto row = rowFor(event, roomBefore))
             rows.append(*row);
-        if (event.kind == RoomEvent::Kind::RoomUpdated)
-            roomBefore = RoomInfo::fromJson(event.data.value("room"_L1).toObject());
+        if (const auto *updated = event.as<Events::RoomUpdated>())
+            roomBefore = &updated->room;
     }
     if (rows.isEmpty())
         return 0;

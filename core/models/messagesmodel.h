@@ -1,6 +1,6 @@
 #pragma once
 
-#include "client/roomtypes.h"
+#include "protocol/events.h"
 
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QHash>
@@ -55,13 +55,13 @@ public:
     // Who you are (for isOwn) and the room as it was when the view started (to describe
     // what a room_updated changed).
     void setSelf(const QString &participantId) { m_selfId = participantId; }
-    void setRoom(const Client::RoomInfo &room) { m_liveRoom = room; }
+    void setRoom(const RoomInfo &room) { m_liveRoom = room; }
     // Where names of participants still present are looked up (the participants list).
     void setNameLookup(std::function<QString(const QString &)> lookup);
 
     // A live event, newer than every row. Returns false when it makes no row (presence,
     // status changes) or is not newer than the last row.
-    bool appendEvent(const Client::RoomEvent &event);
+    bool appendEvent(const RoomEvent &event);
     // Your message, sent and not acknowledged yet: a pending row at the very end.
     void addPending(const QString &clientMsgId, const QString &text, qint64 timestampMs);
     // The host refused it (or it could not be sent): the row stays, saying why.
@@ -78,7 +78,7 @@ public:
     void appendGap(qint64 afterSeq, qint64 count);
     // An older page (ascending seq), all older than the first row: inserted at the top.
     // Returns the number of rows inserted.
-    int prependPage(const QList<Client::RoomEvent> &events);
+    int prependPage(const QList<RoomEvent> &events);
 
     // The stored rows (pending ones excluded).
     qint64 firstSeq() const { return m_rows.isEmpty() ? 0 : m_rows.first().seq; }
@@ -112,16 +112,16 @@ private:
     int pendingIndex(const QString &clientMsgId) const;
     void insertStored(const Row &row);
     QVariant pendingData(int pending, int role) const;
-    std::optional<Row> rowFor(const Client::RoomEvent &event, const Client::RoomInfo *roomBefore);
-    void learnNames(const Client::RoomEvent &event);
+    std::optional<Row> rowFor(const RoomEvent &event, const RoomInfo *roomBefore);
+    void learnNames(const RoomEvent &event);
     QString nameFor(const QString &id) const;
-    QString describeRoomUpdate(const Client::RoomInfo *before, const Client::RoomInfo &after) const;
+    QString describeRoomUpdate(const RoomInfo *before, const RoomInfo &after) const;
     bool startsGroup(int row) const;
 
     QList<Row> m_rows;
     QList<PendingRow> m_pending; // rows m_rows.size() … count() - 1
     QString m_selfId;
-    Client::RoomInfo m_liveRoom;
+    RoomInfo m_liveRoom;
     // Names of participants seen in events, for system messages about those who left.
     QHash<QString, QString> m_names;
     std::function<QString(const QString &)> m_lookup;

@@ -3,7 +3,6 @@
 #include <QtCore/QDateTime>
 
 using namespace Qt::StringLiterals;
-using namespace Client;
 
 namespace {
 // Sort key: seated before spectators, then by the order of joining.

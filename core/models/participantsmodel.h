@@ -1,6 +1,6 @@
 #pragma once
 
-#include "client/roomtypes.h"
+#include "protocol/values.h"
 
 #include <QtCore/QAbstractListModel>
 
@@ -50,9 +50,9 @@ public:
     int onlineCount() const { return m_online; }
 
     // The whole list from a snapshot (the only reset).
-    void reset(const QList<Client::ParticipantInfo> &participants, const QString &selfId);
+    void reset(const QList<ParticipantInfo> &participants, const QString &selfId);
     // participant_joined (also a rejoin of someone already listed: the row is updated).
-    void add(const Client::ParticipantInfo &participant);
+    void add(const ParticipantInfo &participant);
     // participant_left.
     bool remove(const QString &id);
     // participant_updated: only the flags in the update's mask change.
@@ -62,7 +62,7 @@ public:
     // host_changed: `from` (if still here) becomes a member, `to` the host.
     void setHost(const QString &from, const QString &to);
 
-    const Client::ParticipantInfo *find(const QString &id) const;
+    const ParticipantInfo *find(const QString &id) const;
     // The display name of a participant, or an empty string.
     Q_INVOKABLE QString nameOf(const QString &id) const;
     Q_INVOKABLE int rowOf(const QString &id) const;
@@ -72,12 +72,12 @@ Q_SIGNALS:
 
 private:
     int indexOf(const QString &id) const;
-    int insertionRow(const Client::ParticipantInfo &p) const;
-    void insertRow(const Client::ParticipantInfo &p);
+    int insertionRow(const ParticipantInfo &p) const;
+    void insertRow(const ParticipantInfo &p);
     void recount();
     QVariant flag(int row, StatusFlags::Flag flag) const;
 
-    QList<Client::ParticipantInfo> m_rows;
+    QList<ParticipantInfo> m_rows;
     QString m_selfId;
     int m_seats = 0;
     int m_online = 0;

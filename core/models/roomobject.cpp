@@ -1,7 +1,5 @@
 #include "roomobject.h"
 
-using namespace Client;
-
 RoomObject::RoomObject(const RoomInfo &info, const QString &selfId, Role selfRole, QObject *parent)
     : QObject(parent)
     , m_info(info)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "client/roomtypes.h"
+#include "protocol/events.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QObject>
@@ -43,10 +43,10 @@ class RoomObject : public QObject
     Q_PROPERTY(QString endReason READ endReason NOTIFY changed)
 
 public:
-    RoomObject(const Client::RoomInfo &info, const QString &selfId, Client::Role selfRole,
+    RoomObject(const RoomInfo &info, const QString &selfId, Role selfRole,
                QObject *parent = nullptr);
 
-    const Client::RoomInfo &info() const { return m_info; }
+    const RoomInfo &info() const { return m_info; }
     QString code() const { return m_info.code; }
     QString name() const { return m_info.name; }
     int capacity() const { return m_info.capacity; }
@@ -55,8 +55,8 @@ public:
     int memberCount() const { return m_info.seats + m_info.spectators; }
     int onlineCount() const { return m_info.online; }
     bool isFull() const { return m_info.seats >= m_info.capacity; }
-    Client::RoomState state() const { return m_info.state; }
-    QString stateName() const { return Client::roomStateName(m_info.state); }
+    RoomState state() const { return m_info.state; }
+    QString stateName() const { return roomStateName(m_info.state); }
     QString hostId() const { return m_info.host; }
     int waitingToJoin() const { return m_info.waitingToJoin; }
     QDateTime createdAt() const { return QDateTime::fromMSecsSinceEpoch(m_info.createdAt); }
@@ -66,18 +66,18 @@ public:
     bool hasPassword() const { return m_info.settings.password; }
     bool isPublic() const { return m_info.settings.isPublic; }
     QString selfId() const { return m_selfId; }
-    Client::Role selfRole() const { return m_selfRole; }
-    QString yourRole() const { return Client::roleName(m_selfRole); }
-    bool isHost() const { return m_selfRole == Client::Role::Host; }
+    Role selfRole() const { return m_selfRole; }
+    QString yourRole() const { return roleName(m_selfRole); }
+    bool isHost() const { return m_selfRole == Role::Host; }
     bool hasEnded() const { return m_ended; }
     QString endReason() const { return m_endReason; }
 
     // A whole new room object (room_updated, room_info). The code never changes.
-    void setInfo(const Client::RoomInfo &info);
+    void setInfo(const RoomInfo &info);
     // Counts the server does not resend on every join/leave/presence: kept current from the
     // participants list.
     void setCounts(int seats, int spectators, int online);
-    void setHost(const QString &participantId, Client::Role selfRole);
+    void setHost(const QString &participantId, Role selfRole);
     void setWaitingToJoin(int count);
     void markEnded(const QString &reason);
 
@@ -86,9 +86,9 @@ Q_SIGNALS:
     void changed();
 
 private:
-    Client::RoomInfo m_info;
+    RoomInfo m_info;
     QString m_selfId;
-    Client::Role m_selfRole;
+    Role m_selfRole;
     bool m_ended = false;
     QString m_endReason;
 };

@@ -11,22 +11,6 @@ using namespace Client;
 
 namespace {
 
-// participant_updated carries only the flags that changed. Unknown flags (a newer server) are
-// skipped rather than failing the whole update.
-StatusFlags::Update statusUpdateFrom(const QJsonObject &status)
-{
-    StatusFlags::Update update;
-    for (int i = 0; i < StatusFlags::Count; ++i) {
-        const QJsonValue value = status.value(QLatin1String(StatusFlags::name(i)));
-        if (!value.isBool())
-            continue;
-        update.mask |= quint8(1 << i);
-        if (value.toBool())
-            update.values |= quint8(1 << i);
-    }
-    return update;
-}
-
 Role roleOf(const QList<ParticipantInfo> &participants, const QString &id)
 {
     for (const ParticipantInfo &p : participants) {
@@ -181,57 +165,44 @@ void RoomSession::syncCounts()
 
 void RoomSession::onEvent(const RoomEvent &event)
 {
-    const QJsonObject &d = event.data;
     const QString selfId = m_room->selfId();
     // The chat row first: it names people (a leaver, the old host) before they change, and
     // it is in place by the time listeners of the state changes below look.
     m_messages->appendEvent(event);
-    switch (event.kind) {
-    case RoomEvent::Kind::ParticipantJoined:
-        if (const auto p = ParticipantInfo::fromJson(d.value("participant"_L1).toObject())) {
-            m_participants->add(*p);
-            m_joinRequests->remove(p->id); // admitted
-        }
-        break;
-    case RoomEvent::Kind::ParticipantLeft: {
-        const QString id = d.value("participant"_L1).toString();
-        m_participants->remove(id);
-        if (id == selfId)
-            m_room->markEnded(d.value("reason"_L1).toString(u"left"_s));
-        break;
-    }
-    case RoomEvent::Kind::ParticipantUpdated: {
-        const QString id = d.value("participant"_L1).toString();
-        m_participants->updateStatus(id, statusUpdateFrom(d.value("status"_L1).toObject()));
-        if (id == selfId)
-            Q_EMIT selfStatusChanged();
-        break;
-    }
-    case RoomEvent::Kind::Presence:
-        m_participants->setPresence(d.value("participant"_L1).toString(),
-                                    d.value("online"_L1).toBool(),
-                                    integerFromJson(d.value("lastSeen"_L1)).value_or(0));
-        break;
-    case RoomEvent::Kind::RoomUpdated:
-        if (const auto info = RoomInfo::fromJson(d.value("room"_L1).toObject()))
-            m_room->setInfo(*info);
-        break;
-    case RoomEvent::Kind::HostChanged: {
-        const QString to = d.value("to"_L1).toString();
-        m_participants->setHost(d.value("from"_L1).toString(), to);
-        const ParticipantInfo *self = m_participants->find(selfId);
-        m_room->setHost(to, self ? self->role : m_room->selfRole());
-        if (!m_room->isHost())
-            m_joinRequests->clear(); // the new host gets the waiting list instead
-        break;
-    }
-    case RoomEvent::Kind::RoomClosed:
-        m_room->markEnded(d.value("reason"_L1).toString(u"closed"_s));
-        break;
-    case RoomEvent::Kind::Chat:
-    case RoomEvent::Kind::Unknown:
-        break;
-    }
+    std::visit(
+        Overloaded{
+            [this](const Events::ParticipantJoined &e) {
+                m_participants->add(e.participant);
+                m_joinRequests->remove(e.participant.id); // admitted
+            },
+            [this, &selfId](const Events::ParticipantLeft &e) {
+                m_participants->remove(e.participant);
+                if (e.participant == selfId)
+                    m_room->markEnded(leaveReasonName(e.reason));
+            },
+            [this, &selfId](const Events::ParticipantUpdated &e) {
+                // Only the flags that changed: the others stay as they are.
+                m_participants->updateStatus(e.participant,
+                                             StatusFlags::Update{e.changed, e.status.bits});
+                if (e.participant == selfId)
+                    Q_EMIT selfStatusChanged();
+            },
+            [this](const Events::Presence &e) {
+                m_participants->setPresence(e.participant, e.online, e.lastSeen);
+            },
+            [this](const Events::RoomUpdated &e) { m_room->setInfo(e.room); },
+            [this, &selfId](const Events::HostChanged &e) {
+                m_participants->setHost(e.from, e.to);
+                const ParticipantInfo *self = m_participants->find(selfId);
+                m_room->setHost(e.to, self ? self->role : m_room->selfRole());
+                if (!m_room->isHost())
+                    m_joinRequests->clear(); // the new host gets the waiting list instead
+            },
+            [this](const Events::RoomClosed &e) { m_room->markEnded(closeReasonName(e.reason)); },
+            [](const Events::Chat &) {},
+            [](const Events::Unknown &) {},
+        },
+        event.data);
     syncCounts();
     Q_EMIT eventApplied(event);
 }
@@ -240,19 +211,10 @@ void RoomSession::onNotice(const Notice &notice)
 {
     if (notice.room != m_code)
         return;
-    const QString id = notice.data.value("participant"_L1).toString();
-    switch (notice.kind) {
-    case Notice::Kind::JoinRequest:
-        m_joinRequests->add(id, notice.data.value("name"_L1).toString(),
-                            notice.data.value("role"_L1).toString(u"member"_s));
-        break;
-    case Notice::Kind::JoinRequestCancelled:
-        m_joinRequests->remove(id);
-        break;
-    case Notice::Kind::JoinPending:
-    case Notice::Kind::Unknown:
-        break;
-    }
+    if (const auto *request = notice.as<Notices::JoinRequest>())
+        m_joinRequests->add(request->participant, request->name, roleName(request->role));
+    else if (const auto *cancelled = notice.as<Notices::JoinRequestCancelled>())
+        m_joinRequests->remove(cancelled->participant);
     syncCounts();
 }
 
@@ -414,7 +376,8 @@ void RoomSession::updateSettings(const QVariantMap &changes)
 {
     if (!m_client)
         return;
-    SettingsChange change;
+    Requests::UpdateSettings change;
+    change.room = m_code;
     const auto boolOf = [&changes](const QString &key) -> std::optional<bool> {
         if (!changes.contains(key))
             return std::nullopt;
@@ -424,13 +387,13 @@ void RoomSession::updateSettings(const QVariantMap &changes)
         change.name = changes.value(u"name"_s).toString().trimmed();
     if (changes.contains(u"capacity"_s))
         change.capacity = changes.value(u"capacity"_s).toInt();
-    change.spectators = boolOf(u"spectators"_s);
-    change.approval = boolOf(u"approval"_s);
-    change.locked = boolOf(u"locked"_s);
-    change.isPublic = boolOf(u"isPublic"_s);
+    change.settings.spectators = boolOf(u"spectators"_s);
+    change.settings.approval = boolOf(u"approval"_s);
+    change.settings.locked = boolOf(u"locked"_s);
+    change.settings.isPublic = boolOf(u"isPublic"_s);
     if (changes.contains(u"password"_s))
-        change.password = changes.value(u"password"_s).toString();
-    m_client->updateSettings(m_code, change, this, doneHandler());
+        change.settings.password = changes.value(u"password"_s).toString();
+    m_client->updateSettings(change, this, doneHandler());
 }
 
 void RoomSession::startSession()

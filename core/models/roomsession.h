@@ -61,8 +61,7 @@ class RoomSession : public QObject
     Q_PROPERTY(QString errorText READ errorText NOTIFY errorTextChanged)
 
 public:
-    RoomSession(RoomClient *client, const Client::RoomSnapshot &snapshot,
-                QObject *parent = nullptr);
+    RoomSession(RoomClient *client, const RoomSnapshot &snapshot, QObject *parent = nullptr);
     ~RoomSession() override;
 
     // Loads the newest page of history.
@@ -145,22 +144,22 @@ Q_SIGNALS:
     // leave() or closeRoom() was answered (successfully or not: either way you are out).
     void leaveFinished();
     // A room event was applied to the models (for printing in the headless host).
-    void eventApplied(const Client::RoomEvent &event);
+    void eventApplied(const RoomEvent &event);
 
 private:
-    void onEvent(const Client::RoomEvent &event);
-    void onNotice(const Client::Notice &notice);
+    void onEvent(const RoomEvent &event);
+    void onNotice(const Notice &notice);
     void onRoomLeft(const QString &room, const QString &reason);
-    void onResumed(const Client::RoomSnapshot &snapshot);
+    void onResumed(const RoomSnapshot &snapshot);
     void syncCounts();
     bool selfFlag(StatusFlags::Flag flag) const;
     void setError(const QString &text);
     void requestHistory(qint64 before, int pageSize);
     void transmitChat(const QString &text, const QString &clientMsgId);
     void onChatAnswered(const QString &clientMsgId, const QString &text,
-                        const Client::Result<Client::ChatAck> &result);
+                        const Client::Result<ChatAck> &result);
     RoomClient::Callback<Client::Done> doneHandler();
-    void hostAction(Client::HostAction action, const QString &participantId);
+    void hostAction(HostAction action, const QString &participantId);
 
     QPointer<RoomClient> m_client;
     QString m_code;

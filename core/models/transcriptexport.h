@@ -75,16 +75,16 @@ Q_SIGNALS:
 private:
     void updateProgress();
     void requestPage();
-    void onPage(const Client::Result<Client::HistoryPage> &result);
+    void onPage(const Client::Result<HistoryPage> &result);
     void finish(bool complete);
 
     Source m_source;
     QString m_directory;
     bool m_running = false;
-    QList<QList<Client::RoomEvent>> m_pages; // fetched, newest page first, each ascending
-    qint64 m_before = 0;                     // every event from this seq on is known
-    qint64 m_end = 0;                        // the newest seq when the export started
-    qint64 m_trimmed = -1;                   // events the host no longer keeps; -1: not known
+    QList<QList<RoomEvent>> m_pages; // fetched, newest page first, each ascending
+    qint64 m_before = 0;             // every event from this seq on is known
+    qint64 m_end = 0;                // the newest seq when the export started
+    qint64 m_trimmed = -1;           // events the host no longer keeps; -1: not known
     qint64 m_fetched = 0;
     qint64 m_total = 0;
     QString m_markdownPath;

@@ -6,13 +6,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-template <class... Ts> struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-// Clang before 17 does not deduce an aggregate's template arguments (P1816) by itself; the
-// fuzz preset builds with clang.
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
-
 // The wire names, in EventData's order (Unknown carries its own).
 constexpr QLatin1String EventNames[] = {"participant_joined"_L1,
                                         "participant_left"_L1,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "overloaded.h"
 #include "values.h"
 
 #include <QtCore/QList>

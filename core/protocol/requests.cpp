@@ -1,18 +1,13 @@
 #include "requests.h"
 
+#include "overloaded.h"
+
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-template <class... Ts> struct Overloaded : Ts... {
-    using Ts::operator()...;
-};
-// Clang before 17 does not deduce an aggregate's template arguments (P1816) by itself; the
-// fuzz preset builds with clang.
-template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // The wire types that are not host actions on one participant (those come from
 // hostActionName), with the empty request of each.

@@ -38,7 +38,7 @@ private:
 };
 
 // Catches the one callback of a RoomClient request.
-template <typename T> struct Reply {
+template <typename T> struct Caught {
     std::optional<Client::Result<T>> result;
     int calls = 0;
 
@@ -70,12 +70,11 @@ inline std::unique_ptr<RoomClient> readyClient(const QUrl &url,
 
 // A room `client` creates as its host ("Ana" unless `args` names someone else), once the server
 // has answered; nullopt when it refused or did not answer.
-inline std::optional<Client::RoomSnapshot> createRoom(RoomClient *client,
-                                                      Client::CreateRoomArgs args)
+inline std::optional<RoomSnapshot> createRoom(RoomClient *client, Client::CreateRoomArgs args)
 {
     if (args.displayName.isEmpty())
         args.displayName = QStringLiteral("Ana");
-    Reply<Client::RoomSnapshot> created;
+    Caught<RoomSnapshot> created;
     client->createRoom(args, client, created.callback());
     if (!QTest::qWaitFor([&] { return created.done(); }, 5000) || !created.ok())
         return std::nullopt;

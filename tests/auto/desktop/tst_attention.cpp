@@ -161,7 +161,7 @@ private Q_SLOTS:
 
         auto ben = readyClient(server.url());
         QVERIFY(ben);
-        Reply<RoomSnapshot> benJoin;
+        Caught<RoomSnapshot> benJoin;
         ben->joinRoom(JoinRoomArgs{code, u"Ben"_s, Role::Member, {}}, this, benJoin.callback());
         QTRY_COMPARE(notify.count(), 1);
         QCOMPARE(notify.at(0).at(0).toString(), u"Ben asks to join Study group"_s);
@@ -170,7 +170,7 @@ private Q_SLOTS:
         QTRY_VERIFY(benJoin.ok());
         QCOMPARE(attention.unread(), 0); // "Ben joined." is no chat
 
-        Reply<ChatAck> sent;
+        Caught<ChatAck> sent;
         ben->sendChat(code, u"hello everyone"_s, this, sent.callback());
         QTRY_COMPARE(attention.unread(), 1);
         QCOMPARE(notify.count(), 1);

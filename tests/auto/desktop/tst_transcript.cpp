@@ -370,13 +370,13 @@ private Q_SLOTS:
         const QString code = room.snapshot.room.code;
         auto guest = readyClient(room.server->url());
         QVERIFY(guest);
-        Reply<RoomSnapshot> joined;
+        Caught<RoomSnapshot> joined;
         guest->joinRoom(JoinRoomArgs{code, u"Ben"_s, Role::Member, {}}, this, joined.callback());
         QTRY_VERIFY(joined.ok());
-        Reply<ChatAck> said;
+        Caught<ChatAck> said;
         guest->sendChat(code, u"hi from Ben"_s, this, said.callback());
         QTRY_VERIFY(said.ok());
-        Reply<Done> left;
+        Caught<Done> left;
         guest->leaveRoom(code, this, left.callback());
         QTRY_VERIFY(left.ok());
         auto acked = std::make_shared<int>(0);

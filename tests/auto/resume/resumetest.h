@@ -18,7 +18,7 @@ public:
         : QObject(parent)
         , m_room(room)
     {
-        connect(client, &RoomClient::eventReceived, this, [this](const Client::RoomEvent &e) {
+        connect(client, &RoomClient::eventReceived, this, [this](const RoomEvent &e) {
             if (e.room == m_room)
                 events.append(e);
         });
@@ -37,25 +37,26 @@ public:
     QList<qint64> seqs() const
     {
         QList<qint64> out;
-        for (const Client::RoomEvent &e : events)
+        for (const RoomEvent &e : events)
             out.append(e.seq);
         return out;
     }
     qint64 lastSeq() const { return events.isEmpty() ? 0 : events.last().seq; }
-    int count(Client::RoomEvent::Kind kind) const
+    // How many events of type E (Events::Chat, …).
+    template <typename E> int count() const
     {
         int n = 0;
-        for (const Client::RoomEvent &e : events)
-            n += e.kind == kind ? 1 : 0;
+        for (const RoomEvent &e : events)
+            n += e.as<E>() ? 1 : 0;
         return n;
     }
     // How often each clientMsgId of a chat event was delivered.
     QHash<QString, int> clientMsgIds() const
     {
         QHash<QString, int> out;
-        for (const Client::RoomEvent &e : events) {
-            if (e.kind == Client::RoomEvent::Kind::Chat)
-                ++out[e.data.value(QLatin1String("clientMsgId")).toString()];
+        for (const RoomEvent &e : events) {
+            if (const auto *chat = e.as<Events::Chat>())
+                ++out[chat->clientMsgId];
         }
         return out;
     }
@@ -63,7 +64,7 @@ public:
     bool contiguousFrom(qint64 first) const
     {
         qint64 expected = first;
-        for (const Client::RoomEvent &e : events) {
+        for (const RoomEvent &e : events) {
             if (e.seq != expected)
                 return false;
             ++expected;
@@ -71,7 +72,7 @@ public:
         return true;
     }
 
-    QList<Client::RoomEvent> events;
+    QList<RoomEvent> events;
     int gaps = 0;
     qint64 missing = 0;
 
@@ -80,24 +81,19 @@ private:
 };
 
 // Reads a room's whole stored history through `client` (a member), oldest first.
-inline QList<Client::RoomEvent> wholeHistory(RoomClient *client, const QString &room,
-                                             qint64 after = 0, qint64 *missing = nullptr)
+inline QList<RoomEvent> wholeHistory(RoomClient *client, const QString &room, qint64 after = 0,
+                                     qint64 *missing = nullptr)
 {
-    QList<Client::RoomEvent> out;
+    QList<RoomEvent> out;
     for (int page = 0; page < 1000; ++page) {
-        // Raw: RoomClient::history() cannot say "after 0".
-        std::optional<Client::Result<QJsonObject>> result;
-        client->request(QStringLiteral("history"),
-                        {{QLatin1String("room"), room},
-                         {QLatin1String("after"), after},
-                         {QLatin1String("limit"), 200}},
-                        client, [&result](const Client::Result<QJsonObject> &r) { result = r; });
+        // As a request of its own: RoomClient::history() cannot say "after 0".
+        std::optional<Client::Result<HistoryPage>> result;
+        client->request<HistoryPage>(
+            Requests::History{room, {}, after, 200}, client,
+            [&result](const Client::Result<HistoryPage> &r) { result = r; });
         if (!QTest::qWaitFor([&] { return result.has_value(); }, 10000) || !result->ok())
             return {};
-        const auto parsed = Client::HistoryPage::fromJson(*result->value);
-        if (!parsed)
-            return {};
-        const Client::HistoryPage &p = *parsed;
+        const HistoryPage &p = *result->value;
         if (missing)
             *missing += p.missing;
         out += p.events;

@@ -148,14 +148,12 @@ private Q_SLOTS:
         HeadlessJoiner ben(dir);
         ben.start(cuttable, code);
         QVERIFY2(ben.waitForLine(u"^hearth: joined room"_s, 20000), qPrintable(ben.output()));
-        QTRY_COMPARE_WITH_TIMEOUT(log.count(RoomEvent::Kind::ParticipantJoined), 1, 10000);
-        const QString benId =
-            log.events.last().data.value("participant"_L1).toObject().value("id"_L1).toString();
+        QTRY_COMPARE_WITH_TIMEOUT(log.count<Events::ParticipantJoined>(), 1, 10000);
+        const QString benId = log.events.last().as<Events::ParticipantJoined>()->participant.id;
         auto presence = [&](bool online) {
             return std::count_if(log.events.cbegin(), log.events.cend(), [&](const RoomEvent &e) {
-                return e.kind == RoomEvent::Kind::Presence &&
-                       e.data.value("participant"_L1).toString() == benId &&
-                       e.data.value("online"_L1).toBool() == online;
+                const auto *p = e.as<Events::Presence>();
+                return p && p->participant == benId && p->online == online;
             });
         };
 
@@ -176,12 +174,12 @@ private Q_SLOTS:
         QTRY_VERIFY2_WITH_TIMEOUT(presence(true) >= 1, qPrintable(ben.output()), 35000);
         QVERIFY2(ben.waitForLine(u"^hearth: reconnected"_s, 10000), qPrintable(ben.output()));
         // The same seat, and the line typed during the cut arrives, once.
-        QTRY_VERIFY_WITH_TIMEOUT(log.count(RoomEvent::Kind::Chat) >= 1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(log.count<Events::Chat>() >= 1, 10000);
         QTest::qWait(500);
-        QCOMPARE(log.count(RoomEvent::Kind::Chat), 1);
-        QCOMPARE(log.events.last().data.value("text"_L1).toString(), u"typed during the cut"_s);
-        QCOMPARE(log.count(RoomEvent::Kind::ParticipantLeft), 0);
-        QCOMPARE(log.count(RoomEvent::Kind::ParticipantJoined), 1);
+        QCOMPARE(log.count<Events::Chat>(), 1);
+        QCOMPARE(log.events.last().as<Events::Chat>()->text, u"typed during the cut"_s);
+        QCOMPARE(log.count<Events::ParticipantLeft>(), 0);
+        QCOMPARE(log.count<Events::ParticipantJoined>(), 1);
         QVERIFY(log.contiguousFrom(log.events.first().seq));
     }
 };

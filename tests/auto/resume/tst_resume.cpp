@@ -156,11 +156,11 @@ private Q_SLOTS:
         QTRY_COMPARE(log.lastSeq(), host->lastSeq(code));
         compareWithServer(guest.get(), code, log, joinedAt);
         // Same seat: no leave or join, for the guest nor for anybody watching.
-        QCOMPARE(log.count(RoomEvent::Kind::ParticipantLeft), 0);
-        QCOMPARE(log.count(RoomEvent::Kind::ParticipantJoined), 0);
-        QCOMPARE(hostLog.count(RoomEvent::Kind::ParticipantLeft), 0);
-        QCOMPARE(hostLog.count(RoomEvent::Kind::ParticipantJoined), 0);
-        QCOMPARE(log.count(RoomEvent::Kind::Chat), 15);
+        QCOMPARE(log.count<Events::ParticipantLeft>(), 0);
+        QCOMPARE(log.count<Events::ParticipantJoined>(), 0);
+        QCOMPARE(hostLog.count<Events::ParticipantLeft>(), 0);
+        QCOMPARE(hostLog.count<Events::ParticipantJoined>(), 0);
+        QCOMPARE(log.count<Events::Chat>(), 15);
     }
 
     void resumeAfterZeroEventsSeen()
@@ -182,7 +182,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(guest->state(), RoomClient::State::Joined, 15000);
         QTRY_COMPARE(log.lastSeq(), host->lastSeq(code));
         compareWithServer(guest.get(), code, log, joinedAt);
-        QCOMPARE(log.count(RoomEvent::Kind::Chat), 3);
+        QCOMPARE(log.count<Events::Chat>(), 3);
     }
 
     void threeReconnectsInARowUnderLoad()
@@ -251,7 +251,7 @@ private Q_SLOTS:
         // One message the server has stored, whose acknowledgement the guest "did not get":
         // it sends it again with the same clientMsgId while reconnecting.
         const QString stored = guest->sendChat(code, u"stored once"_s, this, {});
-        QTRY_COMPARE(hostLog.count(RoomEvent::Kind::Chat), 1);
+        QTRY_COMPARE(hostLog.count<Events::Chat>(), 1);
         guest->dropConnection();
         QList<Result<ChatAck>> acks;
         guest->sendChat(
@@ -276,15 +276,15 @@ private Q_SLOTS:
         const QList<RoomEvent> history = wholeHistory(host.get(), code);
         QStringList texts;
         for (const RoomEvent &e : history) {
-            if (e.kind == RoomEvent::Kind::Chat)
-                texts << e.data.value("text"_L1).toString();
+            if (const auto *chat = e.as<Events::Chat>())
+                texts << chat->text;
         }
         QStringList expected{u"stored once"_s};
         for (int i = 0; i < 10; ++i)
             expected << u"queued "_s + QString::number(i);
         QCOMPARE(texts, expected);
-        QCOMPARE(hostLog.count(RoomEvent::Kind::Chat), 11);
-        QCOMPARE(log.count(RoomEvent::Kind::Chat), 11);
+        QCOMPARE(hostLog.count<Events::Chat>(), 11);
+        QCOMPARE(log.count<Events::Chat>(), 11);
     }
 
     void trimmedHistoryIsReportedAsMissing()
@@ -349,8 +349,10 @@ private Q_SLOTS:
         EventLog hostLog(host.get(), code);
         QSignalSpy left(guest.get(), &RoomClient::roomLeft);
         guest->dropConnection();
-        QTRY_COMPARE_WITH_TIMEOUT(hostLog.count(RoomEvent::Kind::ParticipantLeft), 1, 10000);
-        QCOMPARE(hostLog.events.last().data.value("reason"_L1).toString(), u"timed_out"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(hostLog.count<Events::ParticipantLeft>(), 1, 10000);
+        QVERIFY(hostLog.events.last().as<Events::ParticipantLeft>());
+        QCOMPARE(hostLog.events.last().as<Events::ParticipantLeft>()->reason,
+                 LeaveReason::TimedOut);
         QTRY_COMPARE_WITH_TIMEOUT(left.count(), 1, 15000);
         QCOMPARE(left.at(0).at(0).toString(), code);
         QCOMPARE(left.at(0).at(1).toString(), u"timed_out"_s);
@@ -371,15 +373,17 @@ private Q_SLOTS:
         QElapsedTimer gone;
         host->dropConnection(); // no auto-reconnect: the host does not come back
         gone.start();
-        QTRY_COMPARE_WITH_TIMEOUT(log.count(RoomEvent::Kind::HostChanged), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(log.count<Events::HostChanged>(), 1, 10000);
         // Not before the grace period: the seat (and the role) waited for the host.
         QVERIFY(gone.elapsed() >= 1500);
-        const RoomEvent changed = log.events.last();
-        QCOMPARE(changed.data.value("to"_L1).toString(), guest->participantId());
-        QCOMPARE(changed.data.value("reason"_L1).toString(), u"host_left"_s);
-        QCOMPARE(log.count(RoomEvent::Kind::ParticipantLeft), 1);
-        const RoomEvent left = log.events.at(log.events.size() - 2);
-        QCOMPARE(left.data.value("reason"_L1).toString(), u"timed_out"_s);
+        const auto *changed = log.events.last().as<Events::HostChanged>();
+        QVERIFY(changed);
+        QCOMPARE(changed->to, guest->participantId());
+        QCOMPARE(changed->reason, HostChangeReason::HostLeft);
+        QCOMPARE(log.count<Events::ParticipantLeft>(), 1);
+        const auto *left = log.events.at(log.events.size() - 2).as<Events::ParticipantLeft>();
+        QVERIFY(left);
+        QCOMPARE(left->reason, LeaveReason::TimedOut);
     }
 
     void roomClosedWhileAwayEndsIt()
@@ -425,7 +429,7 @@ private Q_SLOTS:
         QVERIFY(chat(host.get(), code, 3, u"after "_s));
         QTRY_COMPARE(log.lastSeq(), host->lastSeq(code));
         compareWithServer(guest.get(), code, log, joined->value->room.lastSeq);
-        QCOMPARE(log.count(RoomEvent::Kind::Chat), 6);
+        QCOMPARE(log.count<Events::Chat>(), 6);
     }
 
     void resumeFlagOnTheWire()
