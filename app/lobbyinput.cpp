@@ -114,8 +114,8 @@ std::optional<Client::JoinRoomArgs> joinRoomArgs(const QString &code, bool spect
     }
     QString name;
     TextRules::checkName(displayName, limits.maxNameLength, &name);
-    return Client::JoinRoomArgs{
-        *normalized, name, spectator ? Client::Role::Spectator : Client::Role::Member, password};
+    return Client::JoinRoomArgs{*normalized, name, spectator ? Role::Spectator : Role::Member,
+                                password};
 }
 
 } // namespace LobbyInput
