@@ -120,7 +120,7 @@ void RoomServerPrivate::removeParticipant(const std::shared_ptr<Room> &room,
     std::unique_ptr<Participant> p = room->remove(participantId);
     if (!p)
         return;
-    room->noteDeparture(participantId, leaveReasonName(reason));
+    room->noteDeparture(participantId, wireName(reason));
     QPointer<Session> target = p->session;
     if (target)
         detachSession(target, room->id);

@@ -29,7 +29,7 @@ const QByteArray &Participant::toJsonBytes() const
 
 StoredParticipant Participant::toStored() const
 {
-    return StoredParticipant{id, name, roleName(role), status.bits, joinedSeq, joinedAt, lastSeen};
+    return StoredParticipant{id, name, wireName(role), status.bits, joinedSeq, joinedAt, lastSeen};
 }
 
 Participant *Room::find(const QString &participantId) const
@@ -236,7 +236,7 @@ StoredRoom Room::toStored() const
     r.code = code;
     r.name = name;
     r.capacity = capacity;
-    r.state = roomStateName(state);
+    r.state = wireName(state);
     r.allowSpectators = settings.spectators;
     r.approvalRequired = settings.approval;
     r.locked = settings.locked;
@@ -258,7 +258,7 @@ std::unique_ptr<Room> Room::fromLoaded(const LoadedRoom &loaded)
     room->code = r.code;
     room->name = r.name;
     room->capacity = r.capacity;
-    room->state = roomStateFromName(r.state).value_or(RoomState::Waiting);
+    room->state = fromWireName<RoomState>(r.state).value_or(RoomState::Waiting);
     room->settings.spectators = r.allowSpectators;
     room->settings.approval = r.approvalRequired;
     room->settings.locked = r.locked;
@@ -278,7 +278,7 @@ std::unique_ptr<Room> Room::fromLoaded(const LoadedRoom &loaded)
         auto p = std::make_unique<Participant>();
         p->id = sp.participantId;
         p->name = sp.name;
-        p->role = roleFromName(sp.role).value_or(Role::Member);
+        p->role = fromWireName<Role>(sp.role).value_or(Role::Member);
         p->status.bits = sp.status;
         p->joinedSeq = sp.joinedSeq;
         p->joinedAt = sp.joinedAt;

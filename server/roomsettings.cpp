@@ -84,7 +84,7 @@ void RoomServerPrivate::handle(Session *s, qint64 id, const Requests::SetState &
     if (!allowed) {
         refuse(s, id, ErrorCode::InvalidTransition,
                QStringLiteral("A room cannot go from %1 to %2.")
-                   .arg(roomStateName(room.state), roomStateName(r.state)));
+                   .arg(wireName(room.state), wireName(r.state)));
         return;
     }
     room.state = r.state;

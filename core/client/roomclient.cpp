@@ -389,10 +389,10 @@ void RoomClient::deliverEvent(const RoomEvent &event)
 
     // After these, the server sends nothing more of the room to this connection.
     if (const auto *closed = event.as<Events::RoomClosed>()) {
-        noteLeft(event.room, closeReasonName(closed->reason));
+        noteLeft(event.room, wireName(closed->reason));
     } else if (const auto *left = event.as<Events::ParticipantLeft>();
                left && left->participant == m_participantId) {
-        noteLeft(event.room, leaveReasonName(left->reason));
+        noteLeft(event.room, wireName(left->reason));
     }
 }
 

@@ -50,7 +50,7 @@ void RoomClient::leaveRoom(const QString &room, QObject *context, Callback<Done>
                   [this, room, guard = QPointer<QObject>(context), hasContext = context != nullptr,
                    done = std::move(done)](const Result<Done> &result) {
                       if (result.ok())
-                          noteLeft(room, leaveReasonName(LeaveReason::Left));
+                          noteLeft(room, wireName(LeaveReason::Left));
                       if (done && !(hasContext && !guard))
                           done(result);
                   });

@@ -18,12 +18,11 @@ QString seatLostReason(const RequestError &error)
     switch (error.code()) {
     case ErrorCode::RoomNotFound:
     case ErrorCode::RoomClosed:
-        return closeReasonName(CloseReason::Closed); // it closed (or expired) while we were away
+        return wireName(CloseReason::Closed); // it closed (or expired) while we were away
     case ErrorCode::Banned:
-        return leaveReasonName(LeaveReason::Banned);
+        return wireName(LeaveReason::Banned);
     default:
-        return error.error.reason.isEmpty() ? leaveReasonName(LeaveReason::TimedOut)
-                                            : error.error.reason;
+        return error.error.reason.isEmpty() ? wireName(LeaveReason::TimedOut) : error.error.reason;
     }
 }
 

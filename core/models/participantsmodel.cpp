@@ -45,7 +45,7 @@ QVariant ParticipantsModel::data(const QModelIndex &index, int role) const
     case IdRole:
         return p.id;
     case RoleRole:
-        return QString(roleName(p.role));
+        return QString(wireName(p.role));
     case IsHostRole:
         return p.role == Role::Host;
     case IsSpectatorRole:

@@ -56,7 +56,7 @@ public:
     int onlineCount() const { return m_info.online; }
     bool isFull() const { return m_info.seats >= m_info.capacity; }
     RoomState state() const { return m_info.state; }
-    QString stateName() const { return roomStateName(m_info.state); }
+    QString stateName() const { return wireName(m_info.state); }
     QString hostId() const { return m_info.host; }
     int waitingToJoin() const { return m_info.waitingToJoin; }
     QDateTime createdAt() const { return QDateTime::fromMSecsSinceEpoch(m_info.createdAt); }
@@ -67,7 +67,7 @@ public:
     bool isPublic() const { return m_info.settings.isPublic; }
     QString selfId() const { return m_selfId; }
     Role selfRole() const { return m_selfRole; }
-    QString yourRole() const { return roleName(m_selfRole); }
+    QString yourRole() const { return wireName(m_selfRole); }
     bool isHost() const { return m_selfRole == Role::Host; }
     bool hasEnded() const { return m_ended; }
     QString endReason() const { return m_endReason; }

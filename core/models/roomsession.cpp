@@ -169,40 +169,39 @@ void RoomSession::onEvent(const RoomEvent &event)
     // The chat row first: it names people (a leaver, the old host) before they change, and
     // it is in place by the time listeners of the state changes below look.
     m_messages->appendEvent(event);
-    std::visit(
-        Overloaded{
-            [this](const Events::ParticipantJoined &e) {
-                m_participants->add(e.participant);
-                m_joinRequests->remove(e.participant.id); // admitted
-            },
-            [this, &selfId](const Events::ParticipantLeft &e) {
-                m_participants->remove(e.participant);
-                if (e.participant == selfId)
-                    m_room->markEnded(leaveReasonName(e.reason));
-            },
-            [this, &selfId](const Events::ParticipantUpdated &e) {
-                // Only the flags that changed: the others stay as they are.
-                m_participants->updateStatus(e.participant,
-                                             StatusFlags::Update{e.changed, e.status.bits});
-                if (e.participant == selfId)
-                    Q_EMIT selfStatusChanged();
-            },
-            [this](const Events::Presence &e) {
-                m_participants->setPresence(e.participant, e.online, e.lastSeen);
-            },
-            [this](const Events::RoomUpdated &e) { m_room->setInfo(e.room); },
-            [this, &selfId](const Events::HostChanged &e) {
-                m_participants->setHost(e.from, e.to);
-                const ParticipantInfo *self = m_participants->find(selfId);
-                m_room->setHost(e.to, self ? self->role : m_room->selfRole());
-                if (!m_room->isHost())
-                    m_joinRequests->clear(); // the new host gets the waiting list instead
-            },
-            [this](const Events::RoomClosed &e) { m_room->markEnded(closeReasonName(e.reason)); },
-            [](const Events::Chat &) {},
-            [](const Events::Unknown &) {},
-        },
-        event.data);
+    std::visit(Overloaded{
+                   [this](const Events::ParticipantJoined &e) {
+                       m_participants->add(e.participant);
+                       m_joinRequests->remove(e.participant.id); // admitted
+                   },
+                   [this, &selfId](const Events::ParticipantLeft &e) {
+                       m_participants->remove(e.participant);
+                       if (e.participant == selfId)
+                           m_room->markEnded(wireName(e.reason));
+                   },
+                   [this, &selfId](const Events::ParticipantUpdated &e) {
+                       // Only the flags that changed: the others stay as they are.
+                       m_participants->updateStatus(e.participant,
+                                                    StatusFlags::Update{e.changed, e.status.bits});
+                       if (e.participant == selfId)
+                           Q_EMIT selfStatusChanged();
+                   },
+                   [this](const Events::Presence &e) {
+                       m_participants->setPresence(e.participant, e.online, e.lastSeen);
+                   },
+                   [this](const Events::RoomUpdated &e) { m_room->setInfo(e.room); },
+                   [this, &selfId](const Events::HostChanged &e) {
+                       m_participants->setHost(e.from, e.to);
+                       const ParticipantInfo *self = m_participants->find(selfId);
+                       m_room->setHost(e.to, self ? self->role : m_room->selfRole());
+                       if (!m_room->isHost())
+                           m_joinRequests->clear(); // the new host gets the waiting list instead
+                   },
+                   [this](const Events::RoomClosed &e) { m_room->markEnded(wireName(e.reason)); },
+                   [](const Events::Chat &) {},
+                   [](const Events::Unknown &) {},
+               },
+               event.data);
     syncCounts();
     Q_EMIT eventApplied(event);
 }
@@ -212,7 +211,7 @@ void RoomSession::onNotice(const Notice &notice)
     if (notice.room != m_code)
         return;
     if (const auto *request = notice.as<Notices::JoinRequest>())
-        m_joinRequests->add(request->participant, request->name, roleName(request->role));
+        m_joinRequests->add(request->participant, request->name, wireName(request->role));
     else if (const auto *cancelled = notice.as<Notices::JoinRequestCancelled>())
         m_joinRequests->remove(cancelled->participant);
     syncCounts();

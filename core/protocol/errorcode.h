@@ -53,4 +53,6 @@ struct ProtocolError {
     std::optional<bool> spectators = {};
     QString name = {};            // name_taken: the name as its holder spells it
     QList<qint64> supported = {}; // unsupported_version: the versions the server speaks
+
+    bool operator==(const ProtocolError &) const = default;
 };

@@ -34,7 +34,7 @@ Decoded<EventData> readEventData(QStringView name, const QJsonObject &object)
     if (name == EventNames[1]) {
         Events::ParticipantLeft e;
         e.participant = f.string("participant"_L1);
-        e.reason = f.oneOf("reason"_L1, leaveReasonFromName, "a reason").value_or(e.reason);
+        e.reason = f.oneOf("reason"_L1, fromWireName<LeaveReason>, "a reason").value_or(e.reason);
         e.by = f.optionalString("by"_L1).value_or(QString());
         return decoded(e);
     }
@@ -74,12 +74,13 @@ Decoded<EventData> readEventData(QStringView name, const QJsonObject &object)
         Events::HostChanged e;
         e.from = f.stringOrNull("from"_L1);
         e.to = f.string("to"_L1);
-        e.reason = f.oneOf("reason"_L1, hostChangeReasonFromName, "a reason").value_or(e.reason);
+        e.reason =
+            f.oneOf("reason"_L1, fromWireName<HostChangeReason>, "a reason").value_or(e.reason);
         return decoded(e);
     }
     if (name == EventNames[7]) {
         Events::RoomClosed e;
-        e.reason = f.oneOf("reason"_L1, closeReasonFromName, "a reason").value_or(e.reason);
+        e.reason = f.oneOf("reason"_L1, fromWireName<CloseReason>, "a reason").value_or(e.reason);
         return decoded(e);
     }
     return decoded(Events::Unknown{name.toString()});
@@ -135,7 +136,7 @@ void writeEventData(QByteArray &out, const EventData &data)
                        out += "\"participant\":";
                        JsonWrite::string(out, e.participant);
                        out += ",\"reason\":";
-                       JsonWrite::name(out, leaveReasonName(e.reason));
+                       JsonWrite::name(out, wireName(e.reason));
                        out += '}';
                    },
                    [&out](const Events::ParticipantUpdated &e) {
@@ -177,14 +178,14 @@ void writeEventData(QByteArray &out, const EventData &data)
                        out += "{\"from\":";
                        JsonWrite::idOrNull(out, e.from);
                        out += ",\"reason\":";
-                       JsonWrite::name(out, hostChangeReasonName(e.reason));
+                       JsonWrite::name(out, wireName(e.reason));
                        out += ",\"to\":";
                        JsonWrite::string(out, e.to);
                        out += '}';
                    },
                    [&out](const Events::RoomClosed &e) {
                        out += "{\"reason\":";
-                       JsonWrite::name(out, closeReasonName(e.reason));
+                       JsonWrite::name(out, wireName(e.reason));
                        out += '}';
                    },
                    [&out](const Events::Unknown &) { out += "{}"; },
@@ -241,7 +242,7 @@ Decoded<Notice> Notice::fromJson(const QJsonObject &object)
         Notices::JoinRequest r;
         r.participant = d.string("participant"_L1);
         r.name = d.string("name"_L1);
-        r.role = d.oneOf("role"_L1, roleFromName, "a role").value_or(r.role);
+        r.role = d.oneOf("role"_L1, fromWireName<Role>, "a role").value_or(r.role);
         n.data = r;
     } else if (name == NoticeNames[1]) {
         n.data = Notices::JoinRequestCancelled{d.string("participant"_L1)};
@@ -274,7 +275,7 @@ QByteArray Notice::toFrame() const
                        out += ",\"participant\":";
                        JsonWrite::string(out, r.participant);
                        out += ",\"role\":";
-                       JsonWrite::name(out, roleName(r.role));
+                       JsonWrite::name(out, wireName(r.role));
                        out += '}';
                    },
                    [&out](const Notices::JoinRequestCancelled &r) {

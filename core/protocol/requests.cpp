@@ -36,7 +36,7 @@ std::optional<Request> emptyRequest(QStringView type)
         if (type == t.name)
             return t.make();
     }
-    if (const auto action = hostActionFromName(type))
+    if (const auto action = fromWireName<HostAction>(type))
         return Request(Requests::OnParticipant{*action, {}, {}});
     return std::nullopt;
 }
@@ -94,7 +94,7 @@ void readFields(JsonFields &f, Requests::JoinRoom &r)
 {
     r.code = f.string("code"_L1);
     r.displayName = f.string("displayName"_L1);
-    const auto role = f.oneOf("role"_L1, roleFromName, "\"member\" or \"spectator\"", false);
+    const auto role = f.oneOf("role"_L1, fromWireName<Role>, "\"member\" or \"spectator\"", false);
     if (role == Role::Host)
         f.fail(u"\"role\" must be \"member\" or \"spectator\"."_s);
     r.role = role.value_or(Role::Member);
@@ -154,7 +154,7 @@ void readFields(JsonFields &f, Requests::UpdateSettings &r)
 void readFields(JsonFields &f, Requests::SetState &r)
 {
     r.room = f.string("room"_L1);
-    const auto state = f.oneOf("state"_L1, roomStateFromName, "\"active\" or \"finished\"");
+    const auto state = f.oneOf("state"_L1, fromWireName<RoomState>, "\"active\" or \"finished\"");
     if (state == RoomState::Waiting)
         f.fail(u"\"state\" must be \"active\" or \"finished\"."_s);
     r.state = state.value_or(RoomState::Active);
@@ -217,7 +217,7 @@ QJsonObject fieldsOf(const Request &request)
                    [&o](const Requests::JoinRoom &r) {
                        o.insert("code"_L1, r.code);
                        o.insert("displayName"_L1, r.displayName);
-                       o.insert("role"_L1, roleName(r.role));
+                       o.insert("role"_L1, wireName(r.role));
                        insertIf(o, "password"_L1, r.password);
                        if (r.resume)
                            o.insert("resume"_L1, true);
@@ -247,7 +247,7 @@ QJsonObject fieldsOf(const Request &request)
                    },
                    [&o](const Requests::SetState &r) {
                        o.insert("room"_L1, r.room);
-                       o.insert("state"_L1, roomStateName(r.state));
+                       o.insert("state"_L1, wireName(r.state));
                    },
                    [&o](const Requests::OnParticipant &r) {
                        o.insert("room"_L1, r.room);
@@ -264,7 +264,7 @@ QJsonObject fieldsOf(const Request &request)
 QLatin1String requestTypeName(const Request &request)
 {
     if (const auto *r = std::get_if<Requests::OnParticipant>(&request))
-        return hostActionName(r->action);
+        return wireName(r->action);
     for (const TypeEntry &t : Types) {
         if (t.make().index() == request.index())
             return t.name;

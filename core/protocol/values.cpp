@@ -80,7 +80,7 @@ Decoded<ParticipantInfo> ParticipantInfo::fromJson(const QJsonObject &object)
     ParticipantInfo p;
     p.id = f.string("id"_L1);
     p.name = f.string("name"_L1);
-    p.role = f.oneOf("role"_L1, roleFromName, "a role").value_or(Role::Member);
+    p.role = f.oneOf("role"_L1, fromWireName<Role>, "a role").value_or(Role::Member);
     p.online = f.optionalBoolean("online"_L1).value_or(false);
     p.lastSeen = f.optionalInteger("lastSeen"_L1).value_or(0);
     p.joinedSeq = f.optionalInteger("joinedSeq"_L1).value_or(0);
@@ -103,7 +103,7 @@ void ParticipantInfo::writeJson(QByteArray &out) const
     out += ",\"online\":";
     JsonWrite::boolean(out, online);
     out += ",\"role\":";
-    JsonWrite::name(out, roleName(role));
+    JsonWrite::name(out, wireName(role));
     out += ",\"status\":";
     writeStatusJson(out, status);
     out += '}';
@@ -116,7 +116,8 @@ Decoded<RoomInfo> RoomInfo::fromJson(const QJsonObject &object)
     r.code = f.string("code"_L1);
     r.name = f.string("name"_L1);
     r.capacity = int(f.integer("capacity"_L1, 0, INT_MAX));
-    r.state = f.oneOf("state"_L1, roomStateFromName, "a room state").value_or(RoomState::Waiting);
+    r.state =
+        f.oneOf("state"_L1, fromWireName<RoomState>, "a room state").value_or(RoomState::Waiting);
     r.host = f.stringOrNull("host"_L1);
     r.seats = int(f.optionalInteger("seats"_L1, 0, INT_MAX).value_or(0));
     r.spectators = int(f.optionalInteger("spectators"_L1, 0, INT_MAX).value_or(0));
@@ -158,7 +159,7 @@ void RoomInfo::writeJson(QByteArray &out) const
     out += ",\"spectators\":";
     JsonWrite::number(out, spectators);
     out += ",\"state\":";
-    JsonWrite::name(out, roomStateName(state));
+    JsonWrite::name(out, wireName(state));
     out += ",\"waitingToJoin\":";
     JsonWrite::number(out, waitingToJoin);
     out += '}';

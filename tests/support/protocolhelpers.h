@@ -1,6 +1,9 @@
 #pragma once
 
-// Small helpers the protocol tests share to write requests and read replies tersely.
+// Small helpers the protocol tests share to write requests and read replies tersely. Replies
+// are read with the protocol codec (core/protocol/replies.h), as the client reads them.
+
+#include "protocol/replies.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
@@ -16,7 +19,7 @@ inline QString str(const char *s)
     return QString::fromUtf8(s);
 }
 
-// {"type": type, ...fields}
+// {"type": type, ...fields}: raw JSON, so that a test can also send what no encoder would.
 inline QJsonObject req(const char *type,
                        std::initializer_list<QPair<QString, QJsonValue>> fields = {})
 {
@@ -28,17 +31,22 @@ inline QJsonObject req(const char *type,
 
 inline bool ok(const QJsonObject &reply)
 {
-    return reply.value(QStringLiteral("ok")).toBool();
+    const Decoded<Reply> r = Reply::fromJson(reply);
+    return r.value && r.value->ok;
 }
 
-inline QJsonObject errorOf(const QJsonObject &reply)
+// The reply's error; code InternalError when the frame is no error reply.
+inline ProtocolError errorOf(const QJsonObject &reply)
 {
-    return reply.value(QStringLiteral("error")).toObject();
+    const Decoded<Reply> r = Reply::fromJson(reply);
+    return r.value && !r.value->ok ? r.value->error : ProtocolError{};
 }
 
+// The wire name of the reply's error code; empty when it succeeded or is no reply.
 inline QString errorCode(const QJsonObject &reply)
 {
-    return errorOf(reply).value(QStringLiteral("code")).toString();
+    const Decoded<Reply> r = Reply::fromJson(reply);
+    return r.value && !r.value->ok ? QString(errorCodeName(r.value->error.code)) : QString();
 }
 
 } // namespace ProtocolHelpers

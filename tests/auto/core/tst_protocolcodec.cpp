@@ -381,7 +381,7 @@ private Q_SLOTS:
             const auto *r = std::get_if<Requests::OnParticipant>(&std::get<Request>(request));
             QVERIFY(r);
             QCOMPARE(r->action, action);
-            QCOMPARE(json(frame).value("type"_L1).toString(), QString(hostActionName(action)));
+            QCOMPARE(json(frame).value("type"_L1).toString(), QString(wireName(action)));
         }
     }
 };

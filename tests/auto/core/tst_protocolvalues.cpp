@@ -492,17 +492,17 @@ private Q_SLOTS:
 
     void roomValueNames()
     {
-        QCOMPARE(roleName(Role::Spectator), QLatin1String("spectator"));
-        QCOMPARE(roomStateName(RoomState::Finished), QLatin1String("finished"));
+        QCOMPARE(wireName(Role::Spectator), QLatin1String("spectator"));
+        QCOMPARE(wireName(RoomState::Finished), QLatin1String("finished"));
         for (Role role : {Role::Host, Role::Member, Role::Spectator})
-            QCOMPARE(roleFromName(QString(roleName(role))), role);
+            QCOMPARE(fromWireName<Role>(QString(wireName(role))), role);
         for (RoomState state : {RoomState::Waiting, RoomState::Active, RoomState::Finished})
-            QCOMPARE(roomStateFromName(QString(roomStateName(state))), state);
+            QCOMPARE(fromWireName<RoomState>(QString(wireName(state))), state);
         for (HostAction action : AllHostActions)
-            QCOMPARE(hostActionFromName(QString(hostActionName(action))), action);
-        QCOMPARE(hostActionFromName(str("close_room")), std::nullopt); // names no participant
-        QCOMPARE(roleFromName(str("Host")), std::nullopt);             // wire names are exact
-        QCOMPARE(roomStateFromName(str("")), std::nullopt);
+            QCOMPARE(fromWireName<HostAction>(QString(wireName(action))), action);
+        QCOMPARE(fromWireName<HostAction>(str("close_room")), std::nullopt); // names no participant
+        QCOMPARE(fromWireName<Role>(str("Host")), std::nullopt);             // wire names are exact
+        QCOMPARE(fromWireName<RoomState>(str("")), std::nullopt);
     }
 
     void hostActionsMatchTheDocument()
@@ -519,7 +519,7 @@ private Q_SLOTS:
             doc.mid(from, to - from), QStringLiteral("^\\| `([a-z_]+)` \\| `participant` \\|"));
         QSet<QString> known;
         for (HostAction action : AllHostActions)
-            known.insert(hostActionName(action));
+            known.insert(wireName(action));
         QCOMPARE(documented, known);
     }
 

@@ -34,7 +34,7 @@ QJsonObject participantJson(const ParticipantInfo &p)
 {
     return QJsonObject{{"id"_L1, p.id},
                        {"name"_L1, p.name},
-                       {"role"_L1, roleName(p.role)},
+                       {"role"_L1, wireName(p.role)},
                        {"online"_L1, p.online},
                        {"lastSeen"_L1, 0},
                        {"joinedSeq"_L1, p.joinedSeq},

@@ -847,7 +847,7 @@ private Q_SLOTS:
             QCOMPARE(reply.value(str("id")).toInteger(), 777);
 
         QCOMPARE(errorCode(reply), code);
-        const QString message = errorOf(reply).value(str("message")).toString();
+        const QString message = errorOf(reply).message;
         QVERIFY2(!message.isEmpty() && message.size() < 300, qPrintable(message));
 
         // A refused request changes nothing and the connection goes on.
@@ -1042,7 +1042,7 @@ private Q_SLOTS:
         const QJsonObject reply = c->request(hello);
         QCOMPARE(errorCode(reply), error);
         if (error == str("unsupported_version"))
-            QCOMPARE(errorOf(reply).value(str("supported")).toArray(), QJsonArray{1});
+            QCOMPARE(errorOf(reply).supported, QList<qint64>{1});
         // Not half-registered: requests still need hello, and a proper hello works.
         QCOMPARE(errorCode(c->request(req("room_info", {{str("room"), m_bystanderCode}}))),
                  str("hello_required"));
@@ -1228,7 +1228,7 @@ private Q_SLOTS:
                 continue;
             }
             QCOMPARE(errorCode(reply), str("rate_limited"));
-            const qint64 retry = errorOf(reply).value(str("retryAfterMs")).toInteger(-1);
+            const qint64 retry = errorOf(reply).retryAfterMs;
             QVERIFY2(retry > 0 && retry <= 50, qPrintable(QString::number(retry)));
             ++limited;
             longestRefusedRun = std::max(longestRefusedRun, ++run);
@@ -1263,7 +1263,7 @@ private Q_SLOTS:
             const QJsonObject reply = c->waitReply(id);
             QVERIFY(!reply.isEmpty());
             if (!ok(reply))
-                retry = errorOf(reply).value(str("retryAfterMs")).toInteger(-1);
+                retry = errorOf(reply).retryAfterMs;
         }
         QVERIFY2(retry > 0, "never limited");
         // Fewer than 50 refusals: still connected; after retryAfterMs a request goes through.
@@ -1339,7 +1339,7 @@ private Q_SLOTS:
         QVERIFY2(!limited.isEmpty(), "never limited");
         QVERIFY2(failures >= 10 && failures <= 10 + refilled,
                  qPrintable(QStringLiteral("%1 failures allowed").arg(failures)));
-        const qint64 retry = errorOf(limited).value(str("retryAfterMs")).toInteger(-1);
+        const qint64 retry = errorOf(limited).retryAfterMs;
         QVERIFY2(retry > 0 && retry <= refillSeconds * 1000, qPrintable(QString::number(retry)));
 
         // While limited, the address gets no join at all, not even with the right code (and
@@ -1426,7 +1426,7 @@ private Q_SLOTS:
                 continue;
             }
             QCOMPARE(errorCode(reply), str("rate_limited"));
-            const qint64 retry = errorOf(reply).value(str("retryAfterMs")).toInteger(-1);
+            const qint64 retry = errorOf(reply).retryAfterMs;
             QVERIFY2(retry > 0 && retry <= 200, qPrintable(QString::number(retry)));
             ++limited;
         }

@@ -254,13 +254,13 @@ private Q_SLOTS:
     void roleAndStateNames()
     {
         for (Role r : {Role::Host, Role::Member, Role::Spectator})
-            QCOMPARE(roleFromName(QString(roleName(r))), std::optional<Role>(r));
-        QVERIFY(!roleFromName(u"admin"));
-        QVERIFY(!roleFromName(u"Host"));
+            QCOMPARE(fromWireName<Role>(QString(wireName(r))), std::optional<Role>(r));
+        QVERIFY(!fromWireName<Role>(u"admin"));
+        QVERIFY(!fromWireName<Role>(u"Host"));
         for (RoomState s : {RoomState::Waiting, RoomState::Active, RoomState::Finished})
-            QCOMPARE(roomStateFromName(QString(roomStateName(s))), std::optional<RoomState>(s));
-        QVERIFY(!roomStateFromName(u"closed"));
-        QVERIFY(!roomStateFromName(u""));
+            QCOMPARE(fromWireName<RoomState>(QString(wireName(s))), std::optional<RoomState>(s));
+        QVERIFY(!fromWireName<RoomState>(u"closed"));
+        QVERIFY(!fromWireName<RoomState>(u""));
     }
 
     // --- Room: host succession -----------------------------------------------------------------
@@ -298,7 +298,7 @@ private Q_SLOTS:
             const bool online = spec.endsWith(u'+');
             const QString role = spec.chopped(1);
             const QString id = role == str("host") ? str("host") : QStringLiteral("p%1").arg(i);
-            room.add(person(id, *roleFromName(role), i + 1, online));
+            room.add(person(id, *fromWireName<Role>(role), i + 1, online));
         }
         room.hostId = str("host");
         Participant *next = room.nextHost(str("host"));
