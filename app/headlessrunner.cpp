@@ -257,9 +257,9 @@ void HeadlessRunner::handleInput(const QString &line)
     } else if (line == "/who"_L1) {
         printRoomBanner();
     } else if (line.startsWith("/admit "_L1)) {
-        session->admit(line.mid(7).trimmed());
+        session->hostAction(HostAction::Admit, line.mid(7).trimmed());
     } else if (line.startsWith("/deny "_L1)) {
-        session->deny(line.mid(6).trimmed());
+        session->hostAction(HostAction::Deny, line.mid(6).trimmed());
     } else if (line.startsWith(u'/') && !line.startsWith("//"_L1)) {
         writeErr(u"hearth: unknown command "_s + line);
     } else if (!session->sendChat(line.startsWith("//"_L1) ? line.mid(1) : line)) {

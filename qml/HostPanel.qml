@@ -84,12 +84,12 @@ ColumnLayout {
                 text: qsTr("Admit")
                 highlighted: true
                 Accessible.name: qsTr("Admit %1").arg(request.name)
-                onClicked: root.session.admit(request.participantId)
+                onClicked: root.session.act("admit", request.participantId)
             }
             Button {
                 text: qsTr("Deny")
                 Accessible.name: qsTr("Deny %1").arg(request.name)
-                onClicked: root.session.deny(request.participantId)
+                onClicked: root.session.act("deny", request.participantId)
             }
         }
     }

@@ -170,7 +170,7 @@ ItemDelegate {
             objectName: "makeHostItem"
             text: qsTr("Make host")
             enabled: !root.isSpectator
-            onTriggered: root.actionRequested("makeHost", root.participantId, root.name)
+            onTriggered: root.actionRequested("transfer_host", root.participantId, root.name)
         }
         MenuItem {
             objectName: "kickItem"

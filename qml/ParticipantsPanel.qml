@@ -107,9 +107,10 @@ ColumnLayout {
 
         delegate: ParticipantDelegate {
             hostControls: root.session.room.isHost
+            // `action` is the host action's wire name; only removals ask first.
             onActionRequested: (action, participantId, name) => {
-                if (action === "makeHost") {
-                    root.session.makeHost(participantId);
+                if (action !== "kick" && action !== "ban") {
+                    root.session.act(action, participantId);
                     return;
                 }
                 root.pendingAction = action;
@@ -132,11 +133,6 @@ ColumnLayout {
                  : qsTr("%1 leaves the room but may join again with the code.")
                    .arg(root.pendingName)
         acceptText: root.pendingAction === "ban" ? qsTr("Ban") : qsTr("Remove")
-        onAccepted: {
-            if (root.pendingAction === "ban")
-                root.session.ban(root.pendingId);
-            else
-                root.session.kick(root.pendingId);
-        }
+        onAccepted: root.session.act(root.pendingAction, root.pendingId)
     }
 }

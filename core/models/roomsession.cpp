@@ -409,43 +409,28 @@ void RoomSession::finishSession()
 
 void RoomSession::hostAction(HostAction action, const QString &participantId)
 {
-    if (m_client)
-        m_client->hostAction(m_code, action, participantId, this, doneHandler());
-}
-
-void RoomSession::admit(const QString &participantId)
-{
-    hostAction(HostAction::Admit, participantId);
-}
-
-void RoomSession::deny(const QString &participantId)
-{
-    // The server sends no event for a denial: the row goes once the host's request is answered.
     if (!m_client)
         return;
-    m_client->hostAction(m_code, HostAction::Deny, participantId, this,
-                         [this, participantId, handler = doneHandler()](const Result<Done> &r) {
-                             if (r.ok() || r.error.code() == ErrorCode::ParticipantNotFound) {
-                                 m_joinRequests->remove(participantId);
-                                 syncCounts();
-                             }
-                             handler(r);
-                         });
+    auto done = doneHandler();
+    if (action == HostAction::Deny) {
+        // The server sends no event for a denial: the row goes once the request is answered.
+        done = [this, participantId, handler = std::move(done)](const Result<Done> &r) {
+            if (r.ok() || r.error.code() == ErrorCode::ParticipantNotFound) {
+                m_joinRequests->remove(participantId);
+                syncCounts();
+            }
+            handler(r);
+        };
+    }
+    m_client->hostAction(m_code, action, participantId, this, std::move(done));
 }
 
-void RoomSession::kick(const QString &participantId)
+void RoomSession::act(const QString &action, const QString &participantId)
 {
-    hostAction(HostAction::Kick, participantId);
-}
-
-void RoomSession::ban(const QString &participantId)
-{
-    hostAction(HostAction::Ban, participantId);
-}
-
-void RoomSession::makeHost(const QString &participantId)
-{
-    hostAction(HostAction::TransferHost, participantId);
+    if (const auto hostActionValue = fromWireName<HostAction>(action))
+        hostAction(*hostActionValue, participantId);
+    else
+        qWarning() << "RoomSession::act: no such host action" << action;
 }
 
 void RoomSession::refreshStats()

@@ -120,11 +120,10 @@ public:
     Q_INVOKABLE void updateSettings(const QVariantMap &changes);
     Q_INVOKABLE void startSession();
     Q_INVOKABLE void finishSession();
-    Q_INVOKABLE void admit(const QString &participantId);
-    Q_INVOKABLE void deny(const QString &participantId);
-    Q_INVOKABLE void kick(const QString &participantId);
-    Q_INVOKABLE void ban(const QString &participantId);
-    Q_INVOKABLE void makeHost(const QString &participantId);
+    // A host action on one participant, by its wire name ("admit", "deny", "kick", "ban",
+    // "transfer_host": HostAction), so that the views offer a new action without a new method.
+    Q_INVOKABLE void act(const QString &action, const QString &participantId);
+    void hostAction(HostAction action, const QString &participantId);
     Q_INVOKABLE void refreshStats();
     Q_INVOKABLE void closeRoom();
 
@@ -159,7 +158,6 @@ private:
     void onChatAnswered(const QString &clientMsgId, const QString &text,
                         const Client::Result<ChatAck> &result);
     RoomClient::Callback<Client::Done> doneHandler();
-    void hostAction(HostAction action, const QString &participantId);
 
     QPointer<RoomClient> m_client;
     QString m_code;

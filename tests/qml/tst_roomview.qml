@@ -444,7 +444,7 @@ TestCase {
         fixture.addGuest(host, "Dev", false);
         tryCompare(waiting, "count", 1, 5000);
         verify(!fixture.guestJoined("Dev"));
-        host.session.admit(fixture.guestId("Dev"));
+        host.session.act("admit", fixture.guestId("Dev"));
         tryVerify(() => fixture.guestJoined("Dev"), 5000);
         tryCompare(waiting, "count", 0);
         tryCompare(findChild(view, "participantsList"), "count", 2);

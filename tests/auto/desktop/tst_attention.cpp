@@ -166,7 +166,7 @@ private Q_SLOTS:
         QTRY_COMPARE(notify.count(), 1);
         QCOMPARE(notify.at(0).at(0).toString(), u"Ben asks to join Study group"_s);
         QCOMPARE(alert.count(), 1);
-        host.admit(ben->participantId());
+        host.hostAction(HostAction::Admit, ben->participantId());
         QTRY_VERIFY(benJoin.ok());
         QCOMPARE(attention.unread(), 0); // "Ben joined." is no chat
 

@@ -418,13 +418,13 @@ private Q_SLOTS:
         host.refreshStats();
         QTRY_VERIFY(!host.stats().isEmpty());
         QVERIFY(host.stats().value(u"messages"_s).toInt() >= 31);
-        host.makeHost(guestClient->participantId());
+        host.hostAction(HostAction::TransferHost, guestClient->participantId());
         QTRY_VERIFY(guest.room()->isHost());
         QVERIFY(!host.room()->isHost());
         QCOMPARE(guest.room()->hostId(), guestClient->participantId());
 
         // Ben (now host) removes Ana: her session ends with reason "kicked".
-        guest.kick(hostClient->participantId());
+        guest.hostAction(HostAction::Kick, hostClient->participantId());
         QTRY_VERIFY(host.room()->hasEnded());
         QCOMPARE(host.room()->endReason(), u"kicked"_s);
         QVERIFY(!host.isConnected());
@@ -461,12 +461,12 @@ private Q_SLOTS:
         QTRY_COMPARE(host.joinRequests()->rowCount(), 2);
         QCOMPARE(host.room()->waitingToJoin(), 2);
 
-        host.admit(ben->participantId());
+        host.hostAction(HostAction::Admit, ben->participantId());
         QTRY_VERIFY(benJoin.ok());
         QTRY_COMPARE(host.joinRequests()->rowCount(), 1);
         QTRY_COMPARE(host.participants()->rowCount(), 2);
 
-        host.deny(chloe->participantId());
+        host.hostAction(HostAction::Deny, chloe->participantId());
         QTRY_VERIFY(chloeJoin.done());
         QCOMPARE(chloeJoin.code(), ErrorCode::JoinDenied);
         QTRY_COMPARE(host.joinRequests()->rowCount(), 0);
