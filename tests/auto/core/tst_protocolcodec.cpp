@@ -226,8 +226,9 @@ private Q_SLOTS:
                                 Events::ParticipantUpdated{p.id,
                                                            {StatusFlags::Away},
                                                            StatusFlags::Away | StatusFlags::Ready}};
-        const auto *u =
-            RoomEvent::fromJson(json(updated.toFrame())).value->as<Events::ParticipantUpdated>();
+        const Decoded<RoomEvent> updatedBack = RoomEvent::fromJson(json(updated.toFrame()));
+        QVERIFY(updatedBack.value);
+        const auto *u = updatedBack.value->as<Events::ParticipantUpdated>();
         QVERIFY(u);
         QCOMPARE(u->changed, quint8(StatusFlags::Away | StatusFlags::Ready));
         QVERIFY(u->status.test(StatusFlags::Away));
