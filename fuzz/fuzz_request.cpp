@@ -25,7 +25,7 @@ void checkRefusal(const RequestRefusal &refusal, qint64 id, std::initializer_lis
 }
 
 // The server's order; the refusal checks are the ones of each step.
-std::optional<Request> decodeAsServer(QByteArrayView bytes, qint64 *id)
+std::optional<Request> decodeAsServer(const QByteArray &bytes, qint64 *id)
 {
     auto read = RequestFrame::read(bytes);
     if (const auto *refusal = std::get_if<RequestRefusal>(&read)) {
@@ -54,7 +54,7 @@ std::optional<Request> decodeAsServer(QByteArrayView bytes, qint64 *id)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArrayView bytes(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QByteArray bytes(reinterpret_cast<const char *>(data), qsizetype(size));
     qint64 id = -1;
     const std::optional<Request> request = decodeAsServer(bytes, &id);
     if (!request)

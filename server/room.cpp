@@ -208,13 +208,6 @@ RoomStats Room::statsInfo() const
     return s;
 }
 
-QByteArray Room::toJsonBytes() const
-{
-    QByteArray out;
-    info().writeJson(out);
-    return out;
-}
-
 QByteArray Room::participantsJsonBytes() const
 {
     QByteArray out;

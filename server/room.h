@@ -113,8 +113,6 @@ public:
     // The room object and the host's statistics, as the protocol shows them.
     RoomInfo info() const;
     RoomStats statsInfo() const;
-    // The room object as compact JSON.
-    QByteArray toJsonBytes() const;
     // The participants array as compact JSON, from each participant's cached bytes.
     QByteArray participantsJsonBytes() const;
     StoredRoom toStored() const;

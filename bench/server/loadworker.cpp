@@ -66,8 +66,7 @@ QString qs(const std::string &s)
 // the protocol codec; the error says what was wrong with the frame.
 Decoded<Reply> readReply(const char *p, std::size_t n)
 {
-    Decoded<ServerMessage> message =
-        readServerMessage(QByteArrayView(p, static_cast<qsizetype>(n)));
+    Decoded<ServerMessage> message = readServerMessage(QByteArray(p, static_cast<qsizetype>(n)));
     if (!message.value)
         return Decoded<Reply>::fail(message.error);
     if (auto *reply = std::get_if<Reply>(&*message.value))

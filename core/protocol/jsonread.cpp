@@ -52,10 +52,16 @@ qint64 JsonFields::integer(QLatin1String key, qint64 min, qint64 max)
 {
     const std::optional<qint64> n = integerFromJson(m_object.value(key));
     if (!n || *n < min || *n > max) {
-        fail(QStringLiteral("\"%1\" must be a whole number from %2 to %3.")
-                 .arg(key)
-                 .arg(min)
-                 .arg(max));
+        // Bounds a person would not recognise (the protocol's ±2^53−1) are left out.
+        if (min == -MaxJsonInteger && max == MaxJsonInteger)
+            fail(QStringLiteral("\"%1\" must be a whole number.").arg(key));
+        else if (max == MaxJsonInteger)
+            fail(QStringLiteral("\"%1\" must be a whole number of at least %2.").arg(key).arg(min));
+        else
+            fail(QStringLiteral("\"%1\" must be a whole number from %2 to %3.")
+                     .arg(key)
+                     .arg(min)
+                     .arg(max));
         return min > 0 ? min : 0;
     }
     return *n;

@@ -281,10 +281,10 @@ Decoded<ServerMessage> readServerMessage(const QJsonObject &object)
     return Decoded<ServerMessage>::fail(u"\"type\" must be reply, event or notice."_s);
 }
 
-Decoded<ServerMessage> readServerMessage(QByteArrayView utf8)
+Decoded<ServerMessage> readServerMessage(const QByteArray &utf8)
 {
     QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(utf8.toByteArray(), &error);
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &error);
     if (!doc.isObject())
         return Decoded<ServerMessage>::fail(u"not a JSON object"_s);
     return readServerMessage(doc.object());

@@ -95,4 +95,4 @@ struct Reply {
 // What a server sends: a reply, a room event or a notice.
 using ServerMessage = std::variant<Reply, RoomEvent, Notice>;
 Decoded<ServerMessage> readServerMessage(const QJsonObject &object);
-Decoded<ServerMessage> readServerMessage(QByteArrayView utf8);
+Decoded<ServerMessage> readServerMessage(const QByteArray &utf8);

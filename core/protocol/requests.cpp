@@ -5,39 +5,40 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
+#include <array>
+#include <iterator>
+#include <type_traits>
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// The wire types that are not host actions on one participant (those come from
-// hostActionName), with the empty request of each.
-struct TypeEntry {
-    QLatin1String name;
-    Request (*make)();
-};
-constexpr TypeEntry Types[] = {
-    {"hello"_L1, [] { return Request(Requests::Hello{}); }},
-    {"ping"_L1, [] { return Request(Requests::Ping{}); }},
-    {"create_room"_L1, [] { return Request(Requests::CreateRoom{}); }},
-    {"join_room"_L1, [] { return Request(Requests::JoinRoom{}); }},
-    {"leave_room"_L1, [] { return Request(Requests::LeaveRoom{}); }},
-    {"send_chat"_L1, [] { return Request(Requests::SendChat{}); }},
-    {"history"_L1, [] { return Request(Requests::History{}); }},
-    {"set_status"_L1, [] { return Request(Requests::SetStatus{}); }},
-    {"room_info"_L1, [] { return Request(Requests::RoomInfo{}); }},
-    {"update_settings"_L1, [] { return Request(Requests::UpdateSettings{}); }},
-    {"set_state"_L1, [] { return Request(Requests::SetState{}); }},
-    {"close_room"_L1, [] { return Request(Requests::CloseRoom{}); }},
-};
+// The wire types, in Request's order. The host actions on one participant share one
+// alternative and take their names from HostAction: theirs is left empty here.
+constexpr QLatin1String TypeNames[] = {
+    "hello"_L1,     "ping"_L1,       "create_room"_L1, "join_room"_L1, "leave_room"_L1,
+    "send_chat"_L1, "history"_L1,    "set_status"_L1,  "room_info"_L1, "update_settings"_L1,
+    "set_state"_L1, QLatin1String(), "close_room"_L1};
+static_assert(std::size(TypeNames) == std::variant_size_v<Request>);
+static_assert(std::is_same_v<std::variant_alternative_t<11, Request>, Requests::OnParticipant>);
+
+// The empty request of each alternative, by its index.
+template <std::size_t... I> constexpr auto emptyMakers(std::index_sequence<I...>)
+{
+    return std::array<Request (*)(), sizeof...(I)>{
+        [] { return Request(std::in_place_index<I>); }...};
+}
+constexpr auto EmptyRequests = emptyMakers(std::make_index_sequence<std::size(TypeNames)>());
 
 std::optional<Request> emptyRequest(QStringView type)
 {
-    for (const TypeEntry &t : Types) {
-        if (type == t.name)
-            return t.make();
-    }
     if (const auto action = fromWireName<HostAction>(type))
         return Request(Requests::OnParticipant{*action, {}, {}});
+    for (std::size_t i = 0; i < std::size(TypeNames); ++i) {
+        if (!TypeNames[i].isEmpty() && type == TypeNames[i])
+            return EmptyRequests[i]();
+    }
     return std::nullopt;
 }
 
@@ -265,18 +266,13 @@ QLatin1String requestTypeName(const Request &request)
 {
     if (const auto *r = std::get_if<Requests::OnParticipant>(&request))
         return wireName(r->action);
-    for (const TypeEntry &t : Types) {
-        if (t.make().index() == request.index())
-            return t.name;
-    }
-    Q_UNREACHABLE();
-    return QLatin1String();
+    return TypeNames[request.index()];
 }
 
-std::variant<RequestFrame, RequestRefusal> RequestFrame::read(QByteArrayView utf8)
+std::variant<RequestFrame, RequestRefusal> RequestFrame::read(const QByteArray &utf8)
 {
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(utf8.toByteArray(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(utf8, &parseError);
     if (!doc.isObject()) {
         return RequestRefusal{
             -1, ErrorCode::BadJson,

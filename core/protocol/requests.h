@@ -109,7 +109,7 @@ struct RequestFrame {
     qint64 id = -1;
     QJsonObject object;
 
-    static std::variant<RequestFrame, RequestRefusal> read(QByteArrayView utf8);
+    static std::variant<RequestFrame, RequestRefusal> read(const QByteArray &utf8);
     // The type, or unknown_type (or bad_request when it is not a string). Only the type: a
     // request whose fields are bad is still known to be, say, a hello.
     std::variant<Request, RequestRefusal> emptyOfType() const;

@@ -4,6 +4,8 @@
 
 #include <QtCore/QJsonDocument>
 
+#include <bit>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -23,11 +25,8 @@ void writeStatusJson(QByteArray &out, StatusFlags flags, quint8 mask)
         if (!first)
             out += ',';
         first = false;
-        int index = 0;
-        while ((1 << index) != flag)
-            ++index;
         out += '"';
-        out += StatusFlags::name(index);
+        out += StatusFlags::name(std::countr_zero(unsigned(flag)));
         out += "\":";
         JsonWrite::boolean(out, flags.test(flag));
     }

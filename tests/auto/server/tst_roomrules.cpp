@@ -13,6 +13,14 @@
 #include <memory>
 
 namespace {
+// The room object as the server writes it.
+QByteArray roomJson(const Room &room)
+{
+    QByteArray out;
+    room.info().writeJson(out);
+    return out;
+}
+
 QString str(const char *s)
 {
     return QString::fromUtf8(s);
@@ -149,7 +157,7 @@ private Q_SLOTS:
         room.add(person(str("h"), Role::Host, 1));
         room.add(person(str("m"), Role::Member, 2, false));
         room.add(person(str("s"), Role::Spectator, 3));
-        const QJsonObject json = QJsonDocument::fromJson(room.toJsonBytes()).object();
+        const QJsonObject json = QJsonDocument::fromJson(roomJson(room)).object();
         QCOMPARE(json.keys(), (QStringList{str("capacity"), str("code"), str("createdAt"),
                                            str("host"), str("lastSeq"), str("name"), str("online"),
                                            str("seats"), str("settings"), str("spectators"),
@@ -168,7 +176,7 @@ private Q_SLOTS:
 
         // Nobody left: host is null, not "".
         Room empty;
-        QVERIFY(QJsonDocument::fromJson(empty.toJsonBytes()).object().value(str("host")).isNull());
+        QVERIFY(QJsonDocument::fromJson(roomJson(empty)).object().value(str("host")).isNull());
 
         const QJsonArray participants =
             QJsonDocument::fromJson(room.participantsJsonBytes()).array();
@@ -223,7 +231,7 @@ private Q_SLOTS:
         room.createdAt = t0;
         room.settings.isPublic = true;
         room.passwordHash = Room::hashPassword(str("pw"));
-        QCOMPARE(room.toJsonBytes(), rewritten(room.toJsonBytes())); // no host yet: null
+        QCOMPARE(roomJson(room), rewritten(roomJson(room))); // no host yet: null
         room.hostId = str("h");
         auto host = person(str("h"), Role::Host, 1);
         host->name = name;
@@ -234,7 +242,7 @@ private Q_SLOTS:
         room.add(person(str("m"), Role::Member, 2, false));
         room.add(person(str("s"), Role::Spectator, 3));
         room.state = RoomState::Active;
-        QCOMPARE(room.toJsonBytes(), rewritten(room.toJsonBytes()));
+        QCOMPARE(roomJson(room), rewritten(roomJson(room)));
         QCOMPARE(h->toJsonBytes(), rewritten(h->toJsonBytes()));
         for (const auto &p : room.participants())
             QCOMPARE(p->toJsonBytes(), rewritten(p->toJsonBytes()));
