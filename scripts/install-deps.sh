@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  cmake ninja-build g++ clang-format pkg-config
+  cmake ninja-build g++ clang-format pkg-config libssl-dev
   qt6-base-dev qt6-websockets-dev qt6-declarative-dev qtkeychain-qt6-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-declarative-dev-tools
   qt6-multimedia-dev

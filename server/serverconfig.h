@@ -5,12 +5,24 @@
 
 #include <QtCore/QString>
 #include <QtNetwork/QHostAddress>
+#include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslKey>
 
 // Everything a RoomServer can be told at start. `hearth serve` fills it from the command line;
 // the desktop app and the tests fill it directly.
 struct ServerConfig {
     QHostAddress bindAddress = QHostAddress::Any;
     quint16 port = Protocol::DefaultPort; // 0: any free port (see RoomServer::port())
+
+    // Which WebSocket implementation serves the connections: Qt's QWebSocketServer (every
+    // platform; TLS) or, where compiled in (HEARTH_NATIVE_TRANSPORT), the Linux fast path on
+    // bare sockets (plain ws:// only, for deployments behind a TLS-terminating proxy).
+    enum class Transport { Qt, Native };
+    Transport transport = Transport::Qt;
+    // wss:// with this certificate and its key (core/security/hostcertificate.h); both null:
+    // plain ws://.
+    QSslCertificate certificate;
+    QSslKey privateKey;
 
     // An SQLite file path, or a PostgreSQL URL (postgresql://user:pass@host:port/db).
     QString database;
