@@ -8,6 +8,8 @@ if(NOT CMAKE_SYSTEM_NAME STREQUAL "Linux" OR NOT TARGET hearth)
 endif()
 
 find_package(Threads REQUIRED)
+# TLS for the clients (wss://): libssl drives each client's session on its non-blocking socket.
+find_package(OpenSSL 1.1 REQUIRED COMPONENTS SSL Crypto)
 
 add_executable(hearth-bench-server
     server/main.cpp
@@ -15,8 +17,10 @@ add_executable(hearth-bench-server
     server/loadworker.h server/loadworker.cpp
     server/serverprocess.h server/serverprocess.cpp
     server/jsonscan.h
+    server/tlsclient.h server/tlsclient.cpp
 )
-target_link_libraries(hearth-bench-server PRIVATE hearth_protocol Threads::Threads hearth_warnings)
+target_link_libraries(hearth-bench-server PRIVATE
+    hearth_protocol hearth_security OpenSSL::SSL OpenSSL::Crypto Threads::Threads hearth_warnings)
 set_target_properties(hearth-bench-server PROPERTIES AUTOMOC OFF AUTOUIC OFF AUTORCC OFF)
 target_compile_definitions(hearth-bench-server PRIVATE
     HEARTH_BENCH_HEARTH_BINARY="$<TARGET_FILE:hearth>")

@@ -3,10 +3,15 @@
 #include "jsonscan.h"
 #include "protocol/replies.h"
 #include "protocol/requests.h"
+#include "tlsclient.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <climits>
 #include <cstring>
 #include <ctime>
 
@@ -265,6 +270,78 @@ void Worker::onWritable(Client *c)
             fail(c, std::string("connect: ") + std::strerror(err));
             return;
         }
+        if (config_.tls) {
+            std::string error;
+            c->ssl = config_.tls->open(c->fd, error);
+            if (!c->ssl) {
+                fail(c, error);
+                return;
+            }
+            c->state = Client::State::TlsHandshake;
+            continueTls(c);
+            return;
+        }
+        startUpgrade(c);
+        return;
+    }
+    if (c->state == Client::State::TlsHandshake) {
+        continueTls(c);
+        return;
+    }
+    if (c->tlsReadWantsWrite) {
+        c->tlsReadWantsWrite = false;
+        readTls(c, nowNs());
+        if (c->state == Client::State::Closed)
+            return;
+    }
+    flushOut(c);
+}
+
+void Worker::continueTls(Client *c)
+{
+    ERR_clear_error();
+    const int r = SSL_do_handshake(c->ssl);
+    if (r == 1) {
+        std::string error;
+        if (!config_.tls->checkPeer(c->ssl, error)) {
+            fail(c, error);
+            return;
+        }
+        c->tTls = nowNs();
+        startUpgrade(c);
+        return;
+    }
+    switch (SSL_get_error(c->ssl, r)) {
+    case SSL_ERROR_WANT_READ:
+        setPollOut(c, false);
+        return;
+    case SSL_ERROR_WANT_WRITE:
+        setPollOut(c, true);
+        return;
+    case SSL_ERROR_SYSCALL:
+        fail(c, std::string("TLS handshake: ") +
+                    (errno != 0 ? std::strerror(errno) : "the server closed the connection"));
+        return;
+    default:
+        fail(c, "TLS handshake: " + takeTlsErrors());
+        return;
+    }
+}
+
+void Worker::setPollOut(Client *c, bool want)
+{
+    if (want == c->pollingOut)
+        return;
+    epoll_event ev{};
+    ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
+    ev.data.ptr = c;
+    epoll_ctl(epoll_, EPOLL_CTL_MOD, c->fd, &ev);
+    c->pollingOut = want;
+}
+
+void Worker::startUpgrade(Client *c)
+{
+    {
         unsigned char key[16];
         for (auto &b : key)
             b = static_cast<unsigned char>(random());
@@ -275,21 +352,19 @@ void Worker::onWritable(Client *c)
                               base64(key, sizeof key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
         c->state = Client::State::Upgrading;
         // From now on the socket is watched for reading, and for writing only while bytes wait.
-        epoll_event ev{};
-        ev.events = EPOLLIN;
-        ev.data.ptr = c;
-        epoll_ctl(epoll_, EPOLL_CTL_MOD, c->fd, &ev);
-        c->pollingOut = false;
+        setPollOut(c, false);
         writeRaw(c, request.data(), request.size());
-        return;
     }
-    flushOut(c);
 }
 
 // ---------------------------------------------------------------- reading
 
 void Worker::onReadable(Client *c, std::int64_t now)
 {
+    if (c->ssl) {
+        readTls(c, now);
+        return;
+    }
     const ssize_t n = read(c->fd, scratch_.data(), scratch_.size());
     if (n == 0) {
         fail(c, "the server closed the TCP connection");
@@ -301,6 +376,69 @@ void Worker::onReadable(Client *c, std::int64_t now)
         return;
     }
     processBytes(c, scratch_.data(), static_cast<std::size_t>(n), now);
+}
+
+void Worker::readTls(Client *c, std::int64_t now)
+{
+    if (c->state == Client::State::TlsHandshake) {
+        continueTls(c);
+        return;
+    }
+    if (c->tlsWriteWantsRead) {
+        c->tlsWriteWantsRead = false;
+        flushOut(c);
+        if (c->state == Client::State::Closed)
+            return;
+    }
+    // Decrypted bytes are gathered from as many records as the scratch buffer holds, then
+    // parsed at once (as one read() does on the plain path). Read until OpenSSL wants more from
+    // the socket: a record it has already taken in would not wake epoll again.
+    for (;;) {
+        std::size_t got = 0;
+        int error = SSL_ERROR_NONE;
+        ERR_clear_error();
+        while (got < scratch_.size()) {
+            const int n =
+                SSL_read(c->ssl, scratch_.data() + got,
+                         static_cast<int>(std::min<std::size_t>(scratch_.size() - got, INT_MAX)));
+            if (n <= 0) {
+                error = SSL_get_error(c->ssl, n);
+                break;
+            }
+            got += static_cast<std::size_t>(n);
+        }
+        const int savedErrno = errno;
+        if (got > 0) {
+            processBytes(c, scratch_.data(), got, now);
+            if (c->state == Client::State::Closed)
+                return;
+        }
+        switch (error) {
+        case SSL_ERROR_NONE: // the buffer is full: more may be waiting
+            continue;
+        case SSL_ERROR_WANT_READ:
+            return;
+        case SSL_ERROR_WANT_WRITE:
+            c->tlsReadWantsWrite = true;
+            updatePoll(c);
+            return;
+        case SSL_ERROR_ZERO_RETURN:
+            fail(c, "the server closed the TLS session");
+            return;
+        case SSL_ERROR_SYSCALL:
+            fail(c, savedErrno != 0 ? std::string("read: ") + std::strerror(savedErrno)
+                                    : std::string("the server closed the TCP connection"));
+            return;
+        default:
+            if (ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+                ERR_clear_error();
+                fail(c, "the server closed the TCP connection (no TLS close_notify)");
+            } else {
+                fail(c, "TLS: " + takeTlsErrors());
+            }
+            return;
+        }
+    }
 }
 
 void Worker::processBytes(Client *c, const char *data, std::size_t size, std::int64_t now)
@@ -689,6 +827,11 @@ void Worker::fail(Client *c, const std::string &why)
 
 void Worker::closeFd(Client *c)
 {
+    // No close_notify: like the plain path, which sends no WebSocket close either.
+    if (c->ssl)
+        SSL_free(c->ssl);
+    c->ssl = nullptr;
+    c->tlsReadWantsWrite = c->tlsWriteWantsRead = false;
     if (c->fd >= 0)
         close(c->fd); // also leaves the epoll set
     c->fd = -1;
@@ -736,34 +879,57 @@ void Worker::writeRaw(Client *c, const char *data, std::size_t size)
     if (c->out.size() == c->outOff) {
         c->out.clear();
         c->outOff = 0;
-        const ssize_t n = send(c->fd, data, size, MSG_NOSIGNAL);
-        if (n == static_cast<ssize_t>(size))
+        const long n = transmit(c, data, size);
+        if (n == static_cast<long>(size) || n < 0)
             return;
-        if (n < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                fail(c, std::string("write: ") + std::strerror(errno));
-                return;
-            }
-        } else {
-            data += n;
-            size -= static_cast<std::size_t>(n);
-        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
     }
+    // With TLS, bytes OpenSSL could not send yet stay here too: it wants the same bytes again
+    // (SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER lets them move), which an append-only buffer keeps.
     c->out.append(data, size);
     updatePoll(c);
+}
+
+long Worker::transmit(Client *c, const char *data, std::size_t size)
+{
+    if (!c->ssl) {
+        const ssize_t n = send(c->fd, data, size, MSG_NOSIGNAL);
+        if (n >= 0)
+            return static_cast<long>(n);
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return 0;
+        fail(c, std::string("write: ") + std::strerror(errno));
+        return -1;
+    }
+    ERR_clear_error();
+    const int n = SSL_write(c->ssl, data, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
+    if (n > 0)
+        return n;
+    switch (SSL_get_error(c->ssl, n)) {
+    case SSL_ERROR_WANT_WRITE:
+        return 0;
+    case SSL_ERROR_WANT_READ:
+        c->tlsWriteWantsRead = true;
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        fail(c, std::string("write: ") +
+                    (errno != 0 ? std::strerror(errno) : "the connection is gone"));
+        return -1;
+    default:
+        fail(c, "TLS write: " + takeTlsErrors());
+        return -1;
+    }
 }
 
 void Worker::flushOut(Client *c)
 {
     while (c->outOff < c->out.size()) {
-        const ssize_t n =
-            send(c->fd, c->out.data() + c->outOff, c->out.size() - c->outOff, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK)
-                break;
-            fail(c, std::string("write: ") + std::strerror(errno));
+        const long n = transmit(c, c->out.data() + c->outOff, c->out.size() - c->outOff);
+        if (n < 0)
             return;
-        }
+        if (n == 0)
+            break;
         c->outOff += static_cast<std::size_t>(n);
     }
     if (c->outOff == c->out.size()) {
@@ -775,16 +941,12 @@ void Worker::flushOut(Client *c)
 
 void Worker::updatePoll(Client *c)
 {
-    if (c->state == Client::State::Closed || c->state == Client::State::Connecting)
+    if (c->state == Client::State::Closed || c->state == Client::State::Connecting ||
+        c->state == Client::State::TlsHandshake)
         return;
-    const bool want = c->outOff < c->out.size();
-    if (want == c->pollingOut)
-        return;
-    epoll_event ev{};
-    ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
-    ev.data.ptr = c;
-    epoll_ctl(epoll_, EPOLL_CTL_MOD, c->fd, &ev);
-    c->pollingOut = want;
+    // Writability also wakes a TLS read that must write first; a TLS write that must read
+    // first waits for readability, which is always watched.
+    setPollOut(c, (c->outOff < c->out.size() && !c->tlsWriteWantsRead) || c->tlsReadWantsWrite);
 }
 
 // ---------------------------------------------------------------- chat load

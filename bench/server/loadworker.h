@@ -19,7 +19,11 @@
 #include <utility>
 #include <vector>
 
+struct ssl_st;
+
 namespace bench {
+
+class TlsContext;
 
 // CLOCK_MONOTONIC in nanoseconds; one clock for every thread of the process, so a receiver can
 // subtract a sender's timestamp.
@@ -33,6 +37,9 @@ struct ClientConfig {
     bool clientMsgId = true;    // send a clientMsgId with each chat, as the desktop app does
     int capacity = 50;          // create_room capacity
     bool keepSendTimes = false; // keep each delivery's send time too (--latency-log)
+    // wss://: every client runs TLS over its socket (shared context, pinned certificate);
+    // null for plain ws://. Owned by the caller, alive as long as the workers.
+    const TlsContext *tls = nullptr;
 };
 
 // One room of the layout. The creator's worker writes `code` before it counts the creator as
@@ -50,7 +57,16 @@ enum class Role : std::uint8_t {
 };
 
 struct Client {
-    enum class State : std::uint8_t { New, Connecting, Upgrading, Hello, Joining, Ready, Closed };
+    enum class State : std::uint8_t {
+        New,
+        Connecting,
+        TlsHandshake,
+        Upgrading,
+        Hello,
+        Joining,
+        Ready,
+        Closed
+    };
 
     std::uint32_t index = 0;
     std::uint32_t room = UINT32_MAX; // index into the room table
@@ -60,7 +76,12 @@ struct Client {
     bool pollingOut = false;
     bool inFragment = false;
     bool failedBeforeReady = false;
+    // OpenSSL asked for the other direction: a read that must wait for writability (TLS 1.3
+    // key update), or a write that must wait for readability.
+    bool tlsReadWantsWrite = false;
+    bool tlsWriteWantsRead = false;
     int fd = -1;
+    ssl_st *ssl = nullptr; // the TLS session over fd (wss://); null on plain ws://
 
     std::string in;  // received bytes not yet parsed
     std::string out; // bytes the kernel did not take yet
@@ -68,6 +89,7 @@ struct Client {
     std::string fragment; // a fragmented text message being assembled
 
     std::int64_t tStart = 0;  // before socket()/connect()
+    std::int64_t tTls = 0;    // TLS handshake done and the certificate checked (wss://)
     std::int64_t tOpen = 0;   // 101 received
     std::int64_t tHello = 0;  // hello reply
     std::int64_t tJoined = 0; // create/join reply (or hello reply for HelloOnly)
@@ -178,7 +200,10 @@ private:
     void pumpConnects();
     void startConnect(Client *c);
     void onWritable(Client *c);
+    void startUpgrade(Client *c);
+    void continueTls(Client *c);
     void onReadable(Client *c, std::int64_t now);
+    void readTls(Client *c, std::int64_t now);
     void processBytes(Client *c, const char *data, std::size_t size, std::int64_t now);
     std::size_t parseFrames(Client *c, const char *data, std::size_t size, std::int64_t now);
     void onMessage(Client *c, const char *p, std::size_t n, std::int64_t now);
@@ -193,6 +218,10 @@ private:
     // The request as protocol/requests.h encodes it, with the client's next id.
     void sendRequest(Client *c, const Request &request);
     void writeRaw(Client *c, const char *data, std::size_t size);
+    // Hands bytes to the socket (or to TLS over it): how many it took, 0 when it would block,
+    // -1 after failing the client.
+    long transmit(Client *c, const char *data, std::size_t size);
+    void setPollOut(Client *c, bool want);
     void flushOut(Client *c);
     void updatePoll(Client *c);
     void sendChat(Client *c);

@@ -7,7 +7,10 @@
 // cannot run, never because a figure misses its target.
 
 #include "phases.h"
+#include "security/fingerprint.h"
+#include "security/hostcertificate.h"
 #include "serverprocess.h"
+#include "tlsclient.h"
 
 #include <algorithm>
 #include <chrono>
@@ -16,7 +19,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fstream>
 #include <functional>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -41,7 +46,8 @@ per idle connection. Exits 1 if any message is lost or duplicated or a phase can
 
 Server:
   --hearth PATH            the hearth binary to start (default: the one built with this program)
-  --url ws://127.0.0.1:PORT/   use a running server instead (loopback only)
+  --url ws://127.0.0.1:PORT/   use a running server instead (loopback only; wss:// for TLS,
+                           with --fingerprint or --tls-cert to pin its certificate)
   --server-pid PID         its process id, for CPU and memory figures (with --url)
   --server-arg ARG         pass ARG to `hearth serve` (repeatable)
   --strict-limits          start the server without --relaxed-limits (which is passed by
@@ -49,6 +55,20 @@ Server:
   --server-nofile N        soft open-file limit to start the server with (default: this
                            program's own limit at start, as a shell would give it)
   --same-server            one server for all phases (default: a fresh server and database each)
+
+Transport and TLS (only what is given is passed to `hearth serve`; its listening line, ws:// or
+wss://, says whether the clients speak TLS):
+  --transport qt|native    passed on as `--transport qt|native`
+  --tls                    insist on wss:// (fails if the server cannot serve it)
+  --no-tls                 passed on as `--no-tls`: plain ws://
+  --tls-cert FILE, --tls-key FILE
+                           the server's certificate and key (PEM), passed on; the clients pin
+                           the certificate's SHA-256. Default: a fresh self-signed pair made
+                           for the run (core/security), passed on when the server takes
+                           --tls-cert and is to serve TLS (not with --transport native or --no-tls)
+  --fingerprint HEX        with --url wss://: the server certificate's SHA-256 to pin
+  --skip-unsupported       exit 77 (a skipped ctest) instead of 2 when hearth serve lacks an
+                           option that was asked for
   --keep-temp              keep the temporary directory (databases, server logs)
 
 Phases (default: all):
@@ -123,7 +143,8 @@ int integer(const std::string &option, const std::string &value)
 // Only loopback: this program floods whatever it is pointed at.
 int portFromUrl(const std::string &url)
 {
-    const std::string prefixes[] = {"ws://127.0.0.1:", "ws://localhost:"};
+    const std::string prefixes[] = {
+        "ws://127.0.0.1:", "ws://localhost:", "wss://127.0.0.1:", "wss://localhost:"};
     for (const auto &prefix : prefixes) {
         if (url.compare(0, prefix.size(), prefix) == 0) {
             const int port = std::atoi(url.c_str() + prefix.size());
@@ -131,7 +152,8 @@ int portFromUrl(const std::string &url)
                 return port;
         }
     }
-    die("--url must be ws://127.0.0.1:PORT/ (loopback only), not '" + url + "'");
+    die("--url must be ws://127.0.0.1:PORT/ or wss://127.0.0.1:PORT/ (loopback only), not '" + url +
+        "'");
 }
 
 Options parse(int argc, char **argv)
@@ -171,6 +193,7 @@ Options parse(int argc, char **argv)
         } else if (a == "--url") {
             o.url = value();
             o.port = portFromUrl(o.url);
+            o.urlTls = o.url.compare(0, 6, "wss://") == 0;
         } else if (a == "--server-pid") {
             o.serverPid = integer(a, value());
         } else if (a == "--server-arg") {
@@ -179,6 +202,22 @@ Options parse(int argc, char **argv)
             o.serverNofile = integer(a, value());
         } else if (a == "--strict-limits") {
             o.relaxedLimits = false;
+        } else if (a == "--transport") {
+            o.transport = value();
+            if (o.transport != "qt" && o.transport != "native")
+                die("--transport takes qt or native, not '" + o.transport + "'");
+        } else if (a == "--tls") {
+            o.tls = 1;
+        } else if (a == "--no-tls") {
+            o.tls = 0;
+        } else if (a == "--tls-cert") {
+            o.tlsCert = value();
+        } else if (a == "--tls-key") {
+            o.tlsKey = value();
+        } else if (a == "--fingerprint") {
+            o.fingerprint = value();
+        } else if (a == "--skip-unsupported") {
+            o.skipUnsupported = true;
         } else if (a == "--same-server") {
             o.freshServer = false;
         } else if (a == "--keep-temp") {
@@ -255,9 +294,109 @@ Options parse(int argc, char **argv)
         die("--knee-rates must be positive");
     if (o.url.empty() && o.hearth.empty())
         die("no hearth binary: give --hearth PATH or --url");
+    if (o.tlsCert.empty() != o.tlsKey.empty() && o.url.empty())
+        die("--tls-cert and --tls-key go together");
+    if (!o.url.empty()) {
+        if (!o.transport.empty() || o.tls >= 0)
+            die("--transport, --tls and --no-tls choose how the server this program starts "
+                "serves; with --url the scheme (ws:// or wss://) says it");
+        if (o.urlTls && o.fingerprint.empty() && o.tlsCert.empty())
+            die("--url wss://… needs the server's certificate: --fingerprint HEX or "
+                "--tls-cert FILE");
+    }
+    if (o.tls == 0 && !o.tlsCert.empty())
+        die("--no-tls and --tls-cert contradict each other");
     if (o.relaxedLimits && o.url.empty())
         o.serverArgs.insert(o.serverArgs.begin(), "--relaxed-limits");
     return o;
+}
+
+// A configuration that was asked for and that this `hearth serve` cannot run.
+[[noreturn]] void unsupported(const Options &o, const std::string &what)
+{
+    std::fprintf(stderr, "hearth-bench-server: %s%s\n", what.c_str(),
+                 o.skipUnsupported ? " (skipped)" : "");
+    std::exit(o.skipUnsupported ? 77 : 2);
+}
+
+bool writeFile(const std::string &path, const QByteArray &data, mode_t mode)
+{
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(data.constData(), data.size());
+    out.close();
+    return out.good() && chmod(path.c_str(), mode) == 0;
+}
+
+// Decides what to tell `hearth serve` about transport and TLS, and makes the clients' TLS
+// context: its pin is the certificate the server is given (made here unless --tls-cert), so
+// nothing has to be trusted on first use. Returns null when no certificate is involved.
+std::unique_ptr<TlsContext> setUpTransport(Options &o)
+{
+    Sha256 pin{};
+    std::string error;
+    if (!o.url.empty()) {
+        if (!o.urlTls)
+            return nullptr;
+        if (!o.fingerprint.empty() ? !fromHex(o.fingerprint, pin)
+                                   : !fingerprintOfPemFile(o.tlsCert, pin, error))
+            die(!o.fingerprint.empty() ? "--fingerprint wants 64 hex digits" : error);
+    } else {
+        const std::string help = commandOutput({o.hearth, "serve", "--help"}, 15000);
+        if (help.empty())
+            die("cannot run " + o.hearth + " serve --help");
+        auto takes = [&](const char *option) {
+            return help.find(std::string(option) + ' ') != std::string::npos ||
+                   help.find(std::string(option) + '=') != std::string::npos ||
+                   help.find(std::string(option) + '\n') != std::string::npos;
+        };
+        if (!o.transport.empty()) {
+            if (!takes("--transport"))
+                unsupported(o, "this hearth serve has no --transport option (" + o.hearth + ")");
+            o.serverArgs.push_back("--transport");
+            o.serverArgs.push_back(o.transport);
+        }
+        if (o.tls == 0) {
+            // A server without TLS options serves plain ws:// anyway.
+            if (takes("--no-tls"))
+                o.serverArgs.push_back("--no-tls");
+            return nullptr;
+        }
+        // The native transport is plain unless TLS is asked for by name.
+        if (o.tls < 0 && o.transport == "native")
+            return nullptr;
+        if (!takes("--tls-cert")) {
+            if (o.tls == 1 || !o.tlsCert.empty())
+                unsupported(o, "this hearth serve cannot serve TLS: it has no --tls-cert option (" +
+                                   o.hearth + ")");
+            std::printf("  TLS: this hearth serve has no TLS options; it serves plain ws://\n");
+            return nullptr;
+        }
+        if (o.tlsCert.empty()) {
+            QString why;
+            const HostCertificate made =
+                HostCertificate::generate(QStringLiteral("hearth-bench"), &why);
+            o.tlsCert = o.tempDir + "/server-cert.pem";
+            o.tlsKey = o.tempDir + "/server-key.pem";
+            if (made.certificatePem.isEmpty() || !writeFile(o.tlsCert, made.certificatePem, 0644) ||
+                !writeFile(o.tlsKey, made.privateKeyPem, 0600))
+                die("cannot make the server's certificate: " +
+                    (why.isEmpty() ? std::string("cannot write ") + o.tempDir : why.toStdString()));
+        }
+        if (!fingerprintOfPemFile(o.tlsCert, pin, error))
+            die(error);
+        o.serverArgs.push_back("--tls-cert");
+        o.serverArgs.push_back(o.tlsCert);
+        o.serverArgs.push_back("--tls-key");
+        o.serverArgs.push_back(o.tlsKey);
+    }
+    std::unique_ptr<TlsContext> tls = TlsContext::create(pin, error);
+    if (!tls)
+        die(error);
+    const QByteArray raw(reinterpret_cast<const char *>(pin.data()),
+                         static_cast<qsizetype>(pin.size()));
+    std::printf("  TLS: the server's certificate is pinned: sha256 %s (%s)\n", toHex(pin).c_str(),
+                qPrintable(Fingerprint::wordsText(raw)));
+    return tls;
 }
 
 // Raises this process's soft open-file limit to the hard one: 10,000 clients need 10,000 fds.
@@ -352,6 +491,7 @@ int main(int argc, char **argv)
     std::printf("  load generator: %d thread(s)%s; server: %s\n", o.threads,
                 o.realtime ? ", SCHED_RR with the server" : "",
                 o.url.empty() ? (o.hearth + " serve").c_str() : o.url.c_str());
+    const std::unique_ptr<TlsContext> tls = setUpTransport(o);
     if (!o.serverArgs.empty()) {
         std::string joined;
         for (const auto &a : o.serverArgs)
@@ -370,11 +510,13 @@ int main(int argc, char **argv)
         if (!o.url.empty()) {
             t.port = o.port;
             t.pid = o.serverPid;
+            t.tls = tls.get();
             return true;
         }
         if (server.running() && !o.freshServer) {
             t.port = server.port();
             t.pid = server.pid();
+            t.tls = server.tls() ? tls.get() : nullptr;
             return true;
         }
         {
@@ -389,9 +531,21 @@ int main(int argc, char **argv)
             return false;
         t.port = server.port();
         t.pid = server.pid();
+        // The listening line's scheme decides; it must agree with what was asked for.
+        if (server.tls() && !tls) {
+            error = "hearth serve listens on wss:// with a certificate this program does not "
+                    "know (it was not given --tls-cert)";
+            return false;
+        }
+        if (!server.tls() && o.tls == 1) {
+            error = "--tls was asked for, but hearth serve listens on plain ws://";
+            return false;
+        }
+        t.tls = server.tls() ? tls.get() : nullptr;
         const long limit = readNofileSoft(t.pid);
-        std::printf("\n[%s: hearth serve pid %d on port %d, open-file limit %ld]\n", phase.c_str(),
-                    static_cast<int>(t.pid), t.port, limit);
+        std::printf("\n[%s: hearth serve pid %d on port %d (%s), open-file limit %ld]\n",
+                    phase.c_str(), static_cast<int>(t.pid), t.port,
+                    server.tls() ? "wss://, TLS" : "ws://, plain", limit);
         if (!nofileWarned && limit > 0 && limit < 20000 && limit <= o.serverNofile) {
             nofileWarned = true;
             std::printf("  note: hearth serve keeps the soft open-file limit it was started with "

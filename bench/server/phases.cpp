@@ -95,6 +95,7 @@ ClientConfig clientConfig(const Options &o, const Target &t)
 {
     ClientConfig c;
     c.port = t.port;
+    c.tls = t.tls;
     c.chatBytes = o.chatBytes;
     c.clientMsgId = o.clientMsgId;
     c.keepSendTimes = !o.latencyLog.empty();
@@ -243,7 +244,7 @@ public:
     }
 
     struct Times {
-        std::int64_t start, open, hello, joined;
+        std::int64_t start, tls, open, hello, joined;
         Role role;
     };
 
@@ -254,7 +255,8 @@ public:
             w->call([&] {
                 for (const auto &c : clients) {
                     if (&workerOf(c->index) == w.get())
-                        out[c->index] = Times{c->tStart, c->tOpen, c->tHello, c->tJoined, c->role};
+                        out[c->index] =
+                            Times{c->tStart, c->tTls, c->tOpen, c->tHello, c->tJoined, c->role};
                 }
             });
         }
@@ -505,6 +507,23 @@ void printWindow(const Window &w)
     std::fflush(stdout);
 }
 
+// The goals a figure is held against: the room server's (issue 8) over plain ws://, and those
+// issue 11 sets for TLS on the Qt transport over wss://.
+struct Goals {
+    double joinP99Ms;
+    int joinConcurrency; // the join goal holds for this many connects in flight (-1: any)
+    double fanoutP99Ms;
+    double kneePerSecond;
+    double kbPerConnection;
+};
+
+Goals goals(const Target &t)
+{
+    if (t.tls)
+        return {50.0, 50, 20.0, 100000.0, 40.0};
+    return {25.0, -1, 10.0, 150000.0, 24.0};
+}
+
 // A target holds at the issue's sizes only; at others the figure is shown without a verdict.
 std::string verdict(bool meets, bool issueSize = true)
 {
@@ -562,7 +581,7 @@ PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency)
     const MachineTimes machine1 = readMachineTimes();
 
     const auto times = s.times();
-    std::vector<std::uint32_t> all, create, join, open, hello;
+    std::vector<std::uint32_t> all, create, join, tls, open, hello;
     std::int64_t firstStart = INT64_MAX, lastStart = 0, lastJoined = 0;
     for (const auto &tm : times) {
         if (tm.joined == 0)
@@ -571,6 +590,8 @@ PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency)
         all.push_back(us);
         (tm.role == Role::Create ? create : join).push_back(us);
         if (tm.role == Role::Join) {
+            if (tm.tls > 0)
+                tls.push_back(static_cast<std::uint32_t>((tm.tls - tm.start) / 1000));
             open.push_back(static_cast<std::uint32_t>((tm.open - tm.start) / 1000));
             hello.push_back(static_cast<std::uint32_t>((tm.hello - tm.start) / 1000));
             firstStart = std::min(firstStart, tm.start);
@@ -579,7 +600,7 @@ PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency)
         }
     }
     const Percentiles pc = percentiles(create), pj = percentiles(join), pa = percentiles(all);
-    const Percentiles po = percentiles(open), ph = percentiles(hello);
+    const Percentiles pt = percentiles(tls), po = percentiles(open), ph = percentiles(hello);
     std::printf("    create_room (%zu creators, %.0f ms in all): p50 %s p99 %s max %s\n", pc.count,
                 static_cast<double>(c1 - c0) / 1e6, ms(pc.p50).c_str(), ms(pc.p99).c_str(),
                 ms(pc.max).c_str());
@@ -588,6 +609,9 @@ PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency)
                 lastJoined > 0 ? static_cast<double>(lastJoined - firstStart) / 1e6 : 0.0);
     std::printf("      (the load generator started the last connect %.1f ms after the first)\n",
                 lastStart > 0 ? static_cast<double>(lastStart - firstStart) / 1e6 : 0.0);
+    if (pt.count > 0)
+        std::printf("      connect → TLS done:   p50 %s p99 %s max %s\n", ms(pt.p50).c_str(),
+                    ms(pt.p99).c_str(), ms(pt.max).c_str());
     std::printf("      connect → 101:        p50 %s p99 %s max %s\n", ms(po.p50).c_str(),
                 ms(po.p99).c_str(), ms(po.max).c_str());
     std::printf("      connect → hello ok:   p50 %s p99 %s max %s\n", ms(ph.p50).c_str(),
@@ -617,8 +641,17 @@ PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency)
     r.figures.push_back(
         {"join: clients / rooms" + tag, fmt("%d / %d", o.joinClients, o.joinRooms), "", ""});
     r.figures.push_back({"join latency p50 (connect → join reply)" + tag, ms(pa.p50), "", ""});
-    r.figures.push_back({"join latency p99 (connect → join reply)" + tag, ms(pa.p99), "< 25 ms",
-                         verdict(pa.p99 < 25.0, o.joinClients == 1000 && o.joinRooms == 100)});
+    const Goals g = goals(t);
+    if (g.joinConcurrency < 0 || g.joinConcurrency == concurrency)
+        r.figures.push_back(
+            {"join latency p99 (connect → join reply)" + tag, ms(pa.p99),
+             fmt("< %.0f ms", g.joinP99Ms),
+             verdict(pa.p99 < g.joinP99Ms, o.joinClients == 1000 && o.joinRooms == 100)});
+    else
+        r.figures.push_back({"join latency p99 (connect → join reply)" + tag, ms(pa.p99), "", ""});
+    if (pt.count > 0)
+        r.figures.push_back(
+            {"join: connect → TLS done p50 / p99" + tag, ms(pt.p50) + " / " + ms(pt.p99), "", ""});
     r.figures.push_back({"join latency max" + tag, ms(pa.max), "", ""});
     r.figures.push_back({"join burst total time (joiners)" + tag,
                          fmt("%.0f ms", static_cast<double>(lastJoined - firstStart) / 1e6), "",
@@ -680,9 +713,10 @@ PhaseResult runFanoutPhase(const Options &o, const Target &t)
          ""});
     r.figures.push_back({"fan-out: delivered messages/s", grouped(w.deliveredPerSecond), "", ""});
     r.figures.push_back({"fan-out latency p50", ms(w.fanout.p50), "", ""});
-    r.figures.push_back(
-        {"fan-out latency p99", ms(w.fanout.p99), "< 10 ms",
-         verdict(w.fanout.p99 < 10.0, o.fanRooms == 20 && o.roomSize == 50 && o.rate == 1.0)});
+    r.figures.push_back({"fan-out latency p99", ms(w.fanout.p99),
+                         fmt("< %.0f ms", goals(t).fanoutP99Ms),
+                         verdict(w.fanout.p99 < goals(t).fanoutP99Ms,
+                                 o.fanRooms == 20 && o.roomSize == 50 && o.rate == 1.0)});
     r.figures.push_back({"fan-out latency max", ms(w.fanout.max), "", ""});
     r.figures.push_back(
         {"fan-out: loss / duplicates",
@@ -817,17 +851,18 @@ PhaseResult runKneePhase(const Options &o, const Target &t)
         std::printf("  knee: %s delivered msg/s at %.2f msg/s per client (p99 %s)\n",
                     grouped(best->w.deliveredPerSecond).c_str(), best->w.rate,
                     ms(best->w.fanout.p99).c_str());
-        r.figures.push_back(
-            {"knee: delivered msg/s (p99 ≤ 100 ms, no loss)",
-             grouped(best->w.deliveredPerSecond) + fmt(" (%.3g msg/s per client, p99 %s)",
-                                                       best->w.rate,
-                                                       ms(best->w.fanout.p99).c_str()),
-             "≥ 150,000",
-             verdict(best->w.deliveredPerSecond >= 150000, o.fanRooms == 20 && o.roomSize == 50)});
+        r.figures.push_back({"knee: delivered msg/s (p99 ≤ 100 ms, no loss)",
+                             grouped(best->w.deliveredPerSecond) +
+                                 fmt(" (%.3g msg/s per client, p99 %s)", best->w.rate,
+                                     ms(best->w.fanout.p99).c_str()),
+                             "≥ " + grouped(goals(t).kneePerSecond),
+                             verdict(best->w.deliveredPerSecond >= goals(t).kneePerSecond,
+                                     o.fanRooms == 20 && o.roomSize == 50)});
     } else {
         std::printf("  knee: no rate passed\n");
         r.figures.push_back({"knee: delivered msg/s (p99 ≤ 100 ms, no loss)", "no rate passed",
-                             "≥ 150,000", verdict(false, o.fanRooms == 20 && o.roomSize == 50)});
+                             "≥ " + grouped(goals(t).kneePerSecond),
+                             verdict(false, o.fanRooms == 20 && o.roomSize == 50)});
     }
     if (!steps.empty() && !steps.back().pass && steps.back().why == "rate limited by the server") {
         r.problems.push_back("the server rate-limited chats: the knee search stopped (start "
@@ -933,8 +968,8 @@ PhaseResult runMemoryPhase(const Options &o, const Target &t, int clients, bool 
     std::fflush(stdout);
     r.figures.push_back({fmt("server memory per idle connection (%d, %s)", clients,
                              joinRooms ? "in rooms" : "hello only"),
-                         fmt("%.1f KB", perConn), "≤ 24 KB",
-                         verdict(perConn <= 24.0, clients >= 1000)});
+                         fmt("%.1f KB", perConn), fmt("≤ %.0f KB", goals(t).kbPerConnection),
+                         verdict(perConn <= goals(t).kbPerConnection, clients >= 1000)});
     r.figures.push_back({fmt("server RSS with %d idle connections", clients),
                          fmt("%.1f MB (from %.1f MB)", static_cast<double>(rss1) / 1024,
                              static_cast<double>(rss0) / 1024),

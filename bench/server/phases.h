@@ -4,6 +4,7 @@
 // clients spread over worker threads, and a measured chat window.
 
 #include "loadworker.h"
+#include "tlsclient.h"
 
 #include <sys/types.h>
 
@@ -24,6 +25,14 @@ struct Options {
     long serverNofile = 0;               // child's soft RLIMIT_NOFILE (0: what we had at start)
     bool relaxedLimits = true;           // pass --relaxed-limits to the server we start
     bool freshServer = true;             // a new server (and database) for each phase
+    // Transport and TLS (issue 11). Only what is asked for is passed on to `hearth serve`; the
+    // scheme of its listening line (ws:// or wss://) says whether the clients use TLS.
+    std::string transport;        // --transport qt|native, passed on when given
+    int tls = -1;                 // --tls: 1, --no-tls: 0, neither: -1 (the server's default)
+    std::string tlsCert, tlsKey;  // the server's certificate and key (default: made per run)
+    std::string fingerprint;      // --fingerprint: the pin for --url wss://…
+    bool urlTls = false;          // --url is wss://
+    bool skipUnsupported = false; // exit 77 (ctest: skipped) when an asked option is missing
     std::string tempDir;
     bool keepTemp = false;
 
@@ -78,7 +87,8 @@ struct PhaseResult {
 // Connection details of the server a phase runs against.
 struct Target {
     int port = 0;
-    pid_t pid = -1; // -1 when unknown (--url without --server-pid)
+    pid_t pid = -1;                  // -1 when unknown (--url without --server-pid)
+    const TlsContext *tls = nullptr; // wss://: the clients' TLS, pinning the server's certificate
 };
 
 PhaseResult runJoinPhase(const Options &o, const Target &t, int concurrency);

@@ -27,13 +27,17 @@ std::int64_t steadyMs()
         .count();
 }
 
-// The port in "... ws://127.0.0.1:PORT/ ...", 0 if the line has none.
-int portFromLine(const std::string &line)
+// The port in "... ws://127.0.0.1:PORT/ ..." or "... wss://…", 0 if the line has none; `tls`
+// says which scheme it was.
+int portFromLine(const std::string &line, bool &tls)
 {
-    const std::size_t scheme = line.find("ws://");
+    std::size_t scheme = line.find("wss://");
+    tls = scheme != std::string::npos;
+    if (!tls)
+        scheme = line.find("ws://");
     if (scheme == std::string::npos)
         return 0;
-    std::size_t p = scheme + 5;
+    std::size_t p = scheme + (tls ? 6 : 5);
     // Skip the host, which may be a bracketed IPv6 address.
     if (p < line.size() && line[p] == '[')
         p = line.find(']', p);
@@ -64,6 +68,7 @@ bool ServerProcess::start(const std::string &hearth, const std::string &db,
     ended_.clear();
     logPath_ = logPath;
     port_ = 0;
+    tls_ = false;
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) {
         error = std::string("pipe: ") + std::strerror(errno);
@@ -127,7 +132,7 @@ bool ServerProcess::start(const std::string &hearth, const std::string &db,
             buffer.erase(0, nl + 1);
             [[maybe_unused]] const auto n = write(logFd, (line + "\n").data(), line.size() + 1);
             if (line.find("listening") != std::string::npos)
-                port_ = portFromLine(line);
+                port_ = portFromLine(line, tls_);
         }
         if (port_ > 0)
             break;
@@ -223,6 +228,48 @@ std::string ServerProcess::stop(int timeoutMs)
         close(stdoutFd_);
     stdoutFd_ = -1;
     return result;
+}
+
+std::string commandOutput(const std::vector<std::string> &args, int timeoutMs)
+{
+    int out[2];
+    if (args.empty() || pipe2(out, O_CLOEXEC) != 0)
+        return {};
+    std::vector<std::string> copy = args;
+    std::vector<char *> argv;
+    for (auto &a : copy)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        close(out[0]);
+        close(out[1]);
+        return {};
+    }
+    if (pid == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        dup2(out[1], STDERR_FILENO);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    close(out[1]);
+    std::string text;
+    const std::int64_t deadline = steadyMs() + timeoutMs;
+    for (;;) {
+        const std::int64_t left = deadline - steadyMs();
+        pollfd pfd{out[0], POLLIN, 0};
+        if (left <= 0 || poll(&pfd, 1, static_cast<int>(left)) <= 0)
+            break;
+        char chunk[4096];
+        const ssize_t n = read(out[0], chunk, sizeof chunk);
+        if (n <= 0)
+            break;
+        text.append(chunk, static_cast<std::size_t>(n));
+    }
+    close(out[0]);
+    kill(pid, SIGKILL); // (already gone, normally)
+    waitpid(pid, nullptr, 0);
+    return text;
 }
 
 long readRssKb(pid_t pid)

@@ -21,7 +21,8 @@ public:
     ServerProcess &operator=(const ServerProcess &) = delete;
 
     // Starts `hearth serve --port 0 --bind 127.0.0.1 --db <db> <extra...>`, its stdout and stderr
-    // going to logPath, and waits (at most timeoutMs) for its "listening on ws://…:PORT/" line.
+    // going to logPath, and waits (at most timeoutMs) for its "listening on ws://…:PORT/" (or
+    // wss://) line.
     // nofileSoft > 0 sets the child's soft RLIMIT_NOFILE before exec (to see whether the
     // server raises it by itself, as it must for thousands of clients).
     bool start(const std::string &hearth, const std::string &db,
@@ -33,6 +34,8 @@ public:
 
     pid_t pid() const { return pid_; }
     int port() const { return port_; }
+    // Whether its listening line said wss:// (TLS) rather than ws://.
+    bool tls() const { return tls_; }
     // Whether it is still running; reaps it (and remembers how it ended) if not.
     bool running();
     const std::string &logPath() const { return logPath_; }
@@ -40,11 +43,16 @@ public:
 private:
     pid_t pid_ = -1;
     int port_ = 0;
+    bool tls_ = false;
     int stdoutFd_ = -1;
     std::string ended_; // how it ended, once reaped
     std::string logPath_;
     std::thread drain_;
 };
+
+// What a program prints (stdout and stderr) when run with `args` (args[0] is its path), waited
+// for at most timeoutMs; empty if it could not run. For `hearth serve --help`.
+std::string commandOutput(const std::vector<std::string> &args, int timeoutMs);
 
 // From /proc/<pid>: resident set size in KiB (VmRSS), -1 if unknown.
 long readRssKb(pid_t pid);
