@@ -316,6 +316,7 @@ Options parse(int argc, char **argv)
 {
     std::fprintf(stderr, "hearth-bench-server: %s%s\n", what.c_str(),
                  o.skipUnsupported ? " (skipped)" : "");
+    rmdir(o.tempDir.c_str()); // nothing in it yet
     std::exit(o.skipUnsupported ? 77 : 2);
 }
 

@@ -44,8 +44,7 @@ std::unique_ptr<TlsContext> TlsContext::create(const Sha256 &pin, std::string &e
     std::unique_ptr<TlsContext> context(new TlsContext);
     context->pin_ = pin;
     context->ctx_ = SSL_CTX_new(TLS_client_method());
-    if (!context->ctx_ ||
-        SSL_CTX_set_min_proto_version(context->ctx_, TLS1_2_VERSION) != 1) {
+    if (!context->ctx_ || SSL_CTX_set_min_proto_version(context->ctx_, TLS1_2_VERSION) != 1) {
         error = "cannot make a TLS context: " + takeTlsErrors();
         return nullptr;
     }
