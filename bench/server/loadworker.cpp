@@ -341,20 +341,18 @@ void Worker::setPollOut(Client *c, bool want)
 
 void Worker::startUpgrade(Client *c)
 {
-    {
-        unsigned char key[16];
-        for (auto &b : key)
-            b = static_cast<unsigned char>(random());
-        std::string request = "GET / HTTP/1.1\r\nHost: " + config_.host + ":" +
-                              std::to_string(config_.port) +
-                              "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                              "Sec-WebSocket-Key: " +
-                              base64(key, sizeof key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        c->state = Client::State::Upgrading;
-        // From now on the socket is watched for reading, and for writing only while bytes wait.
-        setPollOut(c, false);
-        writeRaw(c, request.data(), request.size());
-    }
+    unsigned char key[16];
+    for (auto &b : key)
+        b = static_cast<unsigned char>(random());
+    std::string request = "GET / HTTP/1.1\r\nHost: " + config_.host + ":" +
+                          std::to_string(config_.port) +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: " +
+                          base64(key, sizeof key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    c->state = Client::State::Upgrading;
+    // From now on the socket is watched for reading, and for writing only while bytes wait.
+    setPollOut(c, false);
+    writeRaw(c, request.data(), request.size());
 }
 
 // ---------------------------------------------------------------- reading
