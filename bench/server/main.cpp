@@ -106,9 +106,17 @@ Phases (default: all):
                            their CPU use out of the figures
 )";
 
+// The temporary directory once made; what a setup error leaves in it is removed by die().
+std::string madeTempDir;
+
 [[noreturn]] void die(const std::string &message)
 {
     std::fprintf(stderr, "hearth-bench-server: %s\n", message.c_str());
+    if (!madeTempDir.empty()) {
+        for (const char *name : {"/server-cert.pem", "/server-key.pem"})
+            std::remove((madeTempDir + name).c_str());
+        rmdir(madeTempDir.c_str());
+    }
     std::exit(2);
 }
 
@@ -338,9 +346,14 @@ std::unique_ptr<TlsContext> setUpTransport(Options &o)
     if (!o.url.empty()) {
         if (!o.urlTls)
             return nullptr;
-        if (!o.fingerprint.empty() ? !fromHex(o.fingerprint, pin)
-                                   : !fingerprintOfPemFile(o.tlsCert, pin, error))
-            die(!o.fingerprint.empty() ? "--fingerprint wants 64 hex digits" : error);
+        if (!o.fingerprint.empty()) {
+            const QByteArray given = Fingerprint::fromHex(QString::fromStdString(o.fingerprint));
+            if (given.size() != static_cast<qsizetype>(pin.size()))
+                die("--fingerprint wants 64 hex digits (':' separators allowed)");
+            std::copy(given.begin(), given.end(), pin.begin());
+        } else if (!fingerprintOfPemFile(o.tlsCert, pin, error)) {
+            die(error);
+        }
     } else {
         const std::string help = commandOutput({o.hearth, "serve", "--help"}, 15000);
         if (help.empty())
@@ -480,6 +493,7 @@ int main(int argc, char **argv)
     if (!mkdtemp(tmpl.data()))
         die(std::string("mkdtemp: ") + std::strerror(errno));
     o.tempDir = tmpl;
+    madeTempDir = tmpl;
 
     std::printf("hearth-bench-server: %s\n", machine().c_str());
     if (FILE *f = std::fopen("/proc/loadavg", "r")) {

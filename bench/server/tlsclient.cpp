@@ -143,33 +143,4 @@ std::string toHex(const Sha256 &fingerprint)
     return out;
 }
 
-bool fromHex(const std::string &text, Sha256 &out)
-{
-    auto value = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    };
-    std::size_t n = 0;
-    int high = -1;
-    for (const char c : text) {
-        if (c == ':')
-            continue;
-        const int v = value(c);
-        if (v < 0 || n == out.size())
-            return false;
-        if (high < 0) {
-            high = v;
-        } else {
-            out[n++] = static_cast<unsigned char>(high << 4 | v);
-            high = -1;
-        }
-    }
-    return n == out.size() && high < 0;
-}
-
 } // namespace bench

@@ -48,8 +48,7 @@ std::string takeTlsErrors(const char *fallback = "no detail from OpenSSL");
 bool fingerprintOfPem(const std::string &pem, Sha256 &out, std::string &error);
 // The same, of a certificate file.
 bool fingerprintOfPemFile(const std::string &path, Sha256 &out, std::string &error);
-// Lower-case hex, as Hearth writes fingerprints; fromHex takes either case and ':' separators.
+// Lower-case hex, as Hearth writes fingerprints (Fingerprint::toHex, without Qt).
 std::string toHex(const Sha256 &fingerprint);
-bool fromHex(const std::string &text, Sha256 &out);
 
 } // namespace bench
