@@ -376,7 +376,7 @@ std::unique_ptr<TlsContext> setUpTransport(Options &o)
             return nullptr;
         }
         // The native transport is plain unless TLS is asked for by name.
-        if (o.tls < 0 && o.transport == "native")
+        if (o.tls < 0 && o.transport == "native" && o.tlsCert.empty())
             return nullptr;
         if (!takes("--tls-cert")) {
             if (o.tls == 1 || !o.tlsCert.empty())
@@ -571,6 +571,9 @@ int main(int argc, char **argv)
         return true;
     };
 
+    struct {
+        bool plain = false, tls = false;
+    } schemesSeen;
     auto run = [&](const std::string &phase, const std::function<PhaseResult(const Target &)> &f) {
         Target t;
         std::string error;
@@ -583,6 +586,7 @@ int main(int argc, char **argv)
             std::printf("  %s\n", r.problems.back().c_str());
             return;
         }
+        (t.tls ? schemesSeen.tls : schemesSeen.plain) = true;
         PhaseResult r = f(t);
         if (o.url.empty() && !server.running()) {
             r.ok = false;
@@ -622,7 +626,11 @@ int main(int argc, char **argv)
 
     // The summary, as a Markdown table for docs/benchmarks.md.
     bool ok = true;
-    std::printf("\n## Summary\n\n| figure | measured | target | |\n|---|---|---|---|\n");
+    std::printf("\n## Summary\n\nhearth serve: transport %s, %s\n\n",
+                o.transport.empty() ? "(its default)" : o.transport.c_str(),
+                schemesSeen.tls ? (schemesSeen.plain ? "wss:// and ws://" : "wss:// (TLS)")
+                                : "ws:// (plain)");
+    std::printf("| figure | measured | target | |\n|---|---|---|---|\n");
     for (const auto &r : results) {
         ok = ok && r.ok;
         for (const auto &f : r.figures)
