@@ -3,7 +3,7 @@
 #include "discovery/discoveryconfig.h"
 #include "lan/lanresponder.h"
 #include "roomserver.h"
-#ifdef Q_OS_LINUX
+#ifdef HEARTH_NATIVE_TRANSPORT
 #include "net/epolleventdispatcher.h"
 #endif
 #include "signalwatcher.h"
@@ -49,7 +49,7 @@ int runServe(int argc, char **argv)
     // of the server's CPU (docs/benchmarks.md). A headless server needs nothing of glib.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
-#ifdef Q_OS_LINUX
+#ifdef HEARTH_NATIVE_TRANSPORT
     // Nor Qt's poll() dispatcher, which hands every socket to the kernel on every pass of the
     // loop: epoll reports only the ready ones. HEARTH_EVENT_DISPATCHER=poll keeps Qt's, to
     // compare.

@@ -11,8 +11,10 @@ hearth_add_test(tst_landiscovery SOURCES tst_landiscovery.cpp TIMEOUT 120 RUNS_H
 # The same between two hosts (network namespaces made and removed by the test; skips where
 # the machine does not allow them), discovery in its automatic, every-interface mode.
 hearth_add_test(tst_landiscovery_netns SOURCES tst_landiscovery_netns.cpp TIMEOUT 120 RUNS_HEARTH)
-hearth_add_test(tst_websocket SOURCES tst_websocket.cpp TIMEOUT 60)
-if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+# The native transport's own parts (server/net: RFC 6455 frames, the connection, the epoll
+# dispatcher): built only with it.
+if(HEARTH_NATIVE_TRANSPORT)
+    hearth_add_test(tst_websocket SOURCES tst_websocket.cpp TIMEOUT 60)
     hearth_add_test(tst_epolldispatcher SOURCES tst_epolldispatcher.cpp TIMEOUT 60)
     # The connection's own socket notifiers on `hearth serve`'s dispatcher too.
     add_test(NAME tst_websocket_epoll COMMAND tst_websocket)
