@@ -72,8 +72,9 @@ bool RoomServerPrivate::start()
                      &RoomServerPrivate::acceptConnection);
     QObject::connect(&sweepTimer, &QTimer::timeout, this, &RoomServerPrivate::sweep);
     sweepTimer.start(sweepIntervalMs);
-    qCInfo(lcServer).noquote() << "listening on" << q->url().toString() << "(transport"
-                               << transportName(config.transport) << ")";
+    qCInfo(lcServer).noquote()
+        << "listening on" << q->url().toString()
+        << QStringLiteral("(transport %1)").arg(transportName(config.transport));
     return true;
 }
 

@@ -4,7 +4,7 @@ hearth_add_test(tst_frames SOURCES tst_frames.cpp TIMEOUT 60)
 hearth_add_test(tst_roomrules SOURCES tst_roomrules.cpp TIMEOUT 60)
 hearth_add_test(tst_sqlstorage SOURCES tst_sqlstorage.cpp TIMEOUT 60)
 hearth_add_test(tst_badinput SOURCES tst_badinput.cpp TIMEOUT 120)
-hearth_add_test(tst_serveprocess SOURCES tst_serveprocess.cpp TIMEOUT 90 RUNS_HEARTH)
+hearth_add_test(tst_serveprocess SOURCES tst_serveprocess.cpp TIMEOUT 180 RUNS_HEARTH)
 # LAN discovery over real UDP sockets on loopback (server/lan, core/discovery) and the real
 # processes: `hearth serve` found by `hearth join CODE`.
 hearth_add_test(tst_landiscovery SOURCES tst_landiscovery.cpp TIMEOUT 120 RUNS_HEARTH)
