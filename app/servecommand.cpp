@@ -35,9 +35,10 @@ void raiseFileLimit()
 {
 #ifdef Q_OS_UNIX
     rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && // portable: under Q_OS_UNIX
+        limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
+        setrlimit(RLIMIT_NOFILE, &limit); // portable: under Q_OS_UNIX
     }
 #endif
 }
