@@ -134,7 +134,9 @@ void QtClientConnection::checkBacklog()
     m_dropping = true;
     m_open = false;
     qCWarning(lcQtConnection).noquote()
-        << "dropping" << m_peerAddress.toString() << "which does not read:" << queued
-        << "bytes wait for it (limit" << m_options.maxQueuedBytes << ")";
+        << QStringLiteral("dropping %1 which does not read: %2 bytes wait for it (limit %3)")
+               .arg(m_peerAddress.toString())
+               .arg(queued)
+               .arg(m_options.maxQueuedBytes);
     QMetaObject::invokeMethod(this, &QtClientConnection::abort, Qt::QueuedConnection);
 }

@@ -20,5 +20,8 @@ if(HEARTH_NATIVE_TRANSPORT)
     add_test(NAME tst_websocket_epoll COMMAND tst_websocket)
     set_tests_properties(tst_websocket_epoll PROPERTIES ENVIRONMENT HEARTH_TEST_EPOLL=1 TIMEOUT 60)
 endif()
+# wss:// on the Qt transport end to end, and every bad way into it (a garbage or stalled TLS
+# handshake, plain and TLS clients on the wrong port, a client that does not read).
+hearth_add_test(tst_tls SOURCES tst_tls.cpp TIMEOUT 120)
 # Two people never look alike in a room: name_taken on the wire (and room_full's "spectators").
 hearth_add_test(tst_names SOURCES tst_names.cpp TIMEOUT 60)
