@@ -95,9 +95,13 @@ void QtListener::close()
 {
     m_acceptor->close();
     m_sweepTimer.stop();
+    // Shutting down: those still in their handshake go without a log line each.
     const QList<QTcpSocket *> pending = m_pending.keys();
-    for (QTcpSocket *socket : pending)
+    m_pending.clear();
+    for (QTcpSocket *socket : pending) {
         socket->abort();
+        socket->deleteLater();
+    }
 }
 
 bool QtListener::isListening() const
