@@ -9,7 +9,9 @@
 #include <QtWebSockets/QWebSocketServer>
 #include <algorithm>
 
-Q_LOGGING_CATEGORY(lcQtTransport, "hearth.server.transport")
+// Failures are warnings; each connection's TLS version and cipher a debug line (off by default:
+// QT_LOGGING_RULES="hearth.server.transport.debug=true").
+Q_LOGGING_CATEGORY(lcQtTransport, "hearth.server.transport", QtInfoMsg)
 
 // Accepts like any QTcpServer, but hands each descriptor to the listener instead of making
 // a QTcpSocket itself: the listener picks QSslSocket or QTcpSocket.
@@ -30,6 +32,18 @@ protected:
 };
 
 namespace {
+QString protocolName(QSsl::SslProtocol protocol)
+{
+    switch (protocol) {
+    case QSsl::TlsV1_3:
+        return QStringLiteral("TLS 1.3");
+    case QSsl::TlsV1_2:
+        return QStringLiteral("TLS 1.2");
+    default:
+        return QStringLiteral("TLS (protocol %1)").arg(int(protocol));
+    }
+}
+
 QString describe(const QTcpSocket *socket)
 {
     return QStringLiteral("%1 port %2")
@@ -156,8 +170,9 @@ void QtListener::accept(qintptr socketDescriptor)
     auto *ssl = static_cast<QSslSocket *>(socket);
     ssl->setSslConfiguration(m_tls);
     connect(ssl, &QSslSocket::encrypted, this, [this, ssl] {
-        qCDebug(lcQtTransport).noquote() << "TLS with" << describe(ssl) << ":"
-                                         << ssl->sessionProtocol() << ssl->sessionCipher().name();
+        qCDebug(lcQtTransport).noquote()
+            << describe(ssl) << ":" << protocolName(ssl->sessionProtocol())
+            << ssl->sessionCipher().name();
         upgrade(ssl);
     });
     connect(ssl, &QAbstractSocket::errorOccurred, this, [this, ssl](QAbstractSocket::SocketError) {
