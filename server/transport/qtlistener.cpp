@@ -183,13 +183,18 @@ void QtListener::accept(qintptr socketDescriptor)
             << "TLS handshake with" << it->peer << "failed:" << ssl->errorString();
         ssl->abort();
     });
-    connect(ssl, &QSslSocket::sslErrors, this, [this, ssl](const QList<QSslError> &errors) {
+    connect(ssl, &QSslSocket::sslErrors, this, [ssl](const QList<QSslError> &errors) {
         for (const QSslError &error : errors)
             qCWarning(lcQtTransport).noquote()
                 << "TLS error with" << describe(ssl) << ":" << error.errorString();
     });
+    // Clients send no certificate (VerifyNone): this would be a misconfiguration of ours.
+    connect(ssl, &QSslSocket::peerVerifyError, this, [ssl](const QSslError &error) {
+        qCWarning(lcQtTransport).noquote()
+            << "TLS peer verification with" << describe(ssl) << ":" << error.errorString();
+    });
     connect(ssl, &QSslSocket::alertReceived, this,
-            [this, ssl](QSsl::AlertLevel level, QSsl::AlertType, const QString &description) {
+            [ssl](QSsl::AlertLevel level, QSsl::AlertType, const QString &description) {
                 if (level == QSsl::AlertLevel::Fatal)
                     qCWarning(lcQtTransport).noquote()
                         << "TLS alert from" << describe(ssl) << ":" << description;
