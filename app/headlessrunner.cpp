@@ -7,7 +7,9 @@
 #include <QtCore/QTimer>
 
 #include <cstdio>
-#include <unistd.h>
+#ifdef Q_OS_UNIX
+#include <unistd.h> // portable: the commands on standard input (POSIX only)
+#endif
 
 using namespace Qt::StringLiterals;
 using namespace Client;
@@ -96,10 +98,14 @@ void HeadlessRunner::onPhaseChanged()
         break;
     case AppController::Phase::Room:
         printRoomBanner();
+#ifdef Q_OS_UNIX
+        // Commands on standard input. Elsewhere (Windows: a console handle is not a socket a
+        // QSocketNotifier can watch) the headless runner takes none; /quit is Ctrl+C there.
         if (!m_stdin) {
             m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
             connect(m_stdin, &QSocketNotifier::activated, this, &HeadlessRunner::readStdin);
         }
+#endif
         break;
     case AppController::Phase::Starting:
     case AppController::Phase::Connecting:
@@ -230,6 +236,7 @@ void HeadlessRunner::printLine(const QString &line)
 
 void HeadlessRunner::readStdin()
 {
+#ifdef Q_OS_UNIX
     char buffer[4096];
     const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
     if (n <= 0) {
@@ -245,6 +252,7 @@ void HeadlessRunner::readStdin()
         if (!line.isEmpty())
             handleInput(line);
     }
+#endif
 }
 
 void HeadlessRunner::handleInput(const QString &line)

@@ -3,7 +3,10 @@
 #include "discovery/discoveryconfig.h"
 #include "lan/lanresponder.h"
 #include "roomserver.h"
-#ifdef Q_OS_LINUX
+#include "security/fingerprint.h"
+#include "security/hostcertificate.h"
+#include "transport/transport.h"
+#ifdef HEARTH_NATIVE_TRANSPORT
 #include "net/epolleventdispatcher.h"
 #endif
 #include "signalwatcher.h"
@@ -11,12 +14,18 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QStandardPaths>
+#include <QtCore/QSysInfo>
 #include <QtNetwork/QNetworkInterface>
 
 #include <cstdio>
-#include <sys/resource.h>
+#ifdef Q_OS_UNIX
+#include <sys/resource.h> // portable: only under Q_OS_UNIX (raiseFileLimit)
+#endif
 
 Q_LOGGING_CATEGORY(lcServe, "hearth.serve")
 
@@ -24,11 +33,130 @@ namespace {
 // Every connection is a file descriptor; the usual soft limit of 1024 would cap a busy server.
 void raiseFileLimit()
 {
+#ifdef Q_OS_UNIX
     rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && // portable: under Q_OS_UNIX
+        limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
+        setrlimit(RLIMIT_NOFILE, &limit); // portable: under Q_OS_UNIX
     }
+#endif
+}
+
+// The private key's PEM block in a file that holds the key and the certificate.
+QByteArray privateKeyBlock(const QByteArray &pem)
+{
+    static const QRegularExpression block(
+        QStringLiteral("-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?-----END \\1PRIVATE KEY-----"),
+        QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch match = block.match(QString::fromLatin1(pem));
+    return match.hasMatch() ? match.captured(0).toLatin1() : QByteArray();
+}
+
+QSslKey readPrivateKey(const QByteArray &pem)
+{
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Ec, QSsl::Rsa}) {
+        QSslKey key(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull())
+            return key;
+    }
+    return {};
+}
+
+struct ServeTls {
+    QSslCertificate certificate;
+    QSslKey key;
+    QString where;     // the file(s) it came from
+    bool made = false; // generated now
+};
+
+// The operator's own certificate and key (--tls-cert, --tls-key), both PEM.
+bool loadOperatorTls(const QString &certPath, const QString &keyPath, ServeTls *tls, QString *error)
+{
+    QFile certFile(certPath);
+    QFile keyFile(keyPath);
+    if (!certFile.open(QIODevice::ReadOnly)) {
+        *error =
+            QStringLiteral("cannot read --tls-cert %1: %2").arg(certPath, certFile.errorString());
+        return false;
+    }
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read --tls-key %1: %2").arg(keyPath, keyFile.errorString());
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    if (chain.isEmpty() || chain.first().isNull()) {
+        *error = QStringLiteral("--tls-cert %1 holds no PEM certificate").arg(certPath);
+        return false;
+    }
+    tls->certificate = chain.first();
+    tls->key = readPrivateKey(keyFile.readAll());
+    if (tls->key.isNull()) {
+        *error = QStringLiteral("--tls-key %1 holds no PEM private key (EC or RSA, unencrypted)")
+                     .arg(keyPath);
+        return false;
+    }
+    tls->where = certPath + QStringLiteral(" and ") + keyPath;
+    return true;
+}
+
+// This installation's own certificate: kept with its key in one owner-only file (0600) in the
+// data directory, made with HostCertificate::generate() the first time. The file is created
+// owner-only (QFile::open with permissions): there is no moment where others may read the key.
+bool loadOrMakeOwnTls(const QString &path, ServeTls *tls, QString *error)
+{
+    constexpr QFileDevice::Permissions ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    tls->where = path;
+    QFile file(path);
+    if (file.exists()) {
+        if (file.permissions() & ~(ownerOnly | QFileDevice::ReadUser | QFileDevice::WriteUser)) {
+            qCWarning(lcServe).noquote() << path << "could be read by others: making it owner-only";
+            file.setPermissions(ownerOnly);
+        }
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+            return false;
+        }
+        const QByteArray pem = file.readAll();
+        const QList<QSslCertificate> certificates = QSslCertificate::fromData(pem, QSsl::Pem);
+        tls->key = readPrivateKey(privateKeyBlock(pem));
+        if (certificates.isEmpty() || certificates.first().isNull() || tls->key.isNull()) {
+            *error = QStringLiteral("%1 does not hold a certificate and its key; remove it to make "
+                                    "a new one (joiners who pinned the old one will be warned)")
+                         .arg(path);
+            return false;
+        }
+        tls->certificate = certificates.first();
+        return true;
+    }
+    QString why;
+    const HostCertificate made = HostCertificate::generate(
+        QStringLiteral("hearth serve on %1").arg(QSysInfo::machineHostName()), &why);
+    if (!made.isValid()) {
+        *error = QStringLiteral("cannot make a TLS certificate: %1").arg(why);
+        return false;
+    }
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    // Written beside its final name and renamed into place: never half a file there.
+    const QString partial = path + QStringLiteral(".new");
+    QFile::remove(partial);
+    QFile out(partial);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::NewOnly, ownerOnly) ||
+        out.write(made.privateKeyPem + made.certificatePem) < 0 || !out.flush()) {
+        *error = QStringLiteral("cannot write %1: %2").arg(partial, out.errorString());
+        out.remove();
+        return false;
+    }
+    out.close();
+    if (!QFile::rename(partial, path)) {
+        *error = QStringLiteral("cannot rename %1 to %2").arg(partial, path);
+        QFile::remove(partial);
+        return false;
+    }
+    tls->certificate = made.certificate();
+    tls->key = made.privateKey();
+    tls->made = true;
+    return true;
 }
 
 bool positiveInt(const QString &text, int *out)
@@ -49,7 +177,7 @@ int runServe(int argc, char **argv)
     // of the server's CPU (docs/benchmarks.md). A headless server needs nothing of glib.
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
-#ifdef Q_OS_LINUX
+#ifdef HEARTH_NATIVE_TRANSPORT
     // Nor Qt's poll() dispatcher, which hands every socket to the kernel on every pass of the
     // loop: epoll reports only the ready ones. HEARTH_EVENT_DISPATCHER=poll keeps Qt's, to
     // compare.
@@ -109,9 +237,29 @@ int runServe(int argc, char **argv)
     const QCommandLineOption discoveryPortOption(
         QStringLiteral("discovery-port"),
         QStringLiteral("UDP port of LAN discovery (default 47800)."), QStringLiteral("N"));
+    const QCommandLineOption transportOption(
+        QStringLiteral("transport"),
+        hasNativeTransport()
+            ? QStringLiteral("WebSocket transport: qt (default; every platform, TLS) or native "
+                             "(Linux fast path, plain ws:// only: needs --no-tls).")
+            : QStringLiteral("WebSocket transport: qt (the only one in this build)."),
+        QStringLiteral("NAME"), QStringLiteral("qt"));
+    const QCommandLineOption noTlsOption(
+        QStringLiteral("no-tls"),
+        QStringLiteral("Serve plain ws:// (readable by anyone on the network): only behind a "
+                       "TLS-terminating proxy."));
+    const QCommandLineOption tlsCertOption(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("PEM certificate to serve wss:// with (default: this installation's own, "
+                       "made the first time, in the data directory)."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption tlsKeyOption(QStringLiteral("tls-key"),
+                                          QStringLiteral("PEM private key of --tls-cert."),
+                                          QStringLiteral("FILE"));
     parser.addOptions({portOption, bindOption, dbOption, syncOption, graceOption, idleOption,
                        expiryOption, historyOption, relaxedOption, noDiscoveryOption,
-                       discoveryPortOption});
+                       discoveryPortOption, transportOption, noTlsOption, tlsCertOption,
+                       tlsKeyOption});
     auto fail = [](const QString &message) {
         std::fprintf(stderr, "hearth serve: %s\n", qPrintable(message));
         return 2;
@@ -161,6 +309,41 @@ int runServe(int argc, char **argv)
         config.limits.chatPerSecond = 100000;
     }
 
+    const QString transport = parser.value(transportOption);
+    if (transport == QLatin1String("native")) {
+        if (!hasNativeTransport())
+            return fail(QStringLiteral("this build has no native transport (configured with "
+                                       "HEARTH_NATIVE_TRANSPORT=OFF); use --transport qt"));
+        config.transport = ServerConfig::Transport::Native;
+    } else if (transport != QLatin1String("qt")) {
+        return fail(QStringLiteral("--transport takes qt or native"));
+    }
+    const bool noTls = parser.isSet(noTlsOption);
+    if (parser.isSet(tlsCertOption) != parser.isSet(tlsKeyOption))
+        return fail(QStringLiteral("--tls-cert and --tls-key go together"));
+    if (noTls && parser.isSet(tlsCertOption))
+        return fail(QStringLiteral("--no-tls and --tls-cert contradict each other"));
+    // Plain ws:// is never implied: the native transport has no TLS, so it needs --no-tls
+    // written out (and a TLS-terminating proxy in front).
+    if (config.transport == ServerConfig::Transport::Native && !noTls)
+        return fail(QStringLiteral("--transport native serves plain ws:// only: add --no-tls and "
+                                   "put a TLS-terminating proxy in front of it (README)"));
+    ServeTls tls;
+    if (!noTls) {
+        QString problem;
+        const bool loaded = parser.isSet(tlsCertOption)
+                                ? loadOperatorTls(parser.value(tlsCertOption),
+                                                  parser.value(tlsKeyOption), &tls, &problem)
+                                : loadOrMakeOwnTls(QStandardPaths::writableLocation(
+                                                       QStandardPaths::AppDataLocation) +
+                                                       QStringLiteral("/serve-tls.pem"),
+                                                   &tls, &problem);
+        if (!loaded)
+            return fail(problem);
+        config.certificate = tls.certificate;
+        config.privateKey = tls.key;
+    }
+
     QString discoveryProblem;
     DiscoveryConfig discovery = DiscoveryConfig::fromEnvironment(&discoveryProblem);
     if (!discoveryProblem.isEmpty())
@@ -182,13 +365,29 @@ int runServe(int argc, char **argv)
 
     // Machine-readable first line: tests and scripts wait for it.
     std::printf("hearth: listening on %s\n", qPrintable(server.url().toString()));
+    std::printf("hearth: transport %s\n", qPrintable(transportName(config.transport)));
     if (config.bindAddress == QHostAddress::Any) {
         const auto addresses = QNetworkInterface::allAddresses();
         for (const QHostAddress &address : addresses) {
             if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback())
-                std::printf("hearth: reachable on the LAN at ws://%s:%u/\n",
-                            qPrintable(address.toString()), unsigned(server.port()));
+                std::printf("hearth: reachable on the LAN at %s://%s:%u/\n",
+                            qPrintable(server.url().scheme()), qPrintable(address.toString()),
+                            unsigned(server.port()));
         }
+    }
+    if (server.isSecure()) {
+        // What the operator reads out to people, who compare it with what their app shows.
+        const QByteArray fingerprint = server.certificateFingerprint();
+        std::printf("hearth: certificate words: %s\n",
+                    Fingerprint::wordsText(fingerprint).toUtf8().constData());
+        std::printf("hearth: certificate SHA-256: %s\n",
+                    qPrintable(Fingerprint::toHex(fingerprint)));
+        std::printf("hearth: certificate %s %s\n", tls.made ? "made now in" : "from",
+                    qPrintable(QDir::toNativeSeparators(tls.where)));
+    } else {
+        std::printf("hearth: WARNING: TLS is off (--no-tls): chat, names and room passwords "
+                    "travel readable by anyone on the network. Serve like this only behind a "
+                    "TLS-terminating proxy.\n");
     }
     // Declared after the server: destroyed (saying bye) before it.
     LanResponder responder(&server, discovery);

@@ -31,9 +31,26 @@ def fail(message):
 class Connection:
     def __init__(self, url):
         parts = urllib.parse.urlsplit(url)
-        if parts.scheme != "ws" or parts.hostname is None or parts.port is None:
-            fail(f"not a ws://HOST:PORT/ url: {url}")
+        if parts.scheme not in ("ws", "wss") or parts.hostname is None or parts.port is None:
+            fail(f"not a ws:// or wss://HOST:PORT/ url: {url}")
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+        if parts.scheme == "wss":
+            # The server's certificate is self-signed: trusted only if it is the one whose
+            # SHA-256 `hearth serve` printed (HEARTH_SMOKE_FINGERPRINT), as a joiner pins it.
+            import ssl
+
+            expected = os.environ.get("HEARTH_SMOKE_FINGERPRINT", "").lower()
+            if not expected:
+                fail("wss:// needs HEARTH_SMOKE_FINGERPRINT (the certificate's SHA-256)")
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+            self.sock = context.wrap_socket(self.sock)
+            der = self.sock.getpeercert(binary_form=True)
+            if hashlib.sha256(der).hexdigest() != expected:
+                fail("the server's certificate is not the one it printed")
+            print(f"smoke: {self.sock.version()} with the expected certificate", file=sys.stderr)
         self.buffer = b""
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall(

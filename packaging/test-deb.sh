@@ -126,14 +126,18 @@ wait_for_line() {
 # The shared objects a running process has mapped: libraries, Qt plugins, QML module plugins.
 loaded_objects() { awk '$6 ~ /\.so/ {print $6}' "/proc/$1/maps" | sort -u; }
 
-say "installed: hearth serve, a WebSocket client, SIGTERM"
-/usr/bin/hearth serve --bind 127.0.0.1 --port 0 --db "$tmp/smoke.sqlite" \
+say "installed: hearth serve (wss://, its own certificate), a WebSocket client, SIGTERM"
+# Its certificate goes to the data directory: a temporary one, not the machine user's.
+XDG_DATA_HOME="$tmp/data" /usr/bin/hearth serve --bind 127.0.0.1 --port 0 --db "$tmp/smoke.sqlite" \
   >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!
-wait_for_line "$tmp/serve.out" '^hearth: listening on ' "$serve_pid" ||
-  { cat "$tmp/serve.err" >&2; fail "hearth serve did not say where it listens"; }
+wait_for_line "$tmp/serve.out" '^hearth: certificate SHA-256: ' "$serve_pid" ||
+  { cat "$tmp/serve.err" >&2; fail "hearth serve did not say where it listens and with what certificate"; }
 url=$(sed -n 's/^hearth: listening on //p' "$tmp/serve.out")
-smoke=$(python3 packaging/smoke-client.py "$url" "$version") ||
+case "$url" in wss://*) ;; *) fail "hearth serve does not serve wss:// by default: $url" ;; esac
+[ "$(stat -c %a "$tmp/data/hearth/serve-tls.pem")" = 600 ] || fail "the certificate's file is not owner-only"
+fingerprint=$(sed -n 's/^hearth: certificate SHA-256: //p' "$tmp/serve.out")
+smoke=$(HEARTH_SMOKE_FINGERPRINT=$fingerprint python3 packaging/smoke-client.py "$url" "$version") ||
   { cat "$tmp/serve.err" >&2; fail "smoke client"; }
 echo "$smoke" >&2
 code=$(sed -n 's/.*create_room (\([A-Z0-9]*\)).*/\1/p' <<<"$smoke")

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with warnings as errors and runs every test (ctest), then
-# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the tests there too.
+# builds again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the tests there too,
+# then the portable configuration (HEARTH_NATIVE_TRANSPORT=OFF: what Windows and macOS build)
+# and every test in it. The in-process test servers (tests/support/testserver.h) run on the
+# native transport in `dev` and on the Qt transport in `asan` and `portable` (the test presets
+# set HEARTH_TEST_TRANSPORT); the desktop's embedded host is always on the Qt transport.
 # The benchmarks run at a tiny size as tests (label "bench") so they cannot rot. Then every
 # decoder is fuzzed for a minute (scripts/fuzz.sh). Last, the Debian package is built,
 # validated, installed, tried and purged (packaging/test-deb.sh).
 #
-#   scripts/test.sh            both configurations, the fuzzers, then the package
+#   scripts/test.sh            dev, asan, portable, the fuzzers, then the package
 #   scripts/test.sh dev        only the plain one (faster while working)
+#   scripts/test.sh portable   only the portable one
 #   scripts/test.sh fuzz       only the fuzzers (scripts/fuzz.sh 60)
 #   scripts/test.sh package    only the package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
-configs=("${@:-dev asan fuzz package}")
+configs=("${@:-dev asan portable fuzz package}")
 configs=(${configs[*]})
 
 # Formatting is part of the build: a diff fails it.
@@ -25,6 +30,9 @@ if command -v clang-format >/dev/null; then
     exit 1
   fi
 fi
+
+# No POSIX- or Linux-only header or call outside the platform-specific files.
+scripts/check-portable.sh
 
 # The tests use the real keychain: a private session bus with an unlocked gnome-keyring, and a
 # virtual display for the tests that open real windows. The keyring lives in a directory of its

@@ -37,14 +37,15 @@ qint64 RoomServerPrivate::emitEvent(const std::shared_ptr<Room> &room, const Eve
 void RoomServerPrivate::deliver(const Room &room, qint64 seq, const QByteArray &frame,
                                 Session *alsoTo)
 {
-    // Framed once: every member's queue shares the same bytes.
-    const QByteArray wire = WebSocketFrame::encode(WebSocketFrame::Text, frame);
+    // Made once: the transport encodes it for the first recipient and every other one shares
+    // that (the native transport's frame bytes, the Qt transport's QString).
+    const SharedMessage message(frame);
     for (const auto &p : room.participants()) {
         if (p->session && seq > p->deliverAfter)
-            p->session->sendFrame(wire);
+            p->session->sendShared(message);
     }
     if (alsoTo)
-        alsoTo->sendFrame(wire);
+        alsoTo->sendShared(message);
 }
 
 void RoomServerPrivate::afterPending(std::function<void()> then)

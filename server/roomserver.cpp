@@ -2,9 +2,11 @@
 #include "roomserver.h"
 #include "roomserver_p.h"
 
-#include "net/websocketconnection.h"
 #include "protocol/replies.h"
 #include "storage/sqlstorage.h"
+#include "transport/transport.h"
+
+#include "security/fingerprint.h"
 
 Q_LOGGING_CATEGORY(lcServer, "hearth.server")
 
@@ -24,6 +26,9 @@ bool RoomServerPrivate::start()
         error = QStringLiteral("no database given");
         return false;
     }
+    listener = makeListener(config, &error);
+    if (!listener)
+        return false;
     auto storage = std::make_unique<SqlStorage>(config.database, config.syncFull);
     const QString where = storage->describe();
     commits = std::make_unique<CommitQueue>(std::move(storage));
@@ -53,48 +58,51 @@ bool RoomServerPrivate::start()
     qCInfo(lcServer) << "storage" << where << "with" << rooms.size() << "live rooms and"
                      << identities.size() << "identities";
 
-    tcp.setListenBacklogSize(config.listenBacklog);
-    if (!tcp.listen(config.bindAddress, config.port)) {
+    if (!listener->listen(config.bindAddress, config.port, config.listenBacklog)) {
         error = QStringLiteral("cannot listen on %1:%2: %3")
                     .arg(config.bindAddress.toString())
                     .arg(config.port)
-                    .arg(tcp.errorString());
+                    .arg(listener->errorString());
+        listener.reset();
         commits->stop();
         commits.reset();
         return false;
     }
-    // QTcpServer accepts (with our backlog) and TcpListener hands over the bare descriptors;
-    // each WebSocketConnection does its own upgrade.
-    QObject::connect(&tcp, &TcpListener::accepted, this, &RoomServerPrivate::acceptTcp);
+    QObject::connect(listener.get(), &ClientListener::newConnection, this,
+                     &RoomServerPrivate::acceptConnection);
     QObject::connect(&sweepTimer, &QTimer::timeout, this, &RoomServerPrivate::sweep);
     sweepTimer.start(sweepIntervalMs);
-    qCInfo(lcServer) << "listening on" << q->url().toString();
+    qCInfo(lcServer).noquote()
+        << "listening on" << q->url().toString()
+        << QStringLiteral("(transport %1)").arg(transportName(config.transport));
     return true;
 }
 
-void RoomServerPrivate::acceptTcp(qintptr socketDescriptor)
+void RoomServerPrivate::acceptConnection(ClientConnection *connection)
 {
     if (stopping) {
-        TcpListener::discard(socketDescriptor);
+        connection->disconnect();
+        connection->abort();
+        connection->deleteLater();
         return;
     }
-    const WebSocketConnection::Options options{
-        QByteArrayLiteral("hearth/" HEARTH_VERSION),
-        config.limits.maxMessageBytes,
-        config.maxQueuedBytes,
-    };
-    auto *connection = new WebSocketConnection(socketDescriptor, options, &flusher, this);
+    // The Qt transport hands over upgraded connections; the native one, connections that do
+    // their own upgrade next.
+    if (connection->isOpen()) {
+        acceptWebSocket(connection);
+        return;
+    }
     handshakes.insert(connection, nowMs());
-    QObject::connect(connection, &WebSocketConnection::opened, this,
+    QObject::connect(connection, &ClientConnection::opened, this,
                      [this, connection] { acceptWebSocket(connection); });
-    QObject::connect(connection, &WebSocketConnection::disconnected, this, [this, connection] {
+    QObject::connect(connection, &ClientConnection::disconnected, this, [this, connection] {
         // Gone during its upgrade; after it, its Session handles this.
         if (handshakes.remove(connection))
             connection->deleteLater();
     });
 }
 
-void RoomServerPrivate::acceptWebSocket(WebSocketConnection *connection)
+void RoomServerPrivate::acceptWebSocket(ClientConnection *connection)
 {
     handshakes.remove(connection);
     auto *s = new Session(connection, this);
@@ -105,18 +113,18 @@ void RoomServerPrivate::acceptWebSocket(WebSocketConnection *connection)
     s->chat = TokenBucket(l.chatPerSecond, 2.0 * l.chatPerSecond, s->lastHeardMs);
     sessions.insert(s);
     // Any byte from the peer (a frame, a pong, its own ping) shows it is alive.
-    QObject::connect(connection, &WebSocketConnection::bytesReceived, s,
+    QObject::connect(connection, &ClientConnection::bytesReceived, s,
                      [s] { s->lastHeardMs = nowMs(); });
-    QObject::connect(connection, &WebSocketConnection::textReceived, s,
+    QObject::connect(connection, &ClientConnection::textReceived, s,
                      [this, s](const QByteArray &utf8) { onText(s, utf8); });
-    QObject::connect(connection, &WebSocketConnection::binaryReceived, s, [s] {
-        s->close(WebSocketFrame::CloseUnsupportedData,
+    QObject::connect(connection, &ClientConnection::binaryReceived, s, [s] {
+        s->close(CloseCode::UnsupportedData,
                  QStringLiteral("binary frames are not part of the protocol"));
     });
-    QObject::connect(connection, &WebSocketConnection::disconnected, s,
+    QObject::connect(connection, &ClientConnection::disconnected, s,
                      [this, s] { onDisconnected(s); });
     if (stopping)
-        s->close(WebSocketFrame::CloseGoingAway, QStringLiteral("shutting down"));
+        s->close(CloseCode::GoingAway, QStringLiteral("shutting down"));
 }
 
 void RoomServerPrivate::reply(Session *s, qint64 id, QByteArrayView resultJson)
@@ -136,7 +144,7 @@ void RoomServerPrivate::refuse(Session *s, qint64 id, const ProtocolError &refus
     if (++s->consecutiveRefusals >= config.maxConsecutiveRefusals) {
         qCWarning(lcServer) << "closing a connection after" << s->consecutiveRefusals
                             << "rate-limited requests in a row:" << s->peerAddress;
-        s->close(WebSocketFrame::ClosePolicyViolated, QStringLiteral("too many refused requests"));
+        s->close(CloseCode::PolicyViolated, QStringLiteral("too many refused requests"));
     }
 }
 
@@ -228,7 +236,7 @@ void RoomServerPrivate::sweep()
         if (s->isGone())
             continue;
         if (!s->helloDone && now - s->connectedAtMs > config.helloTimeoutSeconds * 1000LL) {
-            s->close(WebSocketFrame::ClosePolicyViolated, QStringLiteral("no hello"));
+            s->close(CloseCode::PolicyViolated, QStringLiteral("no hello"));
         } else if (now - s->lastHeardMs > l.idleTimeoutSeconds * 1000LL - sweepIntervalMs &&
                    s->lastPingMs > s->lastHeardMs) {
             // Silent for the whole timeout although pinged since: the peer is gone.
@@ -246,14 +254,18 @@ void RoomServerPrivate::sweep()
         s->connection()->abort();
     }
 
-    QList<WebSocketConnection *> stalled;
+    QList<ClientConnection *> stalled;
     for (auto it = handshakes.cbegin(); it != handshakes.cend(); ++it) {
-        if (now - it.value() > config.helloTimeoutSeconds * 1000LL)
+        if (now - it.value() > config.handshakeTimeoutMs)
             stalled.append(it.key());
     }
     // abort() runs the disconnected handler, which forgets and deletes the connection.
-    for (WebSocketConnection *connection : std::as_const(stalled))
+    for (ClientConnection *connection : std::as_const(stalled)) {
+        qCWarning(lcServer).noquote() << "connection from" << connection->peerAddress().toString()
+                                      << "did not finish its WebSocket upgrade within"
+                                      << config.handshakeTimeoutMs << "ms: closing it";
         connection->abort();
+    }
 
     const auto all = rooms.rooms().values();
     for (const std::shared_ptr<Room> &room : all) {
@@ -292,9 +304,9 @@ void RoomServerPrivate::stop()
         return;
     stopping = true;
     sweepTimer.stop();
-    tcp.close();
-    const QList<WebSocketConnection *> pendingUpgrades = handshakes.keys();
-    for (WebSocketConnection *connection : pendingUpgrades)
+    listener->close();
+    const QList<ClientConnection *> pendingUpgrades = handshakes.keys();
+    for (ClientConnection *connection : pendingUpgrades)
         connection->abort();
     for (const auto &room : rooms.rooms()) {
         for (PendingJoin &pending : room->waiting)
@@ -307,7 +319,7 @@ void RoomServerPrivate::stop()
     commits->flush();
     const QList<Session *> open = sessions.values();
     for (Session *s : open)
-        s->close(WebSocketFrame::CloseGoingAway, QStringLiteral("server shutting down"));
+        s->close(CloseCode::GoingAway, QStringLiteral("server shutting down"));
     if (sessions.isEmpty()) {
         QMetaObject::invokeMethod(this, &RoomServerPrivate::finishStop, Qt::QueuedConnection);
         return;
@@ -365,23 +377,33 @@ void RoomServer::stop()
 
 bool RoomServer::isListening() const
 {
-    return d->tcp.isListening();
+    return d->listener && d->listener->isListening();
 }
 
 quint16 RoomServer::port() const
 {
-    return d->tcp.serverPort();
+    return d->listener ? d->listener->serverPort() : 0;
+}
+
+bool RoomServer::isSecure() const
+{
+    return d->listener ? d->listener->isSecure() : !d->config.certificate.isNull();
+}
+
+QByteArray RoomServer::certificateFingerprint() const
+{
+    return d->config.certificate.isNull() ? QByteArray() : Fingerprint::of(d->config.certificate);
 }
 
 QUrl RoomServer::url() const
 {
-    QHostAddress address = d->tcp.serverAddress();
+    QHostAddress address = d->listener ? d->listener->serverAddress() : d->config.bindAddress;
     if (address == QHostAddress::Any || address == QHostAddress::AnyIPv4)
         address = QHostAddress(QHostAddress::LocalHost);
     else if (address == QHostAddress::AnyIPv6)
         address = QHostAddress(QHostAddress::LocalHostIPv6);
     QUrl url;
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(isSecure() ? QStringLiteral("wss") : QStringLiteral("ws"));
     url.setHost(address.toString());
     url.setPort(port());
     url.setPath(QStringLiteral("/"));

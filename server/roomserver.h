@@ -32,7 +32,11 @@ public:
 
     bool isListening() const;
     quint16 port() const;
-    QUrl url() const; // ws://address:port/ as reachable from this machine
+    QUrl url() const; // ws:// or wss://address:port/ as reachable from this machine
+    // True when connections are wss:// (the config has a certificate).
+    bool isSecure() const;
+    // The SHA-256 fingerprint of the certificate served (Fingerprint::of); empty for ws://.
+    QByteArray certificateFingerprint() const;
     QString errorString() const;
     const ServerConfig &config() const;
 

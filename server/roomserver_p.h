@@ -1,8 +1,6 @@
 // RoomServerPrivate: the room server's state, and the helpers its feature files share.
 #pragma once
 
-#include "net/outputflusher.h"
-#include "net/tcplistener.h"
 #include "protocol/errorcode.h"
 #include "protocol/events.h"
 #include "protocol/requests.h"
@@ -13,6 +11,8 @@
 #include "roomserver.h"
 #include "session.h"
 #include "storage/commitqueue.h"
+#include "transport/clientconnection.h"
+#include "transport/closecodes.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QLoggingCategory>
@@ -77,14 +77,14 @@ public:
             s->connection()->disconnect();
             delete s;
         }
-        const QList<WebSocketConnection *> upgrading = handshakes.keys();
+        const QList<ClientConnection *> upgrading = handshakes.keys();
         handshakes.clear();
-        for (WebSocketConnection *c : upgrading) {
+        for (ClientConnection *c : upgrading) {
             c->disconnect();
             delete c;
         }
         // Sessions already let go (deleteLater) are children too: they must go while the
-        // flusher their connections may still be scheduled with exists.
+        // listener (the native one's flusher) their connections may still use exists.
         const QList<Session *> leaving = findChildren<Session *>(Qt::FindDirectChildrenOnly);
         for (Session *s : leaving) {
             s->connection()->disconnect();
@@ -95,8 +95,8 @@ public:
     // --- plumbing -------------------------------------------------------------------------
     bool start();
     void stop();
-    void acceptTcp(qintptr socketDescriptor);
-    void acceptWebSocket(WebSocketConnection *connection);
+    void acceptConnection(ClientConnection *connection);
+    void acceptWebSocket(ClientConnection *connection);
     void onText(Session *s, const QByteArray &utf8);
     void onDisconnected(Session *s);
     void sweep();
@@ -195,18 +195,18 @@ public:
     RoomServer *q;
     ServerConfig config;
     QString error;
-    TcpListener tcp;
+    // The transport's listener (server/transport/transport.h); made by start().
+    std::unique_ptr<ClientListener> listener;
     QByteArray helloLimitsJson; // the hello reply's "limits", written on first use
-    // Writes each connection's queued frames once per event-loop pass.
-    OutputFlusher flusher;
     std::unique_ptr<CommitQueue> commits;
     RoomRegistry rooms;
     QHash<QString, QByteArray> identities; // participant id -> secret hash
     QHash<QString, Session *> sessionByParticipant;
     QSet<Session *> sessions;
-    // Connections accepted but not yet upgraded, and when they were accepted: the sweep closes
-    // the ones that take longer than the hello timeout.
-    QHash<WebSocketConnection *, qint64> handshakes;
+    // Connections accepted but not yet upgraded (the native transport hands them over before
+    // their upgrade), and when they were accepted: the sweep closes the ones that take longer
+    // than the handshake timeout.
+    QHash<ClientConnection *, qint64> handshakes;
     JoinThrottle joinThrottle;
     QTimer sweepTimer;
     qint64 lastPruneMs = 0;

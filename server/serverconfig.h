@@ -31,7 +31,10 @@ struct ServerConfig {
 
     int emptyRoomExpirySeconds = 600; // a room with nobody in it closes after this
     int helloTimeoutSeconds = 10;     // a connection must say hello within this
-    int listenBacklog = 1024;         // Qt's default of 50 stalls bursts of connects
+    // A connection must finish its TLS handshake and WebSocket upgrade within this (from its
+    // accept), or it is closed with a log line.
+    int handshakeTimeoutMs = 10000;
+    int listenBacklog = 1024; // Qt's default of 50 stalls bursts of connects
     // A connection that does not read is dropped when this much waits for it (after handing
     // the kernel what it takes). Above the largest single reply: a 200-event history page.
     qint64 maxQueuedBytes = 4 << 20;

@@ -1,6 +1,6 @@
 #include "session.h"
 
-Session::Session(WebSocketConnection *connection, QObject *parent)
+Session::Session(ClientConnection *connection, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
 {
@@ -15,10 +15,10 @@ void Session::send(const QByteArray &utf8Json)
         m_connection->sendText(utf8Json);
 }
 
-void Session::sendFrame(const QByteArray &frame)
+void Session::sendShared(const SharedMessage &message)
 {
     if (!m_gone)
-        m_connection->sendFrame(frame);
+        m_connection->sendShared(message);
 }
 
 void Session::close(quint16 code, const QString &reason)

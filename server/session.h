@@ -1,31 +1,32 @@
 #pragma once
 
-#include "net/websocketconnection.h"
 #include "ratelimiter.h"
+#include "transport/clientconnection.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
 #include <vector>
 
-// One client connection: its WebSocket, what it said in hello, its rate limits, and the rooms
-// in which it holds the live seat. Owned by the RoomServer; the protocol logic lives there.
+// One client connection: its WebSocket (either transport's ClientConnection), what it said in
+// hello, its rate limits, and the rooms in which it holds the live seat. Owned by the RoomServer;
+// the protocol logic lives there.
 class Session : public QObject
 {
     Q_OBJECT
 public:
     // Takes ownership of the (open) connection.
-    Session(WebSocketConnection *connection, QObject *parent);
+    Session(ClientConnection *connection, QObject *parent);
     ~Session() override;
 
-    WebSocketConnection *connection() const { return m_connection; }
+    ClientConnection *connection() const { return m_connection; }
 
     // Queues one JSON text as a text frame; written at the end of this event-loop pass. A
     // client that does not read (more than maxQueuedBytes waiting for it) is dropped by its
     // connection, rather than making the server hold its backlog.
     void send(const QByteArray &utf8Json);
-    // Queues a frame encoded once for many recipients (WebSocketFrame::encode).
-    void sendFrame(const QByteArray &frame);
+    // Queues a message made once for many recipients (a fan-out).
+    void sendShared(const SharedMessage &message);
     void close(quint16 code, const QString &reason);
     bool isGone() const { return m_gone || !m_connection->isOpen(); }
     void markGone() { m_gone = true; }
@@ -44,6 +45,6 @@ public:
     std::vector<qint64> roomIds;
 
 private:
-    WebSocketConnection *m_connection;
+    ClientConnection *m_connection;
     bool m_gone = false;
 };

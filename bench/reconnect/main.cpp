@@ -67,7 +67,8 @@ public:
         m_process = std::make_unique<QProcess>();
         m_process->setProcessChannelMode(QProcess::MergedChannels);
         m_process->start(m_binary, {u"serve"_s, u"--bind"_s, u"127.0.0.1"_s, u"--port"_s,
-                                    QString::number(port), u"--db"_s, m_db, u"--relaxed-limits"_s});
+                                    QString::number(port), u"--db"_s, m_db, u"--relaxed-limits"_s,
+                                    u"--no-tls"_s});
         if (!m_process->waitForStarted(10000))
             return false;
         QString output;

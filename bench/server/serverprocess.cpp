@@ -1,5 +1,6 @@
 #include "serverprocess.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -84,6 +85,10 @@ bool ServerProcess::start(const std::string &hearth, const std::string &db,
 
     std::vector<std::string> args = {hearth,   "serve",     "--port", "0",
                                      "--bind", "127.0.0.1", "--db",   db};
+    // The load generator speaks ws://: TLS off unless the caller names a certificate.
+    if (std::find(extraArgs.begin(), extraArgs.end(), "--tls-cert") == extraArgs.end() &&
+        std::find(extraArgs.begin(), extraArgs.end(), "--no-tls") == extraArgs.end())
+        args.push_back("--no-tls");
     args.insert(args.end(), extraArgs.begin(), extraArgs.end());
     std::vector<char *> argv;
     for (auto &a : args)

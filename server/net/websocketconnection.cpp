@@ -59,7 +59,7 @@ QHostAddress peerAddressOf(int fd)
 
 WebSocketConnection::WebSocketConnection(qintptr socketDescriptor, const Options &options,
                                          OutputFlusher *flusher, QObject *parent)
-    : QObject(parent)
+    : ClientConnection(parent)
     , m_fd(int(socketDescriptor))
     , m_flusher(flusher)
     , m_options(options)

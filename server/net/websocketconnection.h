@@ -1,15 +1,16 @@
 #pragma once
 
+#include "transport/clientconnection.h"
 #include "websocketframe.h"
 
 #include <QtCore/QByteArray>
-#include <QtCore/QObject>
 #include <QtNetwork/QHostAddress>
 
 class OutputFlusher;
 class QSocketNotifier;
 
-// One accepted TCP connection speaking WebSocket (RFC 6455) as the server: the HTTP upgrade,
+// The native transport's ClientConnection (HEARTH_NATIVE_TRANSPORT): one accepted TCP
+// connection speaking WebSocket (RFC 6455) as the server: the HTTP upgrade,
 // then frames both ways, pings, and the close handshake. Output is queued and written once per
 // event-loop pass (OutputFlusher); pre-encoded frames are shared, not copied, between
 // recipients. Knows nothing of the room protocol: it reports text messages, and the server
@@ -20,7 +21,7 @@ class QSocketNotifier;
 // QTcpSocket per connection was most of the server's per-connection CPU and memory
 // (docs/benchmarks.md). So this transport is POSIX only (Q_OS_UNIX); works on any Qt event
 // dispatcher.
-class WebSocketConnection : public QObject
+class WebSocketConnection : public ClientConnection
 {
     Q_OBJECT
 public:
@@ -39,26 +40,34 @@ public:
     ~WebSocketConnection() override;
 
     State state() const { return m_state; }
-    bool isOpen() const { return m_state == State::Open; }
-    QHostAddress peerAddress() const { return m_peerAddress; }
+    bool isOpen() const override { return m_state == State::Open; }
+    QHostAddress peerAddress() const override { return m_peerAddress; }
 
     // Queues one text message (UTF-8, already valid) as one frame.
-    void sendText(QByteArrayView utf8);
+    void sendText(QByteArrayView utf8) override;
+    // Queues the message's frame, encoded by the first recipient; the bytes are shared, not
+    // copied.
+    void sendShared(const SharedMessage &message) override
+    {
+        sendFrame(message.encoded([](const QByteArray &payload) {
+            return WebSocketFrame::encode(WebSocketFrame::Text, payload);
+        }));
+    }
     // Queues a frame from WebSocketFrame::encode(); the bytes are shared, not copied.
     void sendFrame(const QByteArray &frame);
-    void ping();
+    void ping() override;
     // Sends a close frame after everything queued, then ends the TCP connection: shuts down
     // writing once the queue is out, discards what the peer still sends until it closes too
     // (or closeTimeoutMs passes), closes the descriptor and emits disconnected().
-    void close(quint16 code, const QString &reason);
+    void close(quint16 code, const QString &reason) override;
     // Drops the TCP connection at once; disconnected() is emitted before this returns.
-    void abort();
+    void abort() override;
 
     // Hands everything queued to the socket now (normally the OutputFlusher does this once per
     // event-loop pass).
     void flush();
     // Bytes queued here, not yet taken by the kernel.
-    qint64 bytesToWrite() const;
+    qint64 bytesToWrite() const override;
     // For the OutputFlusher: the flush it was scheduled for.
     void flushScheduled()
     {
@@ -66,12 +75,8 @@ public:
         flush();
     }
 
-Q_SIGNALS:
-    void opened();                             // the upgrade succeeded
-    void bytesReceived();                      // anything at all arrived (a sign of life)
-    void textReceived(const QByteArray &utf8); // one whole, valid text message
-    void binaryReceived();
-    void disconnected(); // the TCP connection is gone (after a handshake or not); once
+    // Signals: ClientConnection's (opened, bytesReceived, textReceived, binaryReceived,
+    // disconnected).
 
 private:
     void onReadable();

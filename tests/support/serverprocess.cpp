@@ -29,7 +29,12 @@ bool ServerProcess::start(int timeoutMs)
                      QStringLiteral("127.0.0.1"),
                      QStringLiteral("--db"),
                      m_databasePath};
-    args += m_extra;
+    QStringList extra = m_extra;
+    const bool tls = extra.removeAll(QStringLiteral("--tls-default")) > 0 ||
+                     extra.contains(QStringLiteral("--tls-cert"));
+    if (!tls && !extra.contains(QStringLiteral("--no-tls")))
+        args += QStringLiteral("--no-tls");
+    args += extra;
     m_process.start(QStringLiteral(HEARTH_BINARY), args);
     if (!m_process.waitForStarted(timeoutMs))
         return false;

@@ -6,6 +6,10 @@
 
 // A real `hearth serve` process on 127.0.0.1 and a free port, for tests that need a process
 // boundary (restart, kill -9, signals). The binary is the one the build just made.
+//
+// It serves plain ws:// (--no-tls) unless the extra arguments name TLS (--tls-cert) or say
+// "--tls-default" (removed before the call: `hearth serve`'s own certificate in its data
+// directory): the clients these tests run (RoomClient, `hearth join`) connect to ws:// URLs.
 class ServerProcess
 {
 public:

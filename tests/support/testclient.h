@@ -6,6 +6,8 @@
 #include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QUrl>
+#include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslError>
 #include <QtWebSockets/QWebSocket>
 
 #include <functional>
@@ -21,6 +23,10 @@ public:
     ~TestClient() override;
 
     bool connectTo(const QUrl &url, int timeoutMs = 5000);
+    // wss://: accept this (self-signed) certificate, and no other, despite its TLS errors.
+    void trustCertificate(const QSslCertificate &certificate);
+    // The TLS errors of certificates that were not trusted (the connection then failed).
+    QList<QSslError> sslErrors() const { return m_sslErrors; }
     bool isConnected() const;
     void disconnectNow(); // abort, as a pulled cable would (no close frame)
     bool waitForDisconnected(int timeoutMs = 5000);
@@ -65,6 +71,8 @@ private:
     void onText(const QString &text);
 
     QWebSocket m_socket;
+    QSslCertificate m_trusted;
+    QList<QSslError> m_sslErrors;
     Identity m_identity;
     QString m_participantId;
     qint64 m_nextId = 1;

@@ -55,8 +55,20 @@ TestServer::TestServer(std::function<void(ServerConfig &)> adjust)
         resetPostgres(m_config.database);
     }
     m_config.syncFull = false; // tests need crash safety of the process, not of the machine
+    m_config.transport = transportFromEnvironment();
     if (adjust)
         adjust(m_config);
+}
+
+ServerConfig::Transport TestServer::transportFromEnvironment()
+{
+    const QString name = qEnvironmentVariable("HEARTH_TEST_TRANSPORT");
+    if (name.isEmpty() || name == QLatin1String("qt"))
+        return ServerConfig::Transport::Qt;
+    if (name != QLatin1String("native"))
+        qWarning("HEARTH_TEST_TRANSPORT=%s is neither qt nor native: using qt", qPrintable(name));
+    return name == QLatin1String("native") ? ServerConfig::Transport::Native
+                                           : ServerConfig::Transport::Qt;
 }
 
 TestServer::~TestServer()

@@ -7,10 +7,11 @@
 #include <functional>
 #include <memory>
 
-// An in-process RoomServer on 127.0.0.1, any free port, on a fresh database: an SQLite file in
-// a temporary directory, or — when HEARTH_TEST_BACKEND=postgresql — the PostgreSQL database at
-// HEARTH_TEST_POSTGRES_URL, emptied first. restart() stops it and starts a new one on the same
-// database.
+// An in-process RoomServer on 127.0.0.1, any free port, on the transport HEARTH_TEST_TRANSPORT
+// names (qt, the default, or native; scripts/test.sh runs the suites on both), on a fresh
+// database: an SQLite file in a temporary directory, or — when HEARTH_TEST_BACKEND=postgresql — the
+// PostgreSQL database at HEARTH_TEST_POSTGRES_URL, emptied first. restart() stops it and starts a
+// new one on the same database.
 class TestServer
 {
 public:
@@ -28,6 +29,8 @@ public:
     // True when this run is meant for PostgreSQL but no server was given: tests then skip
     // with that message (scripts/test.sh always provides one).
     static bool postgresMissing(QString *why);
+    // The transport HEARTH_TEST_TRANSPORT names (qt when unset).
+    static ServerConfig::Transport transportFromEnvironment();
 
 private:
     QTemporaryDir m_dir;

@@ -1110,6 +1110,10 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, bytes);
         QFETCH(int, closeCode);
+        if (QByteArrayView(QTest::currentDataTag()).startsWith("unmasked") &&
+            TestServer::transportFromEnvironment() == ServerConfig::Transport::Qt)
+            QSKIP("Qt 6.4's QWebSocket accepts unmasked client frames (docs/architecture.md, "
+                  "\"What Qt 6.4 does not let us check\"); the native transport refuses them");
         auto host = client();
         QVERIFY(host);
         const QString room = hostRoom(*host);
@@ -1455,7 +1459,10 @@ private Q_SLOTS:
 
     void noHelloIsClosed()
     {
-        QVERIFY(startServer([](ServerConfig &c) { c.helloTimeoutSeconds = 1; }));
+        QVERIFY(startServer([](ServerConfig &c) {
+            c.helloTimeoutSeconds = 1;
+            c.handshakeTimeoutMs = 1000;
+        }));
         const int before = m_server->server()->connectionCount();
         auto mute = client(false);
         auto polite = client(false);

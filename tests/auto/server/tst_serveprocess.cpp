@@ -1,8 +1,12 @@
 // The real `hearth serve` process: version, bad options, a clean stop on SIGTERM/SIGINT (close
 // code 1001, exit code 0, everything back after a restart) and kill -9 right after a burst of
-// acknowledged messages (every acknowledged message is in the history after a restart).
+// acknowledged messages (every acknowledged message is in the history after a restart). TLS by
+// default (its own certificate, made once in an owner-only file and kept; its fingerprint words
+// printed), an operator's certificate, --no-tls and its warning, --transport.
 
 #include "protocol/identity.h"
+#include "security/fingerprint.h"
+#include "security/hostcertificate.h"
 #include "serverprocess.h"
 #include "storage/sqlstorage.h"
 #include "testclient.h"
@@ -56,8 +60,9 @@ Finished runHearth(const QStringList &arguments)
 class Serve
 {
 public:
-    explicit Serve(QString database)
+    explicit Serve(QString database, QStringList extra = {})
         : m_database(std::move(database))
+        , m_extra(std::move(extra))
     {
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
     }
@@ -74,8 +79,9 @@ public:
         m_out.clear();
         m_url.clear();
         m_process.start(QStringLiteral(HEARTH_BINARY),
-                        {str("serve"), str("--port"), str("0"), str("--bind"), str("127.0.0.1"),
-                         str("--db"), m_database});
+                        QStringList{str("serve"), str("--port"), str("0"), str("--bind"),
+                                    str("127.0.0.1"), str("--db"), m_database} +
+                            m_extra);
         if (!m_process.waitForStarted(10000))
             return false;
         const QString marker = str("hearth: listening on ");
@@ -87,7 +93,8 @@ public:
                 if (end < 0)
                     return m_process.state() == QProcess::NotRunning;
                 m_url = QUrl(m_out.mid(at + marker.size(), end - at - marker.size()).trimmed());
-                return true;
+                // The lines after it (transport, certificate) are printed at once.
+                return m_out.contains(str("hearth: LAN discovery"));
             },
             10000);
         return ready && m_url.isValid() && m_process.state() == QProcess::Running;
@@ -111,9 +118,11 @@ public:
     int exitCode() const { return m_process.exitCode(); }
     QString errors() { return QString::fromUtf8(m_process.readAllStandardError()); }
     QUrl url() const { return m_url; }
+    QString output() const { return m_out; }
 
 private:
     QString m_database;
+    QStringList m_extra;
     QProcess m_process;
     QString m_out;
     QUrl m_url;
@@ -162,8 +171,28 @@ private:
         return m_dir.filePath(QStringLiteral("db%1/hearth.sqlite").arg(++n));
     }
 
+    // Where `hearth serve` keeps its own certificate: the data directory, here the test's.
+    QString ownCertificatePath() const
+    {
+        return m_dir.filePath(QStringLiteral("data/hearth/serve-tls.pem"));
+    }
+
+    QSslCertificate ownCertificate() const
+    {
+        QFile file(ownCertificatePath());
+        if (!file.open(QIODevice::ReadOnly))
+            return QSslCertificate();
+        const auto all = QSslCertificate::fromData(file.readAll(), QSsl::Pem);
+        return all.isEmpty() ? QSslCertificate() : all.first();
+    }
+
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // The processes keep their certificate here, never in the real data directory.
+        qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
+    }
 
     void version_data()
     {
@@ -207,6 +236,28 @@ private Q_SLOTS:
             << QStringList{str("--db"), str("@NEWER@")} << str("newer");
         QTest::newRow("port in use")
             << QStringList{str("--port"), str("@BUSY@")} << str("cannot listen");
+        QTest::newRow("transport carrier-pigeon")
+            << QStringList{str("--transport"), str("carrier-pigeon")} << str("--transport");
+#ifdef HEARTH_NATIVE_TRANSPORT
+        QTest::newRow("native without --no-tls")
+            << QStringList{str("--transport"), str("native")} << str("--no-tls");
+#else
+        QTest::newRow("native not in this build")
+            << QStringList{str("--transport"), str("native"), str("--no-tls")}
+            << str("HEARTH_NATIVE_TRANSPORT");
+#endif
+        QTest::newRow("tls-cert without tls-key")
+            << QStringList{str("--tls-cert"), str("/nonexistent.pem")} << str("--tls-key");
+        QTest::newRow("tls-cert that is not there")
+            << QStringList{str("--tls-cert"), str("/nonexistent/cert.pem"), str("--tls-key"),
+                           str("/nonexistent/key.pem")}
+            << str("/nonexistent/cert.pem");
+        QTest::newRow("tls-cert that is not a certificate")
+            << QStringList{str("--tls-cert"), str("@GARBAGE@"), str("--tls-key"), str("@GARBAGE@")}
+            << str("no PEM certificate");
+        QTest::newRow("no-tls with tls-cert")
+            << QStringList{str("--no-tls"), str("--tls-cert"), str("a"), str("--tls-key"), str("b")}
+            << str("contradict");
     }
 
     void badOptions()
@@ -233,6 +284,11 @@ private Q_SLOTS:
                     db.close();
                 }
                 QSqlDatabase::removeDatabase(str("newer"));
+            } else if (a == str("@GARBAGE@")) {
+                a = m_dir.filePath(str("garbage.pem"));
+                QFile garbage(a);
+                QVERIFY(garbage.open(QIODevice::WriteOnly));
+                garbage.write("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n");
             } else if (a == str("@BUSY@")) {
                 QVERIFY(busy.listen(QHostAddress(QHostAddress::LocalHost), 0));
                 a = QString::number(busy.serverPort());
@@ -263,13 +319,18 @@ private Q_SLOTS:
     {
         QFETCH(int, signal);
         const QString database = freshDatabase();
-        Serve server(database);
+        Serve server(database); // wss:// with its own certificate
         QVERIFY(server.start());
+        QCOMPARE(server.url().scheme(), str("wss"));
+        const QSslCertificate certificate = ownCertificate();
+        QVERIFY(!certificate.isNull());
 
         auto host = std::make_unique<TestClient>(), ben = std::make_unique<TestClient>(),
              lurker = std::make_unique<TestClient>(), mute = std::make_unique<TestClient>();
-        for (TestClient *c : {host.get(), ben.get(), lurker.get(), mute.get()})
+        for (TestClient *c : {host.get(), ben.get(), lurker.get(), mute.get()}) {
+            c->trustCertificate(certificate);
             QVERIFY(c->connectTo(server.url()));
+        }
         QVERIFY(host->hello() && ben->hello() && lurker->hello()); // mute never says hello
         const Identity hostIdentity = host->identity(), benIdentity = ben->identity();
         const QString code = host->createRoom(str("Durable"), str("Ana"))
@@ -300,6 +361,7 @@ private Q_SLOTS:
         Serve again(database);
         QVERIFY(again.start());
         TestClient back;
+        back.trustCertificate(certificate);
         QVERIFY(back.connectTo(again.url()));
         QVERIFY(back.hello(hostIdentity));
         const QJsonObject snapshot = back.joinRoom(code, str("Ana"));
@@ -318,6 +380,7 @@ private Q_SLOTS:
         QCOMPARE(chats, texts);
         // Ben is still a member, shown offline until he comes back.
         TestClient benBack;
+        benBack.trustCertificate(certificate);
         QVERIFY(benBack.connectTo(again.url()));
         QVERIFY(benBack.hello(benIdentity));
         QVERIFY(benBack.joinRoom(code, str("Ben")).value(str("rejoined")).toBool());
@@ -325,6 +388,102 @@ private Q_SLOTS:
         QVERIFY(again.signal(SIGTERM));
         QVERIFY(again.waitForExit(10000));
         QCOMPARE(again.exitCode(), 0);
+    }
+
+    void tlsByDefault()
+    {
+        QFile::remove(ownCertificatePath());
+        Serve first(freshDatabase());
+        QVERIFY(first.start());
+        QCOMPARE(first.url().scheme(), str("wss"));
+        // Made now, owner-only, and what the process printed is its fingerprint.
+        QVERIFY2(first.output().contains(str("certificate made now in")),
+                 qPrintable(first.output()));
+        QCOMPARE(QFile::permissions(ownCertificatePath()),
+                 QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser |
+                     QFileDevice::WriteUser);
+        const QSslCertificate certificate = ownCertificate();
+        QVERIFY(!certificate.isNull());
+        const QByteArray fingerprint = Fingerprint::of(certificate);
+        QVERIFY2(first.output().contains(str("hearth: certificate words: ") +
+                                         Fingerprint::wordsText(fingerprint) + u'\n'),
+                 qPrintable(first.output()));
+        QVERIFY(first.output().contains(Fingerprint::toHex(fingerprint)));
+        QVERIFY(!first.output().contains(str("WARNING")));
+
+        // A client that trusts exactly that certificate talks; one that trusts another does not.
+        TestClient trusting;
+        trusting.trustCertificate(certificate);
+        QVERIFY(trusting.connectTo(first.url()));
+        QVERIFY(trusting.hello());
+        TestClient other;
+        other.trustCertificate(HostCertificate::generate(str("someone else")).certificate());
+        QVERIFY(!other.connectTo(first.url(), 3000));
+        QVERIFY(!other.sslErrors().isEmpty());
+        QVERIFY(first.signal(SIGTERM));
+        QVERIFY(first.waitForExit(10000));
+
+        // Kept: the next start serves the same certificate.
+        Serve second(freshDatabase());
+        QVERIFY(second.start());
+        QVERIFY2(second.output().contains(str("certificate from")), qPrintable(second.output()));
+        QVERIFY(second.output().contains(Fingerprint::wordsText(fingerprint)));
+        QCOMPARE(ownCertificate(), certificate);
+        QVERIFY(second.signal(SIGTERM));
+        QVERIFY(second.waitForExit(10000));
+    }
+
+    void operatorCertificate()
+    {
+        const HostCertificate mine = HostCertificate::generate(str("operator"));
+        QVERIFY(mine.isValid());
+        const QString certPath = m_dir.filePath(str("op-cert.pem"));
+        const QString keyPath = m_dir.filePath(str("op-key.pem"));
+        for (const auto &[path, pem] :
+             {std::pair{certPath, mine.certificatePem}, std::pair{keyPath, mine.privateKeyPem}}) {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(pem);
+        }
+        Serve server(freshDatabase(), {str("--tls-cert"), certPath, str("--tls-key"), keyPath});
+        QVERIFY(server.start());
+        QCOMPARE(server.url().scheme(), str("wss"));
+        QVERIFY2(
+            server.output().contains(Fingerprint::wordsText(Fingerprint::of(mine.certificate()))),
+            qPrintable(server.output()));
+        TestClient client;
+        client.trustCertificate(mine.certificate());
+        QVERIFY(client.connectTo(server.url()));
+        QVERIFY(client.hello());
+        QVERIFY(server.signal(SIGTERM));
+        QVERIFY(server.waitForExit(10000));
+    }
+
+    void plainWithWarning_data()
+    {
+        QTest::addColumn<QString>("transport");
+        QTest::newRow("qt") << str("qt");
+#ifdef HEARTH_NATIVE_TRANSPORT
+        QTest::newRow("native") << str("native");
+#endif
+    }
+
+    void plainWithWarning()
+    {
+        QFETCH(QString, transport);
+        Serve server(freshDatabase(), {str("--no-tls"), str("--transport"), transport});
+        QVERIFY(server.start());
+        QCOMPARE(server.url().scheme(), str("ws"));
+        QVERIFY2(server.output().contains(str("hearth: transport ") + transport),
+                 qPrintable(server.output()));
+        QVERIFY2(server.output().contains(str("WARNING: TLS is off")), qPrintable(server.output()));
+        QVERIFY(!server.output().contains(str("certificate")));
+        TestClient client;
+        QVERIFY(client.connectTo(server.url()));
+        QVERIFY(client.hello());
+        QVERIFY(server.signal(SIGTERM));
+        QVERIFY(server.waitForExit(10000));
+        QCOMPARE(server.exitCode(), 0);
     }
 
     void killNineLosesNothingAcknowledged()
