@@ -14,9 +14,10 @@ HostCredentialStore::HostCredentialStore(Options options, QObject *parent)
     : SecretStore(std::move(options), Kind, u"host certificate"_s, &lcHostCertificate, parent)
 {}
 
-HostCredentialStore::Options HostCredentialStore::optionsForProfile(const QString &profile)
+HostCredentialStore::Options
+HostCredentialStore::optionsForProfile(const QString &profile, const QString &file, bool ephemeral)
 {
-    return optionsFor(Kind, profile);
+    return optionsFor(Kind, profile, file, ephemeral);
 }
 
 QJsonObject HostCredentialStore::generate() const

@@ -21,8 +21,9 @@ public:
     // Valid once loaded().
     const HostCertificate &certificate() const { return m_certificate; }
 
-    // The options for a profile name ("" is the default), honouring HEARTH_IDENTITY_STORE=file.
-    static Options optionsForProfile(const QString &profile);
+    // SecretStore::optionsFor() for this kind of secret.
+    static Options optionsForProfile(const QString &profile, const QString &file = {},
+                                     bool ephemeral = false);
 
 protected:
     QJsonObject generate() const override;

@@ -12,9 +12,10 @@ IdentityStore::IdentityStore(Options options, QObject *parent)
     : SecretStore(std::move(options), Kind, u"identity"_s, &lcIdentity, parent)
 {}
 
-IdentityStore::Options IdentityStore::optionsForProfile(const QString &profile)
+IdentityStore::Options IdentityStore::optionsForProfile(const QString &profile, const QString &file,
+                                                        bool ephemeral)
 {
-    return optionsFor(Kind, profile);
+    return optionsFor(Kind, profile, file, ephemeral);
 }
 
 QJsonObject IdentityStore::generate() const

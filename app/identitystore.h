@@ -15,9 +15,9 @@ public:
 
     const Identity &identity() const { return m_identity; }
 
-    // The options for a profile name ("" is the default identity), honouring
-    // HEARTH_IDENTITY_STORE=file.
-    static Options optionsForProfile(const QString &profile);
+    // SecretStore::optionsFor() for this kind of secret.
+    static Options optionsForProfile(const QString &profile, const QString &file = {},
+                                     bool ephemeral = false);
 
 protected:
     QJsonObject generate() const override;

@@ -11,25 +11,15 @@ using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcHosting, "hearth.app.hosting")
 
-namespace {
-HostCredentialStore::Options credentialOptions(const LocalHosting::Options &options)
-{
-    HostCredentialStore::Options store = HostCredentialStore::optionsForProfile(options.profile);
-    if (!options.certificateFile.isEmpty()) {
-        store.forceFile = true;
-        store.filePath = options.certificateFile;
-    }
-    store.ephemeral = options.ephemeralCertificate;
-    return store;
-}
-} // namespace
-
 LocalHosting::LocalHosting(const Options &options, RoomHost *host, const DiscoveryConfig &discovery,
                            QObject *parent)
     : QObject(parent)
     , m_options(options)
     , m_host(host)
-    , m_credentials(new HostCredentialStore(credentialOptions(options), this))
+    , m_credentials(new HostCredentialStore(
+          HostCredentialStore::optionsForProfile(options.profile, options.certificateFile,
+                                                 options.ephemeralCertificate),
+          this))
     , m_discovery(discovery)
 {
     connect(m_credentials, &SecretStore::loaded, this, &LocalHosting::onCredentialsLoaded);

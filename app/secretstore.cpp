@@ -50,11 +50,15 @@ SecretStore::SecretStore(Options options, const QString &kind, const QString &no
 
 SecretStore::~SecretStore() = default;
 
-SecretStore::Options SecretStore::optionsFor(const QString &kind, const QString &profile)
+SecretStore::Options SecretStore::optionsFor(const QString &kind, const QString &profile,
+                                             const QString &file, bool ephemeral)
 {
     Options options;
     options.key = profile.isEmpty() ? kind : kind + u':' + profile;
-    options.forceFile = qEnvironmentVariable("HEARTH_IDENTITY_STORE") == "file"_L1;
+    options.forceFile =
+        !file.isEmpty() || qEnvironmentVariable("HEARTH_IDENTITY_STORE") == "file"_L1;
+    options.filePath = file;
+    options.ephemeral = ephemeral;
     return options;
 }
 

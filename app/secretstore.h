@@ -76,8 +76,10 @@ public:
     QString filePath() const { return m_options.filePath; }
 
     // The options for a profile name ("" is the default), honouring HEARTH_IDENTITY_STORE=file:
-    // the keychain entry `kind` or `kind:profile`.
-    static Options optionsFor(const QString &kind, const QString &profile);
+    // the keychain entry `kind` or `kind:profile`; a non-empty `file` is used instead of the
+    // keychain (--identity-file); `ephemeral` keeps a throwaway one.
+    static Options optionsFor(const QString &kind, const QString &profile, const QString &file = {},
+                              bool ephemeral = false);
 
 Q_SIGNALS:
     void loaded();
