@@ -1,10 +1,12 @@
 // hearth-bench-lan: how long a code-only lookup takes to find its host (docs/benchmarks.md).
 //
 // Starts several room servers in this process, each with its LAN responder and many rooms,
-// all sharing one discovery port as several instances on one machine do, then looks up random
-// codes with CodeFinder and prints the time to the first valid answer. Everything stays on
-// loopback: datagrams go to 127.255.255.255 only. Figures are printed, never asserted; it
-// fails only when a lookup finds the wrong host or nothing.
+// all sharing one discovery port as several instances on one machine do, waits until every
+// room's stretched key is derived (printing how long that took), then looks up random codes
+// with CodeFinder and prints the time from find() — the finder's own key derivation
+// included — to the first valid answer. Everything stays on loopback: datagrams go to
+// 127.255.255.255 only. Figures are printed, never asserted; it fails only when a lookup finds
+// the wrong host or nothing.
 //
 //   hearth-bench-lan [--tiny] [--servers N] [--rooms N] [--lookups N]
 
