@@ -16,7 +16,7 @@ struct RoomHostConfig {
     // Answering code queries and announcing public rooms on the LAN.
     DiscoveryConfig discovery;
     // wss:// with this installation's certificate (HostCredentialStore); invalid: plain ws://.
-    HostCertificate certificate;
+    HostCertificate certificate = {};
 };
 
 // The room server this app runs when it hosts, as the desktop side sees it: something that

@@ -59,7 +59,7 @@ public:
         QString instance;
         QHostAddress address;
         quint16 port = 0;
-        QByteArray fingerprint; // as announced; empty: no TLS
+        QByteArray fingerprint = {}; // as announced; empty: no TLS
         LanWire::PublicRoom room;
         qint64 expiresAtMs = 0;
         // What AddressRole shows and a join connects to.

@@ -39,7 +39,7 @@ public:
         // What answers vouch for and announcements carry instead of servedFingerprint(): tests
         // and benchmarks that stand in for a TLS server, or for a host with another
         // certificate.
-        std::optional<QByteArray> fingerprint;
+        std::optional<QByteArray> fingerprint = {};
     };
 
     LanResponder(RoomServer *server, const DiscoveryConfig &config, QObject *parent = nullptr);
