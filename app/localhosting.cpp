@@ -70,6 +70,11 @@ void LocalHosting::startServer()
         }
         return; // onCredentialsLoaded() starts the server
     }
+    if (!m_credentials->certificate().isValid()) {
+        // libcrypto could not make one (logged): better no room than a room without TLS.
+        Q_EMIT failed(tr("this computer's host certificate could not be made"));
+        return;
+    }
     RoomHostConfig config;
     if (!m_options.bindAddress.isEmpty())
         config.bindAddress = QHostAddress(m_options.bindAddress);
@@ -92,10 +97,6 @@ void LocalHosting::onCredentialsLoaded()
     m_credentialsLoading = false;
     if (!m_credentials->warning().isEmpty())
         qCWarning(lcHosting).noquote() << m_credentials->warning();
-    if (!m_credentials->certificate().isValid()) {
-        Q_EMIT failed(tr("this computer's host certificate could not be made"));
-        return;
-    }
     startServer();
 }
 
