@@ -147,6 +147,8 @@ void CodeFinder::onDatagram(const QByteArray &datagram, const QHostAddress &send
     if (fingerprint.isEmpty())
         qCWarning(lcLan) << "room" << code << "is at" << url.toString()
                          << "which serves without TLS: nothing to vouch for";
-    qCInfo(lcLan) << "room" << code << "is at" << url.toString() << "after" << elapsed << "ms";
+    qCInfo(lcLan).noquote() << "room" << code << "is at" << url.toString() << "after" << elapsed
+                            << "ms; the code vouches for certificate"
+                            << (fingerprint.isEmpty() ? QByteArray("(none)") : fingerprint.toHex());
     Q_EMIT found(url, code, fingerprint, elapsed);
 }

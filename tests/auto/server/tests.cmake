@@ -10,7 +10,7 @@ hearth_add_test(tst_serveprocess SOURCES tst_serveprocess.cpp TIMEOUT 90 RUNS_HE
 hearth_add_test(tst_landiscovery SOURCES tst_landiscovery.cpp LIBS hearth_security TIMEOUT 120 RUNS_HEARTH)
 # The same between two hosts (network namespaces made and removed by the test; skips where
 # the machine does not allow them), discovery in its automatic, every-interface mode.
-hearth_add_test(tst_landiscovery_netns SOURCES tst_landiscovery_netns.cpp TIMEOUT 120 RUNS_HEARTH)
+hearth_add_test(tst_landiscovery_netns SOURCES tst_landiscovery_netns.cpp LIBS hearth_security TIMEOUT 120 RUNS_HEARTH)
 hearth_add_test(tst_websocket SOURCES tst_websocket.cpp TIMEOUT 60)
 if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
     hearth_add_test(tst_epolldispatcher SOURCES tst_epolldispatcher.cpp TIMEOUT 60)
