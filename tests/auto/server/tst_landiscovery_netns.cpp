@@ -14,6 +14,7 @@
 // Needs root and `ip netns` (iproute2); where the machine does not allow it, the test skips and
 // says why.
 
+#include "discovery/discoveryconfig.h"
 #include "discovery/lanwire.h"
 #include "security/fingerprint.h"
 
@@ -118,9 +119,11 @@ int runRelay(const QStringList &args)
     const bool forge = args.at(4) == "forge"_L1;
     const QByteArray malloryFingerprint =
         QCryptographicHash::hash("mallory", QCryptographicHash::Sha256);
+    // The port the `hearth` processes use (ctest sets HEARTH_DISCOVERY_PORT for every test).
+    const quint16 port = DiscoveryConfig::fromEnvironment().port;
     QUdpSocket listen;
     QUdpSocket ask;
-    if (!listen.bind(QHostAddress::AnyIPv4, LanWire::DefaultPort,
+    if (!listen.bind(QHostAddress::AnyIPv4, port,
                      QUdpSocket::ShareAddress | QUdpSocket::ReuseAddressHint) ||
         !ask.bind(QHostAddress::AnyIPv4, 0))
         return 3;
@@ -136,7 +139,7 @@ int runRelay(const QStringList &args)
                 continue;
             asker = datagram.senderAddress();
             askerPort = quint16(datagram.senderPort());
-            ask.writeDatagram(datagram.data(), hostSide, LanWire::DefaultPort);
+            ask.writeDatagram(datagram.data(), hostSide, port);
         }
     });
     QObject::connect(&ask, &QUdpSocket::readyRead, [&] {
