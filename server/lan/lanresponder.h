@@ -42,6 +42,7 @@ public:
         std::optional<QByteArray> fingerprint = {};
     };
 
+    // Make it once `server` listens: what it vouches for is read from the running server.
     LanResponder(RoomServer *server, const DiscoveryConfig &config, QObject *parent = nullptr);
     LanResponder(RoomServer *server, const DiscoveryConfig &config, const Options &options,
                  QObject *parent = nullptr);
