@@ -82,12 +82,13 @@ void SecretStore::setMarker(bool on)
 void SecretStore::load()
 {
     if (m_options.ephemeral) {
-        qCInfo(m_log) << "using a throwaway" << m_noun << "(demo or benchmark)";
+        qCInfo(m_log) << "using a throwaway" << qUtf8Printable(m_noun) << "(demo or benchmark)";
         finish(generate(), Storage::Temporary);
         return;
     }
     if (m_options.forceFile) {
-        qCWarning(m_log) << m_noun << "kept in a plain file as asked:" << m_options.filePath;
+        qCWarning(m_log) << qUtf8Printable(m_noun)
+                         << "kept in a plain file as asked:" << m_options.filePath;
         const QString why = fileNote(texts().chosenFile);
         if (loadFile()) {
             m_warning = why; // loaded() is emitted from the event loop, after this
@@ -139,13 +140,14 @@ void SecretStore::onKeychainRead(ReadOutcome outcome, const QString &text, const
     switch (outcome) {
     case ReadOutcome::Found:
         if (take(text.toUtf8())) {
-            qCInfo(m_log) << m_noun << "read from the keychain";
+            qCInfo(m_log) << qUtf8Printable(m_noun) << "read from the keychain";
             setMarker(true);
             finish(QJsonObject(), Storage::Keychain);
         } else {
             // Something else wrote there; do not touch it.
-            qCWarning(m_log) << "the keychain entry" << m_options.key << "does not hold a Hearth"
-                             << m_noun << "; leaving it alone";
+            qCWarning(m_log).noquote()
+                << u"the keychain entry %1 does not hold a Hearth %2; leaving it alone"_s.arg(
+                       m_options.key, m_noun);
             useTemporary(texts().foreignEntry);
         }
         return;
@@ -182,8 +184,8 @@ void SecretStore::onUnavailable(const QString &error)
         useTemporary(texts().noKeyringNoFile);
         return;
     }
-    qCWarning(m_log).noquote() << "No Secret Service keychain available: the" << m_noun
-                               << "is kept in" << m_options.filePath
+    qCWarning(m_log).noquote() << "No Secret Service keychain available: the"
+                               << qUtf8Printable(m_noun) << "is kept in" << m_options.filePath
                                << "(readable by this user only). Set"
                                << "HEARTH_IDENTITY_STORE=file to choose this explicitly.";
     finish(fresh, Storage::File, fileNote(texts().noKeyring));
@@ -192,8 +194,8 @@ void SecretStore::onUnavailable(const QString &error)
 void SecretStore::onNotFound(int attempt)
 {
     if (loadFile()) {
-        qCWarning(m_log) << m_noun << "read from the fallback file" << m_options.filePath
-                         << "(not in the keychain)";
+        qCWarning(m_log) << qUtf8Printable(m_noun) << "read from the fallback file"
+                         << m_options.filePath << "(not in the keychain)";
         m_warning = fileNote(texts().savedInFile);
         return;
     }
@@ -203,12 +205,12 @@ void SecretStore::onNotFound(int attempt)
         return;
     }
     if (markerSet()) {
-        qCWarning(m_log) << "the keychain should hold the" << m_noun
+        qCWarning(m_log) << "the keychain should hold the" << qUtf8Printable(m_noun)
                          << "but says it does not (locked?); not creating a new one";
         useTemporary(texts().locked);
         return;
     }
-    qCInfo(m_log) << "first run: creating the" << m_noun;
+    qCInfo(m_log) << "first run: creating the" << qUtf8Printable(m_noun);
     writeKeychain(generate());
 }
 
@@ -224,15 +226,15 @@ void SecretStore::writeKeychain(const QJsonObject &value)
     job->setTextData(encode(value));
     connect(job, &QKeychain::Job::finished, this, [this, job, value] {
         if (job->error() == QKeychain::NoError) {
-            qCInfo(m_log) << m_noun << "stored in the keychain";
+            qCInfo(m_log) << qUtf8Printable(m_noun) << "stored in the keychain";
             setMarker(true);
             finish(value, Storage::Keychain);
             return;
         }
-        qCWarning(m_log) << "could not store the" << m_noun
+        qCWarning(m_log) << "could not store the" << qUtf8Printable(m_noun)
                          << "in the keychain:" << job->errorString();
         if (writeFile(value)) {
-            qCWarning(m_log) << m_noun << "kept in the file" << m_options.filePath;
+            qCWarning(m_log) << qUtf8Printable(m_noun) << "kept in the file" << m_options.filePath;
             finish(value, Storage::File, fileNote(texts().cannotStore));
         } else {
             useTemporary(texts().cannotStoreAtAll);
@@ -259,7 +261,7 @@ bool SecretStore::loadFile()
         return false;
     }
     if (!take(file.read(MaxFileSize))) {
-        qCWarning(m_log) << m_options.filePath << "does not hold a" << m_noun;
+        qCWarning(m_log) << m_options.filePath << "does not hold a" << qUtf8Printable(m_noun);
         return false;
     }
     finish(QJsonObject(), Storage::File);
@@ -298,7 +300,8 @@ QString SecretStore::fileNote(const QString &why) const
 
 void SecretStore::useTemporary(const QString &why)
 {
-    qCWarning(m_log).noquote() << "using a temporary" << m_noun << "for this run:" << why;
+    qCWarning(m_log).noquote() << "using a temporary" << qUtf8Printable(m_noun)
+                               << "for this run:" << why;
     finish(generate(), Storage::Temporary, why + u' ' + texts().temporaryConsequence);
 }
 
