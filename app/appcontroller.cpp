@@ -10,6 +10,7 @@
 #include "protocol/protocol.h"
 #include "quitsequence.h"
 #include "roominvite.h"
+#include "security/fingerprint.h"
 
 using namespace Qt::StringLiterals;
 using namespace Client;
@@ -183,8 +184,26 @@ int AppController::serverPort() const
 QString AppController::serverAddress() const
 {
     if (isHosting())
-        return u"ws://%1:%2/"_s.arg(lanAddress()).arg(serverPort());
+        return u"%1://%2:%3/"_s.arg(hostFingerprint().isEmpty() ? "ws"_L1 : "wss"_L1)
+            .arg(lanAddress())
+            .arg(serverPort());
     return m_client->url().toString();
+}
+
+QByteArray AppController::hostFingerprint() const
+{
+    return m_localHost->fingerprint();
+}
+
+QString AppController::hostFingerprintWords() const
+{
+    const QByteArray fingerprint = hostFingerprint();
+    return fingerprint.isEmpty() ? QString() : Fingerprint::wordsText(fingerprint);
+}
+
+QString AppController::hostCertificateWarning() const
+{
+    return m_localHost->certificateWarning();
 }
 
 bool AppController::isConnectionLost() const
@@ -219,11 +238,19 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
     ++m_attempt;
 
     if (m_localHost->isReady()) {
-        openClient(m_localHost->loopbackUrl());
+        openOwnServer();
         return;
     }
     setPhase(Phase::Connecting, tr("Starting the room server…"));
     m_localHost->start();
+}
+
+void AppController::openOwnServer()
+{
+    // This app's own server: its certificate is known, so the connection expects exactly it.
+    m_vouchedFingerprint = m_localHost->fingerprint();
+    m_announcedFingerprint.clear();
+    openClient(m_localHost->loopbackUrl());
 }
 
 void AppController::joinRoom(const QString &host, const QString &code, bool spectator,
@@ -247,6 +274,10 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
     m_joinArgs = *args;
     m_joinHostText = host.trimmed();
     m_joinUrl = *url;
+    // Nothing vouches for a typed address or a link (the link's own fingerprint is the invite
+    // links' part); a room picked from the public list comes with its announced fingerprint.
+    m_vouchedFingerprint.clear();
+    m_announcedFingerprint = m_lanRooms->publicRooms()->announcedFingerprint(*url, args->code);
     setPendingJoin({}, {});
     m_intent = Intent::Join;
     ++m_attempt;
@@ -500,13 +531,22 @@ void AppController::shutdown()
 
 void AppController::setUpHosting(RoomHost *host, const DiscoveryConfig &discovery)
 {
-    const LocalHosting::Options hosting{m_options.profile, m_options.hostPort, m_options.database,
-                                        m_options.bindAddress};
+    // The certificate is kept like the identity: in a file next to an identity file, thrown
+    // away with a throwaway identity, made anew with a new one.
+    const LocalHosting::Options hosting{m_options.profile,
+                                        m_options.hostPort,
+                                        m_options.database,
+                                        m_options.bindAddress,
+                                        m_options.identityFile.isEmpty()
+                                            ? QString()
+                                            : m_options.identityFile + u"-host-certificate.json"_s,
+                                        m_options.ephemeralIdentity,
+                                        m_options.resetIdentity};
     m_localHost = new LocalHosting(hosting, host, discovery, this);
     connect(m_localHost, &LocalHosting::hostingChanged, this, &AppController::hostingChanged);
     connect(m_localHost, &LocalHosting::started, this, [this] {
         if (m_intent == Intent::Host && m_phase == Phase::Connecting)
-            openClient(m_localHost->loopbackUrl());
+            openOwnServer();
     });
     connect(m_localHost, &LocalHosting::failed, this, [this](const QString &message) {
         fail(tr("The room server could not start: %1").arg(message));

@@ -70,6 +70,13 @@ class AppController : public QObject
     // address this app joined.
     Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY hostingChanged)
     Q_PROPERTY(int serverPort READ serverPort NOTIFY hostingChanged)
+    // While hosting: the four words of the certificate this app's room server serves wss://
+    // with ("mango · silent · orbit · twelve"), for the host's room view to show beside the
+    // code so joiners can compare them aloud. Empty when not hosting or serving plain ws://.
+    Q_PROPERTY(QString hostFingerprintWords READ hostFingerprintWords NOTIFY hostingChanged)
+    // Why this computer's host certificate is not the lasting one, or that it is kept in a file,
+    // in plain words; empty when it is safely in the keychain (or not read yet).
+    Q_PROPERTY(QString hostCertificateWarning READ hostCertificateWarning NOTIFY hostingChanged)
     // The room you are in, or null.
     Q_PROPERTY(RoomSession *session READ session NOTIFY sessionChanged)
     Q_PROPERTY(RoomClient *client READ client CONSTANT)
@@ -133,6 +140,12 @@ public:
     bool isHosting() const;
     QString serverAddress() const;
     int serverPort() const;
+    // The running room server's certificate fingerprint (SHA-256); empty when not hosting.
+    QByteArray hostFingerprint() const;
+    QString hostFingerprintWords() const;
+    QString hostCertificateWarning() const;
+    // The certificate fingerprint the current join expects at m_joinUrl (see the member).
+    QByteArray vouchedFingerprint() const { return m_vouchedFingerprint; }
     RoomSession *session() const { return m_session; }
     RoomClient *client() const { return m_client; }
     Attention *attention() const { return m_attention; }
@@ -229,6 +242,8 @@ private:
     // The lobby shows the file fallback's note now: later launches need not show it again.
     void rememberIdentityNote();
     void openClient(const QUrl &url);
+    // Hosting: connects to this app's own server, expecting its certificate.
+    void openOwnServer();
     void onClientReady();
     void onConnectionFailed(const QString &message);
     void onSnapshot(const Client::Result<RoomSnapshot> &result);
@@ -242,7 +257,7 @@ private:
     std::optional<Client::JoinRoomArgs> joinArgsFor(const QString &code, bool spectator,
                                                     const QString &password);
     void joinByCode(const QString &code, bool spectator, const QString &password);
-    void onCodeFound(const QUrl &serverUrl, const QString &code);
+    void onCodeFound(const QUrl &serverUrl, const QString &code, const QByteArray &fingerprint);
     void onCodeNotFound(const QString &code, const QString &message);
 
     Options m_options;
@@ -275,6 +290,14 @@ private:
     Client::JoinRoomArgs m_joinArgs;
     QString m_joinHostText; // as typed, remembered as lastHost on success
     QUrl m_joinUrl;
+    // The certificate fingerprint the connection to m_joinUrl is to present, set with it:
+    // what the room code vouched for (a code-only join, LAN discovery's answer proof), or this
+    // app's own server's (hosting). Empty: nothing vouched (a join by address or link, or a
+    // host without TLS) — first-use pinning applies then.
+    QByteArray m_vouchedFingerprint;
+    // A public room picked from the LAN list: the fingerprint its host announced. Not vouched
+    // (announcements carry no proof), so a first-use pin at most.
+    QByteArray m_announcedFingerprint;
     quint64 m_attempt = 0; // bumps on cancel: late answers of an old attempt are ignored
 
     LanRooms *m_lanRooms = nullptr;

@@ -3,6 +3,7 @@
 #include "appcontroller.h"
 
 #include "discovery/discoveryconfig.h"
+#include "discovery/publicroomsmodel.h"
 #include "invite/invitelink.h"
 #include "lanrooms.h"
 #include "lobbyinput.h"
@@ -82,6 +83,8 @@ void AppController::joinByCode(const QString &code, bool spectator, const QStrin
 
     m_joinArgs = *args;
     m_joinHostText.clear();
+    m_vouchedFingerprint.clear();
+    m_announcedFingerprint.clear();
     setPendingJoin({}, {});
     m_intent = Intent::Join;
     ++m_attempt;
@@ -89,11 +92,16 @@ void AppController::joinByCode(const QString &code, bool spectator, const QStrin
     m_lanRooms->find(m_joinArgs.code);
 }
 
-void AppController::onCodeFound(const QUrl &serverUrl, const QString &code)
+void AppController::onCodeFound(const QUrl &serverUrl, const QString &code,
+                                const QByteArray &fingerprint)
 {
     if (m_phase != Phase::Connecting || m_intent != Intent::Join || code != m_joinArgs.code)
         return;
+    // The answer's proof (made with the code) covers this fingerprint: the connection must
+    // present exactly this certificate. Empty when the host serves plain ws://.
     m_joinUrl = serverUrl;
+    m_vouchedFingerprint = fingerprint;
+    m_announcedFingerprint.clear();
     openClient(serverUrl);
 }
 

@@ -1,27 +1,14 @@
 #include "desktopidentity.h"
 
-namespace {
-
-IdentityStore::Options storeOptions(const DesktopIdentity::Options &options)
-{
-    IdentityStore::Options store = IdentityStore::optionsForProfile(options.profile);
-    if (!options.identityFile.isEmpty()) {
-        store.forceFile = true;
-        store.filePath = options.identityFile;
-    }
-    store.ephemeral = options.ephemeral;
-    return store;
-}
-
-} // namespace
-
 DesktopIdentity::DesktopIdentity(const Options &options, const DesktopSettings &settings,
                                  QObject *parent)
     : QObject(parent)
     , m_deferred(options.deferred && !options.reset)
     , m_reset(options.reset)
     , m_settings(settings)
-    , m_store(new IdentityStore(storeOptions(options), this))
+    , m_store(new IdentityStore(IdentityStore::optionsForProfile(
+                                    options.profile, options.identityFile, options.ephemeral),
+                                this))
 {
     connect(m_store, &IdentityStore::loaded, this, &DesktopIdentity::onLoaded);
     // Nothing is read yet, but the lobby is usable at once: load() comes with the first host

@@ -2,6 +2,7 @@
 
 #include "lan/lanresponder.h"
 #include "roomserver.h"
+#include "security/fingerprint.h"
 #include "serverconfig.h"
 
 #include <QtCore/QDir>
@@ -38,7 +39,7 @@ public:
         m_responder = new LanResponder(m_server, discovery, this);
         const bool discoverable = discovery.enabled && m_responder->start();
         Q_EMIT discoveryStatus(discoverable, discoverable ? QString() : m_responder->errorString());
-        Q_EMIT started(m_server->port());
+        Q_EMIT started(m_server->port(), LanResponder::servedFingerprint(*m_server));
     }
 
     void stop()
@@ -53,7 +54,7 @@ public:
     }
 
 Q_SIGNALS:
-    void started(quint16 port);
+    void started(quint16 port, const QByteArray &fingerprint);
     void failed(const QString &message);
     void stopped();
     void discoveryStatus(bool discoverable, const QString &problem);
@@ -72,12 +73,20 @@ EmbeddedServer::EmbeddedServer(QObject *parent)
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     // Queued across the thread boundary: these arrive in this object's thread.
-    connect(m_worker, &EmbeddedServerWorker::started, this, [this](quint16 port) {
-        m_running = true;
-        m_port = port;
-        qCInfo(lcEmbedded) << "embedded server listening on port" << port;
-        Q_EMIT started(port);
-    });
+    connect(m_worker, &EmbeddedServerWorker::started, this,
+            [this](quint16 port, const QByteArray &fingerprint) {
+                m_running = true;
+                m_port = port;
+                m_fingerprint = fingerprint;
+                if (fingerprint.isEmpty())
+                    qCInfo(lcEmbedded)
+                        << "embedded server listening on port" << port << "(plain ws://)";
+                else
+                    qCInfo(lcEmbedded).noquote()
+                        << "embedded server listening on port" << port << "(wss://, certificate"
+                        << Fingerprint::wordsText(fingerprint) << ")";
+                Q_EMIT started(port);
+            });
     connect(m_worker, &EmbeddedServerWorker::discoveryStatus, this,
             [this](bool discoverable, const QString &problem) {
                 m_discoverable = discoverable;
@@ -93,6 +102,7 @@ EmbeddedServer::EmbeddedServer(QObject *parent)
         m_running = false;
         m_stopping = false;
         m_discoverable = false;
+        m_fingerprint.clear();
         qCInfo(lcEmbedded) << "embedded server stopped";
         Q_EMIT stopped();
     });
@@ -121,6 +131,10 @@ void EmbeddedServer::start(const RoomHostConfig &hostConfig)
     config.bindAddress = hostConfig.bindAddress;
     config.port = hostConfig.port;
     config.database = hostConfig.database;
+    if (hostConfig.certificate.isValid()) {
+        config.certificate = hostConfig.certificate.certificate();
+        config.privateKey = hostConfig.certificate.privateKey();
+    }
     if (!config.database.isEmpty() && !config.database.contains(QLatin1String("://")))
         QDir().mkpath(QFileInfo(config.database).absolutePath());
     QMetaObject::invokeMethod(

@@ -33,6 +33,7 @@ public:
     bool isStopping() const override { return m_stopping; }
     bool isDiscoverable() const override { return m_discoverable; }
     QString discoveryProblem() const override { return m_discoveryProblem; }
+    QByteArray certificateFingerprint() const override { return m_fingerprint; }
     quint16 port() const { return m_port; }
 
 private:
@@ -43,4 +44,5 @@ private:
     quint16 m_port = 0;
     bool m_discoverable = false;
     QString m_discoveryProblem;
+    QByteArray m_fingerprint;
 };

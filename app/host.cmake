@@ -21,13 +21,15 @@ add_library(hearth_desktop STATIC
     networkaddresses.h networkaddresses.cpp
     roominvite.h roominvite.cpp
     connectionstatus.h connectionstatus.cpp
+    secretstore.h secretstore.cpp
     identitystore.h identitystore.cpp
+    hostcredentialstore.h hostcredentialstore.cpp
     settingspath.h settingspath.cpp
     headlessrunner.h headlessrunner.cpp
 )
 target_include_directories(hearth_desktop PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(hearth_desktop
-    PUBLIC hearth_client Qt6::Core Qt6::Network
+    PUBLIC hearth_client hearth_security Qt6::Core Qt6::Network
     PRIVATE qt6keychain hearth_warnings)
 # The QML module registers AppController and the models as foreign types: it needs their
 # metatypes.

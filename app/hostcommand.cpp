@@ -116,7 +116,8 @@ int runHost(int argc, char **argv)
         u"identity-file"_s,
         u"Keep the identity in this file instead of the OS keychain (plain text)."_s, u"PATH"_s);
     const QCommandLineOption resetIdentityOption(
-        u"reset-identity"_s, u"Forget the stored identity and make a new one."_s);
+        u"reset-identity"_s,
+        u"Forget the stored identity and host certificate and make new ones."_s);
     const QCommandLineOption printStartupOption(
         u"print-startup"_s, u"Print when the lobby is first shown (benchmarks)."_s);
     const QCommandLineOption quitAfterStartupOption(

@@ -14,10 +14,11 @@ LanRooms::LanRooms(const DiscoveryConfig &discovery, QObject *parent)
     , m_publicRooms(new PublicRoomsModel(discovery, this))
 {
     connect(m_finder, &CodeFinder::found, this,
-            [this](const QUrl &serverUrl, const QString &code, qint64 elapsedMs) {
+            [this](const QUrl &serverUrl, const QString &code, const QByteArray &fingerprint,
+                   qint64 elapsedMs) {
                 qCInfo(lcLanRooms) << "found room" << code << "at" << serverUrl.toString() << "in"
                                    << elapsedMs << "ms";
-                Q_EMIT found(serverUrl, code);
+                Q_EMIT found(serverUrl, code, fingerprint);
             });
     connect(m_finder, &CodeFinder::notFound, this,
             [this](const QString &code, const QString &detail) {

@@ -29,7 +29,9 @@ public:
     void setFailed(bool failed);
 
 Q_SIGNALS:
-    void found(const QUrl &serverUrl, const QString &code);
+    // `fingerprint`: the certificate the code vouched for (CodeFinder::found); empty when the
+    // host serves plain ws://.
+    void found(const QUrl &serverUrl, const QString &code, const QByteArray &fingerprint);
     // `message` says, in plain words, what to try instead (the address, a firewall).
     void notFound(const QString &code, const QString &message);
     void failedChanged();

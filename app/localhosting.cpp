@@ -1,5 +1,6 @@
 #include "localhosting.h"
 
+#include "hostcredentialstore.h"
 #include "protocol/protocol.h"
 #include "roomhost.h"
 
@@ -15,8 +16,16 @@ LocalHosting::LocalHosting(const Options &options, RoomHost *host, const Discove
     : QObject(parent)
     , m_options(options)
     , m_host(host)
+    , m_credentials(new HostCredentialStore(
+          HostCredentialStore::optionsForProfile(options.profile, options.certificateFile,
+                                                 options.ephemeralCertificate),
+          this))
     , m_discovery(discovery)
 {
+    connect(m_credentials, &SecretStore::loaded, this, &LocalHosting::onCredentialsLoaded);
+    // Read once, at the first start: not at every launch (most launches only join), and never
+    // made before this installation first hosts.
+    connect(m_credentials, &SecretStore::forgotten, m_credentials, &SecretStore::load);
     if (!m_host)
         return;
     m_host->setParent(this);
@@ -52,6 +61,20 @@ void LocalHosting::startServer()
         Q_EMIT failed(tr("this build of Hearth cannot host rooms"));
         return;
     }
+    if (!m_credentials->isLoaded()) {
+        if (!std::exchange(m_credentialsLoading, true)) {
+            if (std::exchange(m_options.resetCertificate, false))
+                m_credentials->forget(); // then load(), connected above
+            else
+                m_credentials->load();
+        }
+        return; // onCredentialsLoaded() starts the server
+    }
+    if (!m_credentials->certificate().isValid()) {
+        // libcrypto could not make one (logged): better no room than a room without TLS.
+        Q_EMIT failed(tr("this computer's host certificate could not be made"));
+        return;
+    }
     RoomHostConfig config;
     if (!m_options.bindAddress.isEmpty())
         config.bindAddress = QHostAddress(m_options.bindAddress);
@@ -64,8 +87,17 @@ void LocalHosting::startServer()
             config.database.replace(".sqlite"_L1, u'-' + m_options.profile + u".sqlite"_s);
     }
     config.discovery = m_discovery;
+    config.certificate = m_credentials->certificate();
     qCInfo(lcHosting) << "starting the embedded server, database" << config.database;
     m_host->start(config);
+}
+
+void LocalHosting::onCredentialsLoaded()
+{
+    m_credentialsLoading = false;
+    if (!m_credentials->warning().isEmpty())
+        qCWarning(lcHosting).noquote() << m_credentials->warning();
+    startServer();
 }
 
 void LocalHosting::onFailed(const QString &message)
@@ -113,7 +145,18 @@ void LocalHosting::setHosting(bool hosting, int port)
 
 QUrl LocalHosting::loopbackUrl() const
 {
-    return QUrl(u"ws://127.0.0.1:%1/"_s.arg(m_port));
+    return QUrl(
+        u"%1://127.0.0.1:%2/"_s.arg(fingerprint().isEmpty() ? "ws"_L1 : "wss"_L1).arg(m_port));
+}
+
+QByteArray LocalHosting::fingerprint() const
+{
+    return m_hosting && m_host ? m_host->certificateFingerprint() : QByteArray();
+}
+
+QString LocalHosting::certificateWarning() const
+{
+    return m_credentials->isLoaded() ? m_credentials->warning() : QString();
 }
 
 bool LocalHosting::isDiscoverable() const

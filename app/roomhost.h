@@ -1,6 +1,7 @@
 #pragma once
 
 #include "discovery/discoveryconfig.h"
+#include "security/hostcertificate.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QString>
@@ -14,6 +15,8 @@ struct RoomHostConfig {
     QString database;
     // Answering code queries and announcing public rooms on the LAN.
     DiscoveryConfig discovery;
+    // wss:// with this installation's certificate (HostCredentialStore); invalid: plain ws://.
+    HostCertificate certificate = {};
 };
 
 // The room server this app runs when it hosts, as the desktop side sees it: something that
@@ -36,6 +39,10 @@ public:
     // Whether the running server answers on the LAN, and if not, why.
     virtual bool isDiscoverable() const = 0;
     virtual QString discoveryProblem() const = 0;
+    // The SHA-256 fingerprint (Fingerprint::of) of the certificate the running server serves
+    // wss:// with — what LAN discovery vouches for, what the app pins when it joins its own
+    // room, and what its words show; empty while not running or when serving plain ws://.
+    virtual QByteArray certificateFingerprint() const = 0;
 
 Q_SIGNALS:
     void started(quint16 port);

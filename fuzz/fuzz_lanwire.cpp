@@ -14,11 +14,11 @@ QList<QByteArray> reencode(const LanWire::Message &m)
     case LanWire::Type::Query:
         return {LanWire::encodeQuery(m.nonce, m.proof)};
     case LanWire::Type::Answer:
-        return {LanWire::encodeAnswer(m.nonce, m.port, m.instance, m.proof)};
+        return {LanWire::encodeAnswer(m.nonce, m.port, m.instance, m.fingerprint, m.proof)};
     case LanWire::Type::List:
         return {LanWire::encodeList(m.nonce)};
     case LanWire::Type::Announce:
-        return LanWire::encodeAnnounce(m.instance, m.port, m.ttlSeconds, m.rooms);
+        return LanWire::encodeAnnounce(m.instance, m.port, m.fingerprint, m.ttlSeconds, m.rooms);
     case LanWire::Type::Gone:
         return {LanWire::encodeGone(m.instance, m.codes)};
     case LanWire::Type::Bye:
@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(decoded->type == message->type);
     FUZZ_CHECK(decoded->nonce == message->nonce && decoded->proof == message->proof);
     FUZZ_CHECK(decoded->instance == message->instance && decoded->port == message->port);
-    FUZZ_CHECK(decoded->ttlSeconds == message->ttlSeconds);
+    FUZZ_CHECK(decoded->ttlSeconds == message->ttlSeconds &&
+               decoded->fingerprint == message->fingerprint);
     FUZZ_CHECK(decoded->rooms == message->rooms && decoded->codes == message->codes);
     return 0;
 }

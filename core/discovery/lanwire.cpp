@@ -9,6 +9,8 @@
 #include <QtCore/QMessageAuthenticationCode>
 #include <QtCore/QRandomGenerator>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace LanWire {
@@ -46,6 +48,25 @@ std::optional<QByteArray> bytesField(const QJsonObject &o, QLatin1String key, in
     if (!result || result.decoded.size() != size)
         return std::nullopt;
     return result.decoded;
+}
+
+// "" (a server without TLS) or FingerprintSize bytes as lower- or upper-case hex.
+std::optional<QByteArray> fingerprintField(const QJsonObject &o)
+{
+    const QJsonValue v = o.value("fingerprint"_L1);
+    if (!v.isString())
+        return std::nullopt;
+    const QString text = v.toString();
+    if (text.isEmpty())
+        return QByteArray();
+    if (text.size() != FingerprintSize * 2)
+        return std::nullopt;
+    const bool hex = std::all_of(text.cbegin(), text.cend(), [](QChar c) {
+        return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') || (c >= u'A' && c <= u'F');
+    });
+    if (!hex)
+        return std::nullopt;
+    return QByteArray::fromHex(text.toLatin1());
 }
 
 std::optional<QString> textField(const QJsonObject &o, QLatin1String key, int maxLength)
@@ -127,6 +148,11 @@ std::optional<Message> decode(const QByteArray &datagram)
         m.nonce = n.value_or(QByteArray());
         return n.has_value();
     };
+    auto fingerprint = [&]() -> bool {
+        const auto f = fingerprintField(o);
+        m.fingerprint = f.value_or(QByteArray());
+        return f.has_value();
+    };
     auto proof = [&]() -> bool {
         const auto p = bytesField(o, "proof"_L1, ProofSize);
         m.proof = p.value_or(QByteArray());
@@ -139,7 +165,8 @@ std::optional<Message> decode(const QByteArray &datagram)
     }
     if (type == "answer"_L1) {
         m.type = Type::Answer;
-        return nonce() && proof() && port() && instance() ? std::optional(m) : std::nullopt;
+        return nonce() && proof() && port() && instance() && fingerprint() ? std::optional(m)
+                                                                           : std::nullopt;
     }
     if (type == "list"_L1) {
         m.type = Type::List;
@@ -149,7 +176,7 @@ std::optional<Message> decode(const QByteArray &datagram)
         m.type = Type::Announce;
         const auto ttl = intField(o, "ttl"_L1, 1, 3600);
         const QJsonValue rooms = o.value("rooms"_L1);
-        if (!ttl || !port() || !instance() || !rooms.isArray())
+        if (!ttl || !port() || !instance() || !fingerprint() || !rooms.isArray())
             return std::nullopt;
         m.ttlSeconds = *ttl;
         const QJsonArray array = rooms.toArray();
@@ -192,12 +219,13 @@ QByteArray encodeQuery(const QByteArray &nonce, const QByteArray &proof)
 }
 
 QByteArray encodeAnswer(const QByteArray &nonce, quint16 port, const QString &instance,
-                        const QByteArray &proof)
+                        const QByteArray &fingerprint, const QByteArray &proof)
 {
     QJsonObject o = header("answer"_L1);
     o.insert(u"nonce"_s, b64(nonce));
     o.insert(u"port"_s, port);
     o.insert(u"instance"_s, instance);
+    o.insert(u"fingerprint"_s, QString::fromLatin1(fingerprint.toHex()));
     o.insert(u"proof"_s, b64(proof));
     return toBytes(o);
 }
@@ -209,7 +237,8 @@ QByteArray encodeList(const QByteArray &nonce)
     return toBytes(o);
 }
 
-QList<QByteArray> encodeAnnounce(const QString &instance, quint16 port, int ttlSeconds,
+QList<QByteArray> encodeAnnounce(const QString &instance, quint16 port,
+                                 const QByteArray &fingerprint, int ttlSeconds,
                                  const QList<PublicRoom> &rooms)
 {
     QList<QByteArray> datagrams;
@@ -228,6 +257,7 @@ QList<QByteArray> encodeAnnounce(const QString &instance, quint16 port, int ttlS
         QJsonObject o = header("announce"_L1);
         o.insert(u"instance"_s, instance);
         o.insert(u"port"_s, port);
+        o.insert(u"fingerprint"_s, QString::fromLatin1(fingerprint.toHex()));
         o.insert(u"ttl"_s, ttlSeconds);
         o.insert(u"rooms"_s, array);
         datagrams.append(toBytes(o));
@@ -251,12 +281,6 @@ QByteArray encodeBye(const QString &instance)
     return toBytes(o);
 }
 
-QByteArray codeKey(const QString &canonicalCode)
-{
-    const QByteArray material = QByteArrayLiteral("hearth-lan-v1|") + canonicalCode.toLatin1();
-    return QCryptographicHash::hash(material, QCryptographicHash::Sha256);
-}
-
 QByteArray queryProof(const QByteArray &key, const QByteArray &nonce)
 {
     const QByteArray message = QByteArrayLiteral("query|") + nonce;
@@ -264,10 +288,13 @@ QByteArray queryProof(const QByteArray &key, const QByteArray &nonce)
 }
 
 QByteArray answerProof(const QByteArray &key, const QByteArray &nonce, quint16 port,
-                       const QString &instance)
+                       const QString &instance, const QByteArray &fingerprint)
 {
+    // The fingerprint last, as hex ("" without TLS): it holds no '|', so the last '|' marks
+    // where it starts whatever the instance holds.
     const QByteArray message = QByteArrayLiteral("answer|") + nonce + '|' +
-                               QByteArray::number(port) + '|' + instance.toUtf8();
+                               QByteArray::number(port) + '|' + instance.toUtf8() + '|' +
+                               fingerprint.toHex();
     return QMessageAuthenticationCode::hash(message, key, QCryptographicHash::Sha256);
 }
 

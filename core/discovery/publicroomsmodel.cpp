@@ -4,6 +4,8 @@
 
 #include <QtCore/QDateTime>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -103,16 +105,32 @@ QVariant PublicRoomsModel::data(const QModelIndex &index, int role) const
         return e.room.locked;
     case HasPasswordRole:
         return e.room.hasPassword;
-    case AddressRole: {
-        const QString host = e.address.protocol() == QAbstractSocket::IPv6Protocol
-                                 ? u'[' + e.address.toString() + u']'
-                                 : e.address.toString();
-        return u"ws://%1:%2/"_s.arg(host).arg(e.port);
-    }
+    case AddressRole:
+        return e.url().toString();
     case InstanceRole:
         return e.instance;
+    case FingerprintRole:
+        return QString::fromLatin1(e.fingerprint.toHex());
     }
     return {};
+}
+
+QUrl PublicRoomsModel::Entry::url() const
+{
+    QUrl url;
+    url.setScheme(fingerprint.isEmpty() ? u"ws"_s : u"wss"_s);
+    url.setHost(address.toString());
+    url.setPort(port);
+    url.setPath(u"/"_s);
+    return url;
+}
+
+QByteArray PublicRoomsModel::announcedFingerprint(const QUrl &url, const QString &code) const
+{
+    const auto it = std::find_if(m_entries.cbegin(), m_entries.cend(), [&](const Entry &e) {
+        return e.room.code == code && e.url() == url.adjusted(QUrl::NormalizePathSegments);
+    });
+    return it == m_entries.cend() ? QByteArray() : it->fingerprint;
 }
 
 QHash<int, QByteArray> PublicRoomsModel::roleNames() const
@@ -125,7 +143,8 @@ QHash<int, QByteArray> PublicRoomsModel::roleNames() const
             {LockedRole, "locked"},
             {HasPasswordRole, "hasPassword"},
             {AddressRole, "address"},
-            {InstanceRole, "instance"}};
+            {InstanceRole, "instance"},
+            {FingerprintRole, "fingerprint"}};
 }
 
 void PublicRoomsModel::onDatagram(const QByteArray &datagram, const QHostAddress &sender)
@@ -147,13 +166,15 @@ void PublicRoomsModel::onDatagram(const QByteArray &datagram, const QHostAddress
                 it->room = room;
                 it->address = sender;
                 it->port = message->port;
+                it->fingerprint = message->fingerprint;
                 it->expiresAtMs = expires;
                 const QModelIndex changed = index(int(it - m_entries.begin()));
                 Q_EMIT dataChanged(changed, changed);
                 continue;
             }
             beginInsertRows({}, int(m_entries.size()), int(m_entries.size()));
-            m_entries.append(Entry{message->instance, sender, message->port, room, expires});
+            m_entries.append(Entry{message->instance, sender, message->port, message->fingerprint,
+                                   room, expires});
             endInsertRows();
             Q_EMIT countChanged();
         }

@@ -5,6 +5,7 @@
 
 #include <QtCore/QAbstractListModel>
 #include <QtCore/QTimer>
+#include <QtCore/QUrl>
 
 class LanTransport;
 
@@ -30,8 +31,12 @@ public:
         CapacityRole,
         LockedRole,
         HasPasswordRole,
-        AddressRole, // ws://ADDRESS:PORT/
+        AddressRole, // wss://ADDRESS:PORT/ (ws:// for a host without TLS)
         InstanceRole,
+        // The host's certificate fingerprint as the announcement gives it (64 hex digits; empty
+        // without TLS). Unauthenticated, like everything announced: anybody on the LAN could
+        // have sent it, so it is a first-use pin, not a vouched one (docs/protocol.md).
+        FingerprintRole,
     };
 
     explicit PublicRoomsModel(const DiscoveryConfig &config, QObject *parent = nullptr);
@@ -54,10 +59,17 @@ public:
         QString instance;
         QHostAddress address;
         quint16 port = 0;
+        QByteArray fingerprint = {}; // as announced; empty: no TLS
         LanWire::PublicRoom room;
         qint64 expiresAtMs = 0;
+        // What AddressRole shows and a join connects to.
+        QUrl url() const;
     };
     const QList<Entry> &entries() const { return m_entries; }
+    // The fingerprint announced with room `code` at `url` (AddressRole's form), or empty when
+    // no such room is listed or its host serves without TLS. How a join picked from this list
+    // carries the announced certificate on to the connection.
+    QByteArray announcedFingerprint(const QUrl &url, const QString &code) const;
 
 Q_SIGNALS:
     void countChanged();

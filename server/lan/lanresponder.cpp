@@ -2,6 +2,7 @@
 
 #include "discovery/lantransport.h"
 #include "roomserver.h"
+#include "security/fingerprint.h"
 
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QSet>
@@ -21,6 +22,7 @@ LanResponder::LanResponder(RoomServer *server, const DiscoveryConfig &config,
     , m_config(config)
     , m_options(options)
     , m_instance(LanWire::freshInstance())
+    , m_fingerprint(options.fingerprint.value_or(servedFingerprint(*server)))
 {
     m_clock.start();
     m_budget = m_options.checkBurst;
@@ -31,6 +33,15 @@ LanResponder::LanResponder(RoomServer *server, const DiscoveryConfig &config,
 LanResponder::~LanResponder()
 {
     stop();
+}
+
+QByteArray LanResponder::servedFingerprint(const RoomServer &server)
+{
+    // By the scheme the server reports rather than by its configuration alone: a transport that
+    // was given a certificate but serves plain ws:// must not be vouched for.
+    if (server.url().scheme() != QLatin1String("wss"))
+        return {};
+    return Fingerprint::of(server.config().certificate);
 }
 
 bool LanResponder::start()
@@ -65,6 +76,7 @@ void LanResponder::stop()
     // Datagrams leave at once (writeDatagram does not queue), so the bye is out before the
     // socket closes.
     m_transport->sendToTargets(LanWire::encodeBye(m_instance));
+    m_keys.retainOnly({});
     delete m_transport;
     m_transport = nullptr;
     m_announced.clear();
@@ -99,8 +111,8 @@ void LanResponder::onDatagram(const QByteArray &datagram, const QHostAddress &se
         return;
     }
     // A lobby asking for the public rooms: the answer goes to it alone.
-    const auto datagrams =
-        LanWire::encodeAnnounce(m_instance, m_server->port(), m_options.ttlSeconds, publicRooms());
+    const auto datagrams = LanWire::encodeAnnounce(m_instance, m_server->port(), m_fingerprint,
+                                                   m_options.ttlSeconds, publicRooms());
     for (const QByteArray &announce : datagrams)
         m_transport->sendTo(sender, senderPort, announce);
 }
@@ -110,14 +122,18 @@ void LanResponder::answerQuery(const LanWire::Message &query, const QHostAddress
 {
     const auto rooms = m_server->liveRooms();
     for (const RoomServer::RoomListing &room : rooms) {
-        const QByteArray key = keyFor(room.code);
-        if (!LanWire::proofsEqual(LanWire::queryProof(key, query.nonce), query.proof))
+        // Empty while being derived (a room made in the last moments): no answer yet, the
+        // finder asks again.
+        const QByteArray key = m_keys.keyFor(room.code);
+        if (key.isEmpty() ||
+            !LanWire::proofsEqual(LanWire::queryProof(key, query.nonce), query.proof))
             continue;
         const quint16 port = m_server->port();
+        const QByteArray proof =
+            LanWire::answerProof(key, query.nonce, port, m_instance, m_fingerprint);
         m_transport->sendTo(
             sender, senderPort,
-            LanWire::encodeAnswer(query.nonce, port, m_instance,
-                                  LanWire::answerProof(key, query.nonce, port, m_instance)));
+            LanWire::encodeAnswer(query.nonce, port, m_instance, m_fingerprint, proof));
         ++m_answered;
         qCDebug(lcLanResponder) << "answered a query for a room from" << sender;
         return;
@@ -136,14 +152,14 @@ bool LanResponder::spend(double cost)
     return true;
 }
 
-QByteArray LanResponder::keyFor(const QString &code)
+void LanResponder::refreshKeys()
 {
-    auto it = m_keys.constFind(code);
-    if (it != m_keys.cend())
-        return *it;
-    const QByteArray key = LanWire::codeKey(code);
-    m_keys.insert(code, key);
-    return key;
+    QSet<QString> live;
+    for (const RoomServer::RoomListing &room : m_server->liveRooms()) {
+        live.insert(room.code);
+        m_keys.keyFor(room.code);
+    }
+    m_keys.retainOnly(live);
 }
 
 QList<LanWire::PublicRoom> LanResponder::publicRooms() const
@@ -167,13 +183,7 @@ void LanResponder::poll()
 {
     if (!m_transport)
         return;
-    // Forget the keys of rooms that are gone, so the cache tracks the live rooms.
-    if (m_keys.size() > m_server->roomCount() * 2 + 64) {
-        QSet<QString> live;
-        for (const auto &room : m_server->liveRooms())
-            live.insert(room.code);
-        m_keys.removeIf([&live](const auto &entry) { return !live.contains(entry.key()); });
-    }
+    refreshKeys();
 
     const QList<LanWire::PublicRoom> now = publicRooms();
     QStringList gone;
@@ -187,8 +197,8 @@ void LanResponder::poll()
     const bool due =
         !m_sinceAnnounce.isValid() || m_sinceAnnounce.elapsed() >= m_options.announceEveryMs;
     if (!now.isEmpty() && (now != m_announced || due)) {
-        const auto datagrams =
-            LanWire::encodeAnnounce(m_instance, m_server->port(), m_options.ttlSeconds, now);
+        const auto datagrams = LanWire::encodeAnnounce(m_instance, m_server->port(), m_fingerprint,
+                                                       m_options.ttlSeconds, now);
         for (const QByteArray &announce : datagrams)
             m_transport->sendToTargets(announce);
         m_sinceAnnounce.start();

@@ -28,7 +28,7 @@ if(UNIX AND NOT APPLE)
 endif()
 hearth_add_test(tst_identitystore
     SOURCES desktop/tst_identitystore.cpp desktop/desktoptest.h
-    LIBS hearth_desktop qt6keychain LABELS desktop TIMEOUT 120)
+    LIBS hearth_desktop hearth_security qt6keychain LABELS desktop TIMEOUT 120)
 hearth_add_test(tst_appcontroller
     SOURCES desktop/tst_appcontroller.cpp desktop/desktoptest.h
     LIBS hearth_desktop hearth_host LABELS desktop TIMEOUT 180)

@@ -2,14 +2,21 @@
 // and bad links, IPv6, code normalisation; datagrams that round-trip, and garbage that is
 // refused without a crash.
 
+#include "discovery/lancodekey.h"
 #include "discovery/lanwire.h"
 #include "invite/invitelink.h"
 #include "protocol/roomcode.h"
 
+#include <QtCore/QCryptographicHash>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QRandomGenerator>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+constexpr auto Sha256 = QCryptographicHash::Sha256;
+} // namespace
 
 class tst_InviteLink : public QObject
 {
@@ -99,7 +106,7 @@ private Q_SLOTS:
     void wireRoundTrips()
     {
         const QByteArray nonce = LanWire::freshNonce();
-        const QByteArray key = LanWire::codeKey(u"XJ9K2M"_s);
+        const QByteArray key = LanCodeKey::derive(u"XJ9K2M"_s);
         const auto query =
             LanWire::decode(LanWire::encodeQuery(nonce, LanWire::queryProof(key, nonce)));
         QVERIFY(query);
@@ -109,24 +116,35 @@ private Q_SLOTS:
         // The code itself is nowhere in the datagram.
         QVERIFY(!LanWire::encodeQuery(nonce, LanWire::queryProof(key, nonce)).contains("XJ9K2M"));
         // Another code, another proof; another nonce, another proof.
-        QVERIFY(LanWire::queryProof(LanWire::codeKey(u"XJ9K2N"_s), nonce) !=
+        QVERIFY(LanWire::queryProof(LanCodeKey::derive(u"XJ9K2N"_s), nonce) !=
                 LanWire::queryProof(key, nonce));
         QVERIFY(LanWire::queryProof(key, LanWire::freshNonce()) != LanWire::queryProof(key, nonce));
 
-        const auto answer = LanWire::decode(LanWire::encodeAnswer(
-            nonce, 47801, u"abc"_s, LanWire::answerProof(key, nonce, 47801, u"abc"_s)));
+        const QByteArray fingerprint = QCryptographicHash::hash("a certificate", Sha256);
+        const auto answer = LanWire::decode(
+            LanWire::encodeAnswer(nonce, 47801, u"abc"_s, fingerprint,
+                                  LanWire::answerProof(key, nonce, 47801, u"abc"_s, fingerprint)));
         QVERIFY(answer);
         QCOMPARE(answer->type, LanWire::Type::Answer);
         QCOMPARE(answer->port, quint16(47801));
         QCOMPARE(answer->instance, u"abc"_s);
-        // The answer's proof binds the port: a liar cannot move it.
-        QVERIFY(LanWire::answerProof(key, nonce, 47802, u"abc"_s) != answer->proof);
+        QCOMPARE(answer->fingerprint, fingerprint);
+        // The answer's proof binds the port and the certificate: a liar can move neither.
+        QVERIFY(LanWire::answerProof(key, nonce, 47802, u"abc"_s, fingerprint) != answer->proof);
+        const QByteArray other = QCryptographicHash::hash("another certificate", Sha256);
+        QVERIFY(LanWire::answerProof(key, nonce, 47801, u"abc"_s, other) != answer->proof);
+        QVERIFY(LanWire::answerProof(key, nonce, 47801, u"abc"_s, {}) != answer->proof);
+        // A host without TLS: an empty fingerprint travels as "".
+        const QByteArray plain = LanWire::encodeAnswer(
+            nonce, 47801, u"abc"_s, {}, LanWire::answerProof(key, nonce, 47801, u"abc"_s, {}));
+        QVERIFY(plain.contains(R"("fingerprint":"")"));
+        QCOMPARE(LanWire::decode(plain)->fingerprint, QByteArray());
 
         QList<LanWire::PublicRoom> rooms;
         for (int i = 0; i < 45; ++i)
             rooms.append({u"ABCDE%1"_s.arg(QLatin1Char(RoomCode::Alphabet[i % 32])),
                           u"Room «%1»"_s.arg(i), u"Ana"_s, i % 5, 10, i % 2 == 0, i % 3 == 0});
-        const auto datagrams = LanWire::encodeAnnounce(u"inst"_s, 47800, 10, rooms);
+        const auto datagrams = LanWire::encodeAnnounce(u"inst"_s, 47800, fingerprint, 10, rooms);
         QCOMPARE(datagrams.size(), 3); // 20 + 20 + 5
         QList<LanWire::PublicRoom> decoded;
         for (const QByteArray &datagram : datagrams) {
@@ -135,6 +153,7 @@ private Q_SLOTS:
             QVERIFY(announce);
             QCOMPARE(announce->type, LanWire::Type::Announce);
             QCOMPARE(announce->ttlSeconds, 10);
+            QCOMPARE(announce->fingerprint, fingerprint);
             decoded += announce->rooms;
         }
         QCOMPARE(decoded, rooms);
@@ -146,20 +165,54 @@ private Q_SLOTS:
         QVERIFY(LanWire::decode(LanWire::encodeList(nonce)));
     }
 
+    // The key is stretched: a captured query cannot be turned back into its code by trying
+    // all 2^30 codes quickly. The count is asserted; the time is printed, never asserted.
+    void codeKeyIsStretched()
+    {
+        QVERIFY(LanCodeKey::Iterations >= 100000);
+        QCOMPARE(LanCodeKey::KeySize, 32);
+        QElapsedTimer timer;
+        timer.start();
+        const QByteArray key = LanCodeKey::derive(u"XJ9K2M"_s);
+        const qint64 ms = timer.elapsed();
+        QCOMPARE(key.size(), LanCodeKey::KeySize);
+        // Deterministic: both ends derive the same key from the code alone.
+        QCOMPARE(LanCodeKey::derive(u"XJ9K2M"_s), key);
+        qInfo("one key derivation (%d PBKDF2-HMAC-SHA256 iterations): %lld ms; all 2^30 codes "
+              "at that rate: %.1f years on one core",
+              LanCodeKey::Iterations, ms, double(ms) * double(1 << 30) / 1000 / 3600 / 24 / 365);
+    }
+
     void docsExampleIsExact()
     {
-        // docs/protocol.md's query and answer for XJ9K2M are what this code computes.
+        // docs/protocol.md's query and answers for XJ9K2M are what this code computes (and
+        // what Python's hashlib.pbkdf2_hmac and hmac compute from the documented formulas).
         const QByteArray nonce = QByteArray::fromHex("abcdef123456789012abcdef12345678");
-        const QByteArray key = LanWire::codeKey(u"XJ9K2M"_s);
+        const QByteArray key = LanCodeKey::derive(u"XJ9K2M"_s);
+        QCOMPARE(key.toHex(),
+                 QByteArray("2c76d5d4bed2c9cfe3971d3837c53ffc1e88e3f0f4ce927945e9e34f7a8cbedb"));
         const auto b64 = [](const QByteArray &bytes) {
             return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
         };
         QCOMPARE(b64(nonce), QByteArray("q83vEjRWeJASq83vEjRWeA"));
         QCOMPARE(b64(LanWire::queryProof(key, nonce)),
-                 QByteArray("5kLoHE98oLUgaVqykMqMHbgpeGHsaN-Mm8H5D500iCA"));
+                 QByteArray("Xu9qyu2POka3YbwCsFoTepE_MJxdyjz_szZOiqx9AqY"));
+        const QByteArray fingerprint = QCryptographicHash::hash("example certificate", Sha256);
+        QCOMPARE(fingerprint.toHex(),
+                 QByteArray("60a3fc80cd8d087bc8168f6570269dc500863b337424a07aa71b9a104dc25c7f"));
+        const QString instance = u"5f0c3e9a1b2d4c6e8f7a9b0c1d2e3f40"_s;
+        QCOMPARE(b64(LanWire::answerProof(key, nonce, 47800, instance, fingerprint)),
+                 QByteArray("lFZEsALL-NSNAMqE09icclGwHHiuhV2n-O0PuOACvos"));
+        QCOMPARE(b64(LanWire::answerProof(key, nonce, 47800, instance, {})),
+                 QByteArray("57XcNVaN5aVHuVSu1g04_K9ATNoq7jXbXCBkQUG8YJI"));
         QCOMPARE(
-            b64(LanWire::answerProof(key, nonce, 47800, u"5f0c3e9a1b2d4c6e8f7a9b0c1d2e3f40"_s)),
-            QByteArray("RBNJQU6lAKGmkaGgFtE5HYqbgCbFmjJS-1QUH0ZXUFg"));
+            LanWire::encodeAnswer(nonce, 47800, instance, fingerprint,
+                                  LanWire::answerProof(key, nonce, 47800, instance, fingerprint)),
+            QByteArray(R"({"fingerprint":"60a3fc80cd8d087bc8168f6570269dc500863b337424a07aa)"
+                       R"(71b9a104dc25c7f","hearth":"hearth-lan","instance":"5f0c3e9a1b2d4c6)"
+                       R"(e8f7a9b0c1d2e3f40","nonce":"q83vEjRWeJASq83vEjRWeA","port":47800,)"
+                       R"("proof":"lFZEsALL-NSNAMqE09icclGwHHiuhV2n-O0PuOACvos","type":"answ)"
+                       R"(er","v":2})"));
     }
 
     void wireRefusesGarbage_data()
@@ -168,26 +221,44 @@ private Q_SLOTS:
         QTest::newRow("empty") << QByteArray();
         QTest::newRow("not json") << QByteArray("hello");
         QTest::newRow("array") << QByteArray("[1,2]");
-        QTest::newRow("no magic") << QByteArray(R"({"v":1,"type":"bye","instance":"a"})");
+        QTest::newRow("no magic") << QByteArray(R"({"v":2,"type":"bye","instance":"a"})");
         QTest::newRow("later version")
-            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"bye","instance":"a"})");
+            << QByteArray(R"({"hearth":"hearth-lan","v":3,"type":"bye","instance":"a"})");
+        // A version 1 query (its key is not stretched) gets no answer from a version 2 host.
+        QTest::newRow("version 1")
+            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"query",)"
+                          R"("nonce":"q83vEjRWeJASq83vEjRWeA",)"
+                          R"("proof":"5kLoHE98oLUgaVqykMqMHbgpeGHsaN-Mm8H5D500iCA"})");
+        QTest::newRow("answer without fingerprint")
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"answer",)"
+                          R"("nonce":"q83vEjRWeJASq83vEjRWeA","port":47800,"instance":"a",)"
+                          R"("proof":"lFZEsALL-NSNAMqE09icclGwHHiuhV2n-O0PuOACvos"})");
+        QTest::newRow("short fingerprint")
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"answer",)"
+                          R"("nonce":"q83vEjRWeJASq83vEjRWeA","port":47800,"instance":"a",)"
+                          R"("fingerprint":"60a3fc80",)"
+                          R"("proof":"lFZEsALL-NSNAMqE09icclGwHHiuhV2n-O0PuOACvos"})");
+        QTest::newRow("fingerprint not hex")
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"announce","instance":"a",)"
+                          R"("port":80,"ttl":5,"rooms":[],"fingerprint":")" +
+                          QByteArray(64, 'z') + R"("})");
         QTest::newRow("unknown type")
-            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"hug","instance":"a"})");
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"hug","instance":"a"})");
         QTest::newRow("short nonce")
-            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"query","nonce":"AAAA",)"
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"query","nonce":"AAAA",)"
                           R"("proof":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})");
         QTest::newRow("bad base64")
-            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"list","nonce":"!!!!"})");
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"list","nonce":"!!!!"})");
         QTest::newRow("port as text")
-            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"announce","instance":"a",)"
-                          R"("port":"80","ttl":5,"rooms":[]})");
-        QTest::newRow("room with bad code")
-            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"announce","instance":"a",)"
-                          R"("port":80,"ttl":5,"rooms":[{"code":"IIIIII","name":"x","host":"y",)"
-                          R"("members":1,"capacity":2}]})");
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"announce","instance":"a",)"
+                          R"("port":"80","ttl":5,"fingerprint":"","rooms":[]})");
+        QTest::newRow("room with bad code") << QByteArray(
+            R"({"hearth":"hearth-lan","v":2,"type":"announce","instance":"a",)"
+            R"("port":80,"ttl":5,"fingerprint":"","rooms":[{"code":"IIIIII","name":"x","host":"y",)"
+            R"("members":1,"capacity":2}]})");
         QTest::newRow("negative ttl")
-            << QByteArray(R"({"hearth":"hearth-lan","v":1,"type":"announce","instance":"a",)"
-                          R"("port":80,"ttl":-5,"rooms":[]})");
+            << QByteArray(R"({"hearth":"hearth-lan","v":2,"type":"announce","instance":"a",)"
+                          R"("port":80,"ttl":-5,"fingerprint":"","rooms":[]})");
         QTest::newRow("oversized") << QByteArray(LanWire::MaxDatagramSize + 1, ' ');
     }
     void wireRefusesGarbage()
@@ -201,8 +272,9 @@ private Q_SLOTS:
         // Random bytes and random mutations of valid datagrams: decode never crashes, and what
         // it accepts is well-formed.
         auto *rng = QRandomGenerator::global();
-        const QByteArray valid = LanWire::encodeAnnounce(
-            u"inst"_s, 47800, 10, {{u"ABCDEF"_s, u"n"_s, u"h"_s, 1, 2, false, false}})[0];
+        const QByteArray valid =
+            LanWire::encodeAnnounce(u"inst"_s, 47800, QCryptographicHash::hash("c", Sha256), 10,
+                                    {{u"ABCDEF"_s, u"n"_s, u"h"_s, 1, 2, false, false}})[0];
         for (int i = 0; i < 5000; ++i) {
             QByteArray datagram = valid;
             if (i % 2 == 0) {

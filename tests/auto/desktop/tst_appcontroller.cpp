@@ -6,6 +6,7 @@
 #include "desktoptest.h"
 #include "embeddedserver.h"
 #include "invite/invitelink.h"
+#include "security/fingerprint.h"
 
 #include <QtCore/QFile>
 #include <QtNetwork/QTcpServer>
@@ -411,6 +412,44 @@ private Q_SLOTS:
                  u"hearth://127.0.0.1:%1/%2"_s.arg(ana->serverPort()).arg(ana->session()->code()));
     }
 
+    // The host's certificate is made the first time this installation hosts (not at start),
+    // kept (here in the file beside the identity file), and served again by the next host.
+    void hostCertificateIsMadeWhenFirstHostingAndKept()
+    {
+        const QString file = m_home->path(u"Ana.identity-host-certificate.json"_s);
+        QByteArray firstPem;
+        {
+            auto ana = makeController(*m_home, u"Ana"_s);
+            QTRY_COMPARE(ana->phase(), AppController::Phase::Lobby);
+            QVERIFY(!QFile::exists(file)); // not at start
+            ana->hostRoom(u"Game night"_s, 8, {});
+            QTRY_COMPARE(ana->phase(), AppController::Phase::Room);
+            QVERIFY(QFile::exists(file));
+            QFile stored(file);
+            QVERIFY(stored.open(QIODevice::ReadOnly));
+            firstPem = stored.readAll();
+            QVERIFY(firstPem.contains("BEGIN CERTIFICATE"));
+            QVERIFY(!ana->hostCertificateWarning().isEmpty()); // in a file, as asked
+            // The words shown beside the code are those of the certificate served (none while
+            // the transport serves plain ws://), and the host pins its own server.
+            const QByteArray fingerprint = ana->hostFingerprint();
+            QCOMPARE(ana->vouchedFingerprint(), fingerprint);
+            QCOMPARE(ana->hostFingerprintWords(),
+                     fingerprint.isEmpty() ? QString() : Fingerprint::wordsText(fingerprint));
+            QCOMPARE(ana->serverAddress().startsWith(u"wss://"_s), !fingerprint.isEmpty());
+            QSignalSpy finished(ana.get(), &AppController::shutdownFinished);
+            ana->shutdown();
+            QVERIFY(finished.wait(10000));
+        }
+        auto again = makeController(*m_home, u"Ana"_s);
+        QTRY_COMPARE(again->phase(), AppController::Phase::Lobby);
+        again->hostRoom(u"Game night"_s, 8, {});
+        QTRY_COMPARE(again->phase(), AppController::Phase::Room);
+        QFile stored(file);
+        QVERIFY(stored.open(QIODevice::ReadOnly));
+        QCOMPARE(stored.readAll(), firstPem); // the same certificate, not a new one
+    }
+
     void codeAloneJoinsThroughDiscovery()
     {
         auto ana = hosting();
@@ -424,6 +463,11 @@ private Q_SLOTS:
         QVERIFY(ben->busyText().contains(code));
         QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
         QCOMPARE(ben->client()->url().port(), ana->serverPort());
+        // The join goes on expecting the certificate the code vouched for: Ana's server's
+        // (empty while the transport serves plain ws://, and then the URL says ws://).
+        QCOMPARE(ben->vouchedFingerprint(), ana->hostFingerprint());
+        QCOMPARE(ben->client()->url().scheme(),
+                 ana->hostFingerprint().isEmpty() ? u"ws"_s : u"wss"_s);
         QVERIFY(!ben->hasDiscoveryFailed());
         // Found by discovery: the remembered address stays what the person typed last.
         QCOMPARE(ben->lastHost(), lastHostBefore);

@@ -1,9 +1,12 @@
-// IdentityStore with the real OS keychain (the Secret Service; scripts/test.sh runs the tests
-// in a D-Bus session with an unlocked gnome-keyring). Each test uses its own keychain entry and
-// deletes it afterwards. Without a Secret Service the keychain cases skip, saying why.
+// IdentityStore and HostCredentialStore (both SecretStores) with the real OS keychain (the
+// Secret Service; scripts/test.sh runs the tests in a D-Bus session with an unlocked
+// gnome-keyring). Each test uses its own keychain entry and deletes it afterwards. Without a
+// Secret Service the keychain cases skip, saying why.
 
 #include "desktoptest.h"
+#include "hostcredentialstore.h"
 #include "identitystore.h"
+#include "security/fingerprint.h"
 #include "settingspath.h"
 
 #include <QtCore/QFile>
@@ -23,11 +26,31 @@ IdentityStore::Options uniqueOptions()
     return options;
 }
 
-bool load(IdentityStore &store)
+HostCredentialStore::Options uniqueCertificateOptions()
 {
-    QSignalSpy loaded(&store, &IdentityStore::loaded);
+    HostCredentialStore::Options options;
+    options.key =
+        u"host-certificate:test-%1"_s.arg(QRandomGenerator::global()->generate64(), 0, 16);
+    return options;
+}
+
+bool load(SecretStore &store)
+{
+    QSignalSpy loaded(&store, &SecretStore::loaded);
     store.load();
     return loaded.wait(10000);
+}
+
+bool isOwnerOnly(const QString &path)
+{
+    return QFile::exists(path) &&
+           (QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
+                                        QFileDevice::WriteGroup | QFileDevice::WriteOther)) == 0;
+}
+
+QByteArray fingerprintOf(const HostCredentialStore &store)
+{
+    return Fingerprint::of(store.certificate().certificate());
 }
 
 // Whether a Secret Service answers at all (a read of an absent entry says "not found").
@@ -179,15 +202,113 @@ private Q_SLOTS:
         QCOMPARE(first.storage(), IdentityStore::Storage::File);
         QVERIFY(!first.warning().isEmpty());
         QVERIFY(QFile::exists(options.filePath));
-        QCOMPARE(QFile::permissions(options.filePath) &
-                     (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup |
-                      QFileDevice::WriteOther),
-                 QFileDevice::Permissions());
+        QVERIFY(isOwnerOnly(options.filePath));
 
         IdentityStore second(options);
         QVERIFY(load(second));
         QCOMPARE(second.identity().id, first.identity().id);
         QCOMPARE(second.identity().secret, first.identity().secret);
+    }
+
+    // --- the host's certificate: kept the same way ---------------------------------------------
+
+    void certificateIsMadeOnceAndKeptInTheKeychain()
+    {
+        QString why;
+        if (!keychainAvailable(&why))
+            QSKIP(qPrintable(why));
+        const HostCredentialStore::Options options = uniqueCertificateOptions();
+        m_keys << options.key;
+
+        HostCredentialStore first(options);
+        QVERIFY(load(first));
+        QCOMPARE(first.storage(), SecretStore::Storage::Keychain);
+        QVERIFY(first.certificate().isValid());
+        QVERIFY(first.warning().isEmpty());
+        QVERIFY(!QFile::exists(first.filePath())); // the private key is nowhere in plain text
+
+        // Every later run serves the same certificate: joiners' pins and words hold.
+        HostCredentialStore second(options);
+        QVERIFY(load(second));
+        QCOMPARE(second.storage(), SecretStore::Storage::Keychain);
+        QCOMPARE(fingerprintOf(second), fingerprintOf(first));
+        QCOMPARE(second.certificate().privateKeyPem, first.certificate().privateKeyPem);
+
+        // A profile has its own.
+        HostCredentialStore::Options profile = uniqueCertificateOptions();
+        m_keys << profile.key;
+        HostCredentialStore other(profile);
+        QVERIFY(load(other));
+        QCOMPARE(other.storage(), SecretStore::Storage::Keychain);
+        QVERIFY(fingerprintOf(other) != fingerprintOf(first));
+    }
+
+    // A locked keyring answering "not found" for a certificate this installation stored
+    // before: a temporary one for this run, a warning that says joiners will see a change, and
+    // the stored one is not overwritten.
+    void lockedKeyringDoesNotReplaceTheCertificate()
+    {
+        QString why;
+        if (!keychainAvailable(&why))
+            QSKIP(qPrintable(why));
+        const HostCredentialStore::Options options = uniqueCertificateOptions();
+        m_keys << options.key;
+        QSettings(hearthSettingsPath(), QSettings::IniFormat)
+            .setValue(u"host-certificate/"_s + options.key + u"/inKeychain"_s, true);
+
+        HostCredentialStore store(options);
+        QVERIFY(load(store));
+        QCOMPARE(store.storage(), SecretStore::Storage::Temporary);
+        QVERIFY(store.certificate().isValid()); // hosting still works, with a warning
+        QVERIFY2(store.warning().contains("temporary certificate"_L1), qPrintable(store.warning()));
+        QVERIFY(store.warning().contains("changed"_L1));
+
+        HostCredentialStore again(options);
+        QVERIFY(load(again));
+        QCOMPARE(again.storage(), SecretStore::Storage::Temporary);
+        QVERIFY(fingerprintOf(again) != fingerprintOf(store)); // nothing was written
+    }
+
+    void certificateFileFallbackIsOwnerOnlyAndStable()
+    {
+        HostCredentialStore::Options options = uniqueCertificateOptions();
+        options.forceFile = true;
+        options.filePath = m_home->path(u"host-certificate.json"_s);
+
+        HostCredentialStore first(options);
+        QVERIFY(load(first));
+        QCOMPARE(first.storage(), SecretStore::Storage::File);
+        QVERIFY(!first.warning().isEmpty());
+        QVERIFY(isOwnerOnly(options.filePath));
+        HostCredentialStore second(options);
+        QVERIFY(load(second));
+        QCOMPARE(fingerprintOf(second), fingerprintOf(first));
+
+        // A file that holds something else (here: an identity) is neither used nor replaced.
+        IdentityStore::Options identity = uniqueOptions();
+        identity.forceFile = true;
+        identity.filePath = m_home->path(u"not-a-certificate.json"_s);
+        IdentityStore identityStore(identity);
+        QVERIFY(load(identityStore));
+        options.filePath = identity.filePath;
+        HostCredentialStore wrong(options);
+        QVERIFY(load(wrong));
+        QCOMPARE(wrong.storage(), SecretStore::Storage::Temporary);
+        IdentityStore stillThere(identity);
+        QVERIFY(load(stillThere));
+        QCOMPARE(stillThere.identity().id, identityStore.identity().id);
+    }
+
+    void throwawayCertificateIsKeptNowhere()
+    {
+        HostCredentialStore::Options options = uniqueCertificateOptions();
+        options.ephemeral = true;
+        HostCredentialStore store(options);
+        QVERIFY(load(store));
+        QCOMPARE(store.storage(), SecretStore::Storage::Temporary);
+        QVERIFY(store.certificate().isValid());
+        QVERIFY(store.warning().isEmpty());
+        QVERIFY(!QFile::exists(store.filePath()));
     }
 
     void environmentSwitchSelectsTheFile()
@@ -198,6 +319,16 @@ private Q_SLOTS:
         QVERIFY(options.forceFile);
         QCOMPARE(options.key, u"identity:ben"_s);
         QVERIFY(!IdentityStore::optionsForProfile({}).forceFile);
+        QCOMPARE(IdentityStore::optionsForProfile({}).key, u"identity"_s);
+        QCOMPARE(HostCredentialStore::optionsForProfile(u"ben"_s).key, u"host-certificate:ben"_s);
+        QCOMPARE(HostCredentialStore::optionsForProfile({}).key, u"host-certificate"_s);
+        // The default files keep their names (an installation's existing identity file).
+        QVERIFY(IdentityStore(IdentityStore::optionsForProfile({}))
+                    .filePath()
+                    .endsWith(u"/identity.json"_s));
+        QVERIFY(HostCredentialStore(HostCredentialStore::optionsForProfile(u"ben"_s))
+                    .filePath()
+                    .endsWith(u"/host-certificate-host-certificate-ben.json"_s));
     }
 };
 

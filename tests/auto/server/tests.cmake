@@ -7,10 +7,10 @@ hearth_add_test(tst_badinput SOURCES tst_badinput.cpp TIMEOUT 120)
 hearth_add_test(tst_serveprocess SOURCES tst_serveprocess.cpp TIMEOUT 180 RUNS_HEARTH)
 # LAN discovery over real UDP sockets on loopback (server/lan, core/discovery) and the real
 # processes: `hearth serve` found by `hearth join CODE`.
-hearth_add_test(tst_landiscovery SOURCES tst_landiscovery.cpp TIMEOUT 120 RUNS_HEARTH)
+hearth_add_test(tst_landiscovery SOURCES tst_landiscovery.cpp LIBS hearth_security TIMEOUT 120 RUNS_HEARTH)
 # The same between two hosts (network namespaces made and removed by the test; skips where
 # the machine does not allow them), discovery in its automatic, every-interface mode.
-hearth_add_test(tst_landiscovery_netns SOURCES tst_landiscovery_netns.cpp TIMEOUT 120 RUNS_HEARTH)
+hearth_add_test(tst_landiscovery_netns SOURCES tst_landiscovery_netns.cpp LIBS hearth_security TIMEOUT 120 RUNS_HEARTH)
 # The native transport's own parts (server/net: RFC 6455 frames, the connection, the epoll
 # dispatcher): built only with it.
 if(HEARTH_NATIVE_TRANSPORT)

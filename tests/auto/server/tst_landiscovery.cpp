@@ -2,16 +2,21 @@
 // 127.255.255.255 (loopback's broadcast address) on a discovery port of the test's own, so
 // nothing reaches a real network. Two room servers with their responders share that port on
 // one machine, as two instances would; a finder finds each by its code, a wrong code finds
-// nothing, garbage gets no answer, a liar cannot redirect, public rooms appear in and vanish
-// from the lobby model; and real `hearth serve` processes are found by `hearth join CODE`.
+// nothing, garbage gets no answer, a liar cannot redirect, an answer relayed with another
+// certificate's fingerprint is dropped, public rooms appear in and vanish from the lobby model
+// with their hosts' fingerprints; and real `hearth serve` processes are found by
+// `hearth join CODE`.
 
 #include "discovery/codefinder.h"
 #include "discovery/discoveryconfig.h"
+#include "discovery/lancodekey.h"
 #include "discovery/lantransport.h"
 #include "discovery/lanwire.h"
 #include "discovery/publicroomsmodel.h"
 #include "lan/lanresponder.h"
 #include "protocolhelpers.h"
+#include "security/fingerprint.h"
+#include "security/hostcertificate.h"
 #include "serverprocess.h"
 #include "testclient.h"
 #include "testserver.h"
@@ -44,9 +49,16 @@ quint16 freeUdpPort()
 
 // A host: a room server with its LAN responder.
 struct Host {
-    std::unique_ptr<TestServer> server = std::make_unique<TestServer>();
+    std::unique_ptr<TestServer> server;
     std::unique_ptr<LanResponder> responder;
     std::unique_ptr<TestClient> client;
+    QByteArray fingerprint; // what its responder vouches for
+};
+
+struct Found {
+    QUrl url;
+    QByteArray fingerprint;
+    qint64 elapsedMs = -1;
 };
 
 } // namespace
@@ -58,12 +70,25 @@ class tst_LanDiscovery : public QObject
     DiscoveryConfig m_config;
     LanResponder::Options m_fast;
 
-    std::unique_ptr<Host> startHost()
+    // A host; with `certificate`, its server is given it and its responder vouches for it
+    // (the transport of this tree may serve plain ws:// still, so the responder is told the
+    // fingerprint rather than asked to read it from the server).
+    std::unique_ptr<Host> startHost(const HostCertificate &certificate = {},
+                                    const DiscoveryConfig *config = nullptr)
     {
         auto host = std::make_unique<Host>();
+        host->server = std::make_unique<TestServer>([&](ServerConfig &c) {
+            c.certificate = certificate.certificate();
+            c.privateKey = certificate.privateKey();
+        });
         if (!host->server->start())
             return nullptr;
-        host->responder = std::make_unique<LanResponder>(host->server->server(), m_config, m_fast);
+        LanResponder::Options options = m_fast;
+        if (certificate.isValid())
+            options.fingerprint = Fingerprint::of(certificate.certificate());
+        host->responder = std::make_unique<LanResponder>(host->server->server(),
+                                                         config ? *config : m_config, options);
+        host->fingerprint = host->responder->fingerprint();
         if (!host->responder->start())
             return nullptr;
         host->client = std::make_unique<TestClient>();
@@ -81,22 +106,37 @@ class tst_LanDiscovery : public QObject
             .toString();
     }
 
-    // What a finder reports for `code`: the URL, or empty when nothing was found.
-    QUrl find(const QString &code, qint64 *elapsedMs = nullptr, int timeoutMs = 1500)
+    // What a finder reports for `code`: the URL (empty when nothing was found), the
+    // fingerprint the code vouched for, the time.
+    Found lookUp(const QString &code, int timeoutMs = 2000, qint64 *rejected = nullptr)
     {
         CodeFinder finder(m_config);
         finder.setTimeout(timeoutMs);
         QSignalSpy found(&finder, &CodeFinder::found);
         QSignalSpy notFound(&finder, &CodeFinder::notFound);
         finder.find(code);
-        if (!QTest::qWaitFor([&] { return !found.isEmpty() || !notFound.isEmpty(); },
-                             timeoutMs + 2000))
+        // The key's derivation comes first: give a busy machine time for it.
+        const bool ended = QTest::qWaitFor([&] { return !found.isEmpty() || !notFound.isEmpty(); },
+                                           timeoutMs + 10000);
+        if (rejected)
+            *rejected = finder.rejectedAnswers();
+        if (!ended || found.isEmpty())
             return {};
-        if (found.isEmpty())
-            return {};
+        return {found.first().at(0).toUrl(), found.first().at(2).toByteArray(),
+                found.first().at(3).toLongLong()};
+    }
+    QUrl find(const QString &code, qint64 *elapsedMs = nullptr, int timeoutMs = 2000)
+    {
+        const Found result = lookUp(code, timeoutMs);
         if (elapsedMs)
-            *elapsedMs = found.first().at(2).toLongLong();
-        return found.first().at(0).toUrl();
+            *elapsedMs = result.elapsedMs;
+        return result.url;
+    }
+
+    // Waits until `host` answers for `code` (its key is derived).
+    static bool waitUntilAnswering(const Host &host, const QString &code)
+    {
+        return QTest::qWaitFor([&] { return host.responder->answersFor(code); }, 10000);
     }
 
 private Q_SLOTS:
@@ -129,24 +169,41 @@ private Q_SLOTS:
 
     void twoServersAreFoundByTheirCodes()
     {
-        auto ana = startHost();
+        // Ana serves with a certificate, Ben without TLS.
+        const HostCertificate anaCertificate = HostCertificate::generate(u"Ana"_s);
+        QVERIFY(anaCertificate.isValid());
+        auto ana = startHost(anaCertificate);
         auto ben = startHost();
         QVERIFY(ana && ben);
+        QCOMPARE(ana->fingerprint, Fingerprint::of(anaCertificate.certificate()));
+        QVERIFY(ben->fingerprint.isEmpty());
         const QString anaCode = createRoom(*ana, u"Ana's room"_s);
         const QString anaSecond = createRoom(*ana, u"Ana's other room"_s);
         const QString benCode = createRoom(*ben, u"Ben's room"_s);
         QVERIFY(!anaCode.isEmpty() && !anaSecond.isEmpty() && !benCode.isEmpty());
 
+        // Found at once, though the room is new: the finder asks again while the host derives
+        // the room's key.
+        const Found anaFound = lookUp(anaCode);
+        QCOMPARE(anaFound.url.port(), int(ana->server->server()->port()));
+        QCOMPARE(anaFound.url.host(), u"127.0.0.1"_s);
+        // The code vouches for the certificate Ana's server really holds; wss:// to it.
+        QCOMPARE(anaFound.url.scheme(), u"wss"_s);
+        QCOMPARE(anaFound.fingerprint, Fingerprint::of(anaCertificate.certificate()));
+        qInfo("found a new room's code in %lld ms (both keys derived meanwhile)",
+              anaFound.elapsedMs);
         qint64 elapsed = -1;
-        const QUrl anaUrl = find(anaCode, &elapsed);
-        QCOMPARE(anaUrl.port(), int(ana->server->server()->port()));
-        QCOMPARE(anaUrl.host(), u"127.0.0.1"_s);
-        qInfo("found a code in %lld ms", elapsed);
+        QCOMPARE(find(anaCode, &elapsed).port(), int(ana->server->server()->port()));
+        qInfo("found a code in %lld ms (the finder's key derivation included)", elapsed);
+        // A host without TLS: ws://, and nothing vouched for.
+        const Found benFound = lookUp(benCode);
+        QCOMPARE(benFound.url.scheme(), u"ws"_s);
+        QVERIFY(benFound.fingerprint.isEmpty());
         QCOMPARE(find(anaSecond).port(), int(ana->server->server()->port()));
         QCOMPARE(find(benCode).port(), int(ben->server->server()->port()));
         // Loosely typed codes are normalised before the lookup, not by the finder.
-        QCOMPARE(ana->responder->answeredQueries(), 2);
-        QCOMPARE(ben->responder->answeredQueries(), 1);
+        QCOMPARE(ana->responder->answeredQueries(), 3);
+        QCOMPARE(ben->responder->answeredQueries(), 2);
 
         // The found address really is the room's server: joining there works.
         TestClient joiner;
@@ -161,6 +218,7 @@ private Q_SLOTS:
         QVERIFY(ana);
         const QString code = createRoom(*ana, u"Room"_s);
         const QString wrong = code == u"ZZZZZZ"_s ? u"YYYYYY"_s : u"ZZZZZZ"_s;
+        QVERIFY(waitUntilAnswering(*ana, code));
         QVERIFY(find(wrong, nullptr, 800).isEmpty());
         QCOMPARE(ana->responder->answeredQueries(), 0);
         // A closed room is not found either.
@@ -188,9 +246,10 @@ private Q_SLOTS:
             [&] {
                 const QByteArray other = LanWire::freshNonce();
                 return LanWire::encodeQuery(nonce,
-                                            LanWire::queryProof(LanWire::codeKey(code), other));
+                                            LanWire::queryProof(LanCodeKey::derive(code), other));
             }(),
         };
+        QVERIFY(waitUntilAnswering(*ana, code));
         for (const QByteArray &datagram : garbage)
             attacker.writeDatagram(datagram, LoopbackBroadcast, m_config.port);
         QTest::qWait(300);
@@ -206,6 +265,7 @@ private Q_SLOTS:
         // Valid queries as fast as one can send them: the host answers what its budget
         // allows and drops the rest.
         auto host = std::make_unique<Host>();
+        host->server = std::make_unique<TestServer>();
         QVERIFY(host->server->start());
         LanResponder::Options tight = m_fast;
         tight.checksPerSecond = 10;
@@ -215,9 +275,10 @@ private Q_SLOTS:
         host->client = std::make_unique<TestClient>();
         QVERIFY(host->client->connectTo(host->server->url()) && host->client->hello());
         const QString code = createRoom(*host, u"Room"_s);
+        QVERIFY(waitUntilAnswering(*host, code));
         QUdpSocket flooder;
         QVERIFY(flooder.bind(QHostAddress::AnyIPv4, 0));
-        const QByteArray key = LanWire::codeKey(code);
+        const QByteArray key = LanCodeKey::derive(code);
         for (int i = 0; i < 100; ++i) {
             const QByteArray nonce = LanWire::freshNonce();
             flooder.writeDatagram(LanWire::encodeQuery(nonce, LanWire::queryProof(key, nonce)),
@@ -248,7 +309,7 @@ private Q_SLOTS:
                         return;
                     ++lies;
                     liar.sendTo(sender, port,
-                                LanWire::encodeAnswer(m->nonce, 1, u"liar"_s, m->proof));
+                                LanWire::encodeAnswer(m->nonce, 1, u"liar"_s, {}, m->proof));
                 });
         QCOMPARE(find(code).port(), int(ana->server->server()->port()));
         QVERIFY(lies > 0);
@@ -256,10 +317,77 @@ private Q_SLOTS:
         QVERIFY(find(code == u"ZZZZZZ"_s ? u"YYYYYY"_s : u"ZZZZZZ"_s, nullptr, 600).isEmpty());
     }
 
+    // A machine in the middle (Mallory) that does not know the code but relays: it passes the
+    // joiner's query on to the real host, which it alone can reach, and hands the host's
+    // answer back. Putting its own certificate's fingerprint into that answer breaks the
+    // proof, so the joiner drops it and finds nothing; relaying the answer untouched sends the
+    // joiner on with the real host's fingerprint, which Mallory's own server cannot present
+    // (the client refuses a certificate other than the vouched one).
+    void aRelayedAnswerCannotSwapTheCertificate()
+    {
+        // The real host answers on a discovery port of its own that only Mallory uses.
+        DiscoveryConfig hidden = m_config;
+        hidden.port = freeUdpPort();
+        const HostCertificate real = HostCertificate::generate(u"Ana"_s);
+        const HostCertificate mallorys = HostCertificate::generate(u"Mallory"_s);
+        QVERIFY(real.isValid() && mallorys.isValid());
+        const QByteArray malloryFingerprint = Fingerprint::of(mallorys.certificate());
+        auto ana = startHost(real, &hidden);
+        QVERIFY(ana);
+        const QString code = createRoom(*ana, u"Room"_s);
+        QVERIFY(waitUntilAnswering(*ana, code));
+
+        LanTransport joinerSide(m_config); // hears the joiner's broadcast queries
+        LanTransport hostSide(hidden);     // asks the real host, hears its answers
+        QVERIFY(joinerSide.open(LanTransport::Binding::SharedPort));
+        QVERIFY(hostSide.open(LanTransport::Binding::OwnPort));
+        bool forge = true;
+        int relayed = 0;
+        QHostAddress joiner;
+        quint16 joinerPort = 0;
+        connect(&joinerSide, &LanTransport::received, this,
+                [&](const QByteArray &datagram, const QHostAddress &sender, quint16 port) {
+                    const auto m = LanWire::decode(datagram);
+                    if (!m || m->type != LanWire::Type::Query)
+                        return;
+                    joiner = sender;
+                    joinerPort = port;
+                    hostSide.sendToTargets(datagram);
+                });
+        connect(&hostSide, &LanTransport::received, this,
+                [&](const QByteArray &datagram, const QHostAddress &, quint16) {
+                    const auto m = LanWire::decode(datagram);
+                    if (!m || m->type != LanWire::Type::Answer || joinerPort == 0)
+                        return;
+                    ++relayed;
+                    joinerSide.sendTo(joiner, joinerPort,
+                                      LanWire::encodeAnswer(
+                                          m->nonce, m->port, m->instance,
+                                          forge ? malloryFingerprint : m->fingerprint, m->proof));
+                });
+
+        qint64 rejected = 0;
+        QVERIFY(lookUp(code, 1500, &rejected).url.isEmpty());
+        QVERIFY(relayed > 0);
+        QVERIFY(rejected > 0); // the forged answers were dropped
+        QVERIFY(rejected <= relayed);
+
+        forge = false;
+        relayed = 0;
+        const Found found = lookUp(code, 1500, &rejected);
+        QVERIFY(relayed > 0);
+        QCOMPARE(rejected, 0);
+        QCOMPARE(found.url.port(), int(ana->server->server()->port()));
+        QCOMPARE(found.url.scheme(), u"wss"_s);
+        QCOMPARE(found.fingerprint, Fingerprint::of(real.certificate()));
+        QVERIFY(found.fingerprint != malloryFingerprint);
+    }
+
     void publicRoomsAppearAndVanish()
     {
+        const HostCertificate benCertificate = HostCertificate::generate(u"Ben"_s);
         auto ana = startHost();
-        auto ben = startHost();
+        auto ben = startHost(benCertificate);
         QVERIFY(ana && ben);
         // Two lobbies on one machine both see everything.
         PublicRoomsModel lobby(m_config);
@@ -282,6 +410,7 @@ private Q_SLOTS:
         QCOMPARE(row.data(PublicRoomsModel::CapacityRole).toInt(), 8);
         QCOMPARE(row.data(PublicRoomsModel::AddressRole).toString(),
                  u"ws://127.0.0.1:%1/"_s.arg(ana->server->server()->port()));
+        QCOMPARE(row.data(PublicRoomsModel::FingerprintRole).toString(), QString());
         // The private room's code was never on the wire in a form the lobby could read.
         for (int i = 0; i < lobby.rowCount(); ++i)
             QVERIFY(lobby.index(i).data(PublicRoomsModel::CodeRole).toString() != privateCode);
@@ -289,6 +418,17 @@ private Q_SLOTS:
         // A second public room on another server: listed apart.
         const QString benPublic = createRoom(*ben, u"Study group"_s, true);
         QTRY_COMPARE_WITH_TIMEOUT(lobby.rowCount(), 2, 3000);
+        // Announced with its host's certificate (unauthenticated: a first-use pin at most),
+        // which a join picked from the list carries on.
+        const QModelIndex benRow = lobby.index(
+            lobby.index(0).data(PublicRoomsModel::CodeRole).toString() == benPublic ? 0 : 1);
+        const QUrl benUrl(u"wss://127.0.0.1:%1/"_s.arg(ben->server->server()->port()));
+        QCOMPARE(benRow.data(PublicRoomsModel::AddressRole).toString(), benUrl.toString());
+        QCOMPARE(benRow.data(PublicRoomsModel::FingerprintRole).toString(),
+                 Fingerprint::toHex(Fingerprint::of(benCertificate.certificate())));
+        QCOMPARE(lobby.announcedFingerprint(benUrl, benPublic),
+                 Fingerprint::of(benCertificate.certificate()));
+        QVERIFY(lobby.announcedFingerprint(benUrl, anaPublic).isEmpty());
 
         // Counts follow joins.
         TestClient chloe;
@@ -332,7 +472,7 @@ private Q_SLOTS:
         QUdpSocket host;
         QVERIFY(host.bind(QHostAddress::AnyIPv4, 0));
         const auto datagrams =
-            LanWire::encodeAnnounce(u"vanishing"_s, 47800, 1,
+            LanWire::encodeAnnounce(u"vanishing"_s, 47800, {}, 1,
                                     {{u"ABCDEF"_s, u"Gone soon"_s, u"Dan"_s, 1, 4, false, false}});
         host.writeDatagram(datagrams.first(), LoopbackBroadcast, m_config.port);
         QTRY_COMPARE_WITH_TIMEOUT(lobby.rowCount(), 1, 2000);
@@ -379,7 +519,7 @@ private Q_SLOTS:
             15000);
         QVERIFY2(joined && out.contains(u"joined room"_s),
                  qPrintable(out + QString::fromUtf8(joiner.readAllStandardError())));
-        QVERIFY2(out.contains(u"hearth: address ws://127.0.0.1:%1/"_s.arg(second.url().port())),
+        QVERIFY2(out.contains(u"hearth: address %1"_s.arg(second.url().toString())),
                  qPrintable(out));
         QVERIFY(host.waitForEventKind(u"participant_joined"_s));
         joiner.write("/quit\n");

@@ -4,15 +4,32 @@
 // nothing reaches a real network. A headless `hearth` hosts a room in one; `hearth join CODE`
 // in the other finds it by the code alone and joins, and a wrong code finds nothing.
 //
+// A second layout puts a machine in the middle (Mallory) between the joiner and the host: it does
+// not know the code, but relays the joiner's queries to the host and the host's answers back —
+// once with its own certificate's fingerprint put in (the joiner drops every such answer and
+// finds nothing), once untouched (the joiner goes on with the real host's port and certificate,
+// which Mallory cannot serve). The relay is this test binary run with --relay in Mallory's
+// namespace.
+//
 // Needs root and `ip netns` (iproute2); where the machine does not allow it, the test skips and
 // says why.
 
+#include "discovery/discoveryconfig.h"
+#include "discovery/lanwire.h"
+#include "security/fingerprint.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QCryptographicHash>
 #include <QtCore/QProcess>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryDir>
+#include <QtNetwork/QNetworkDatagram>
+#include <QtNetwork/QUdpSocket>
 #include <QtTest/QTest>
+
+#include <cstdio>
 
 using namespace Qt::StringLiterals;
 
@@ -89,6 +106,60 @@ private:
     QString m_out;
 };
 
+// Mallory's relay: `--relay JOINER_SIDE_BROADCAST HOST_SIDE_BROADCAST forge|pass`. Hears
+// queries on the discovery port, passes them on to the host's side from a port of its own, and
+// sends each answer back to the asker, with Mallory's fingerprint in place of the host's when
+// forging. Prints "relayed" per answer.
+int runRelay(const QStringList &args)
+{
+    if (args.size() < 5)
+        return 2;
+    const QHostAddress joinerSide(args.at(2));
+    const QHostAddress hostSide(args.at(3));
+    const bool forge = args.at(4) == "forge"_L1;
+    const QByteArray malloryFingerprint =
+        QCryptographicHash::hash("mallory", QCryptographicHash::Sha256);
+    // The port the `hearth` processes use (ctest sets HEARTH_DISCOVERY_PORT for every test).
+    const quint16 port = DiscoveryConfig::fromEnvironment().port;
+    QUdpSocket listen;
+    QUdpSocket ask;
+    if (!listen.bind(QHostAddress::AnyIPv4, port,
+                     QUdpSocket::ShareAddress | QUdpSocket::ReuseAddressHint) ||
+        !ask.bind(QHostAddress::AnyIPv4, 0))
+        return 3;
+    QHostAddress asker;
+    quint16 askerPort = 0;
+    QObject::connect(&listen, &QUdpSocket::readyRead, [&] {
+        while (listen.hasPendingDatagrams()) {
+            const QNetworkDatagram datagram = listen.receiveDatagram();
+            const auto m = LanWire::decode(datagram.data());
+            // Only the joiner's side's queries (not Mallory's own, looped back).
+            if (!m || m->type != LanWire::Type::Query ||
+                !datagram.senderAddress().isInSubnet(joinerSide, 24))
+                continue;
+            asker = datagram.senderAddress();
+            askerPort = quint16(datagram.senderPort());
+            ask.writeDatagram(datagram.data(), hostSide, port);
+        }
+    });
+    QObject::connect(&ask, &QUdpSocket::readyRead, [&] {
+        while (ask.hasPendingDatagrams()) {
+            const auto m = LanWire::decode(ask.receiveDatagram().data());
+            if (!m || m->type != LanWire::Type::Answer || askerPort == 0)
+                continue;
+            listen.writeDatagram(LanWire::encodeAnswer(m->nonce, m->port, m->instance,
+                                                       forge ? malloryFingerprint : m->fingerprint,
+                                                       m->proof),
+                                 asker, askerPort);
+            std::printf("relayed\n");
+            std::fflush(stdout);
+        }
+    });
+    std::printf("relaying\n");
+    std::fflush(stdout);
+    return QCoreApplication::exec();
+}
+
 } // namespace
 
 class tst_LanDiscoveryNetns : public QObject
@@ -144,6 +215,113 @@ private Q_SLOTS:
         ip({u"netns"_s, u"del"_s, m_joinerNs});
     }
 
+    // Joiner —— Mallory —— host: the host is reachable from the joiner's network only through
+    // Mallory's relay.
+    void aRelayCannotVouchForAnotherCertificate()
+    {
+        if (!m_ready)
+            QSKIP("no network namespaces here");
+        const QString tag = QString::number(QRandomGenerator::global()->generate() % 100000);
+        const QString hostNs = u"hearth-rh"_s + tag, joinerNs = u"hearth-rj"_s + tag,
+                      malloryNs = u"hearth-rm"_s + tag;
+        struct Cleanup {
+            QStringList namespaces;
+            ~Cleanup()
+            {
+                for (const QString &ns : namespaces)
+                    ip({u"netns"_s, u"del"_s, ns});
+            }
+        } cleanup{{hostNs, joinerNs, malloryNs}};
+        const QString j = u"rj"_s + tag, mj = u"rmj"_s + tag, mh = u"rmh"_s + tag,
+                      h = u"rh"_s + tag;
+        const QList<QStringList> steps{
+            {u"netns"_s, u"add"_s, hostNs},
+            {u"netns"_s, u"add"_s, joinerNs},
+            {u"netns"_s, u"add"_s, malloryNs},
+            {u"link"_s, u"add"_s, j, u"type"_s, u"veth"_s, u"peer"_s, u"name"_s, mj},
+            {u"link"_s, u"add"_s, h, u"type"_s, u"veth"_s, u"peer"_s, u"name"_s, mh},
+            {u"link"_s, u"set"_s, j, u"netns"_s, joinerNs},
+            {u"link"_s, u"set"_s, mj, u"netns"_s, malloryNs},
+            {u"link"_s, u"set"_s, mh, u"netns"_s, malloryNs},
+            {u"link"_s, u"set"_s, h, u"netns"_s, hostNs},
+            {u"-n"_s, joinerNs, u"addr"_s, u"add"_s, u"10.79.0.2/24"_s, u"brd"_s, u"+"_s, u"dev"_s,
+             j},
+            {u"-n"_s, malloryNs, u"addr"_s, u"add"_s, u"10.79.0.3/24"_s, u"brd"_s, u"+"_s, u"dev"_s,
+             mj},
+            {u"-n"_s, malloryNs, u"addr"_s, u"add"_s, u"10.80.0.3/24"_s, u"brd"_s, u"+"_s, u"dev"_s,
+             mh},
+            {u"-n"_s, hostNs, u"addr"_s, u"add"_s, u"10.80.0.1/24"_s, u"brd"_s, u"+"_s, u"dev"_s,
+             h},
+        };
+        QString why;
+        for (const QStringList &step : steps)
+            QVERIFY2(ip(step, &why), qPrintable(why));
+        for (const auto &[ns, dev] : {std::pair{joinerNs, j},
+                                      {malloryNs, mj},
+                                      {malloryNs, mh},
+                                      {hostNs, h},
+                                      {joinerNs, u"lo"_s},
+                                      {hostNs, u"lo"_s},
+                                      {malloryNs, u"lo"_s}})
+            QVERIFY2(ip({u"-n"_s, ns, u"link"_s, u"set"_s, dev, u"up"_s}, &why), qPrintable(why));
+
+        QTemporaryDir dir;
+        NsHearth host(hostNs, dir, u"Ana"_s, {u"--room-name"_s, u"Relayed night"_s});
+        const auto hosting = host.waitForLine(
+            uR"(^hearth: hosting room "Relayed night" with code ([A-Z2-9]{6})$)"_s);
+        QVERIFY2(hosting.hasMatch(), qPrintable(host.transcript()));
+        const QString code = hosting.captured(1);
+        const auto address =
+            host.waitForLine(uR"(^hearth: address (wss?)://10\.80\.0\.1:(\d+)/$)"_s);
+        QVERIFY2(address.hasMatch(), qPrintable(host.transcript()));
+        const QString hostPort = address.captured(2);
+        // The certificate the host really serves: its words, when it serves TLS.
+        const auto words = host.waitForLine(u"^hearth: certificate words (.+)$"_s, 500);
+
+        for (const QString &mode : {u"forge"_s, u"pass"_s}) {
+            QProcess relay;
+            relay.start(u"ip"_s,
+                        {u"netns"_s, u"exec"_s, malloryNs, QCoreApplication::applicationFilePath(),
+                         u"--relay"_s, u"10.79.0.255"_s, u"10.80.0.255"_s, mode});
+            QVERIFY(relay.waitForReadyRead(10000));
+            QVERIFY(relay.readLine().startsWith("relaying"));
+
+            NsHearth joiner(joinerNs, dir, u"Ben"_s + mode, {u"join"_s, code});
+            QVERIFY(joiner.process().waitForFinished(20000));
+            const QString transcript = joiner.transcript();
+            relay.waitForReadyRead(1000);
+            relay.kill();
+            relay.waitForFinished(5000);
+            const QByteArray relayed = relay.readAllStandardOutput();
+            QVERIFY2(relayed.contains("relayed"), qPrintable(transcript));
+            // Nothing joins: a forged answer is dropped, and an untouched one points at
+            // Mallory's address, where no room server runs (had Mallory one, it could not
+            // present the host's certificate).
+            QVERIFY2(joiner.process().exitCode() != 0, qPrintable(transcript));
+            if (mode == "forge"_L1) {
+                QVERIFY2(transcript.contains(u"does not prove the code"_s), qPrintable(transcript));
+                QVERIFY2(transcript.contains(u"No host on this network answered"_s),
+                         qPrintable(transcript));
+                QVERIFY(!transcript.contains(u"the code vouches for certificate"_s));
+            } else {
+                // Found with the host's port and the host's own certificate (none while it
+                // serves plain ws://).
+                const QRegularExpression found(
+                    uR"(room %1 is at %2://10\.79\.0\.3:%3/ after \d+ ms; the code vouches for certificate (\S+))"_s
+                        .arg(code, address.captured(1), hostPort));
+                const auto match = found.match(transcript);
+                QVERIFY2(match.hasMatch(), qPrintable(transcript));
+                if (words.hasMatch())
+                    QCOMPARE(
+                        Fingerprint::wordsText(QByteArray::fromHex(match.captured(1).toLatin1())),
+                        words.captured(1));
+                else
+                    QCOMPARE(match.captured(1), u"(none)"_s);
+                QVERIFY(!transcript.contains(u"does not prove the code"_s));
+            }
+        }
+    }
+
     void codeAloneFindsTheOtherHost()
     {
         QTemporaryDir dir;
@@ -152,14 +330,19 @@ private Q_SLOTS:
             host.waitForLine(uR"(^hearth: hosting room "Netns night" with code ([A-Z2-9]{6})$)"_s);
         QVERIFY2(hosting.hasMatch(), qPrintable(host.transcript()));
         const QString code = hosting.captured(1);
-        QVERIFY2(host.waitForLine(uR"(^hearth: address ws://10\.77\.0\.1:\d+/$)"_s).hasMatch(),
-                 qPrintable(host.transcript()));
+        // wss:// once the host serves TLS: the code then vouches for its certificate.
+        const auto address = host.waitForLine(uR"(^hearth: address (wss?://10\.77\.0\.1:\d+/)$)"_s);
+        QVERIFY2(address.hasMatch(), qPrintable(host.transcript()));
 
         NsHearth joiner(m_joinerNs, dir, u"Ben"_s, {u"join"_s, code.toLower()});
         const auto joined =
             joiner.waitForLine(uR"(^hearth: joined room "Netns night" with code )"_s + code);
         QVERIFY2(joined.hasMatch(), qPrintable(joiner.transcript()));
-        QVERIFY2(joiner.waitForLine(uR"(^hearth: address ws://10\.77\.0\.1:\d+/$)"_s).hasMatch(),
+        // The joiner went where the code's answer sent it, with the host's own scheme.
+        QVERIFY2(joiner
+                     .waitForLine(u"^hearth: address "_s +
+                                  QRegularExpression::escape(address.captured(1)) + u"$"_s)
+                     .hasMatch(),
                  qPrintable(joiner.transcript()));
         joiner.process().write("/quit\n");
         QVERIFY(joiner.process().waitForFinished(10000));
@@ -173,5 +356,13 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_LanDiscoveryNetns)
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    if (app.arguments().value(1) == "--relay"_L1)
+        return runRelay(app.arguments());
+    tst_LanDiscoveryNetns test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_landiscovery_netns.moc"
