@@ -9,8 +9,7 @@
 #include <memory>
 
 namespace {
-template<typename T, void (*Free)(T *)>
-struct OpenSslDeleter {
+template <typename T, void (*Free)(T *)> struct OpenSslDeleter {
     void operator()(T *p) const { Free(p); }
 };
 using PKey = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY, EVP_PKEY_free>>;
@@ -30,8 +29,8 @@ QByteArray bioContents(BIO *bio)
 HostCertificate fail(QString *error, const char *what)
 {
     if (error)
-        *error = QStringLiteral("cannot make the host certificate: %1 failed")
-                     .arg(QLatin1String(what));
+        *error =
+            QStringLiteral("cannot make the host certificate: %1 failed").arg(QLatin1String(what));
     return {};
 }
 
@@ -72,9 +71,10 @@ HostCertificate HostCertificate::generate(const QString &commonName, QString *er
 
     Bio certificateOut(BIO_new(BIO_s_mem()));
     Bio keyOut(BIO_new(BIO_s_mem()));
-    if (!certificateOut || !keyOut || PEM_write_bio_X509(certificateOut.get(), certificate.get()) != 1 ||
-        PEM_write_bio_PrivateKey(keyOut.get(), key.get(), nullptr, nullptr, 0, nullptr,
-                                 nullptr) != 1)
+    if (!certificateOut || !keyOut ||
+        PEM_write_bio_X509(certificateOut.get(), certificate.get()) != 1 ||
+        PEM_write_bio_PrivateKey(keyOut.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
+            1)
         return fail(error, "PEM_write");
     return HostCertificate{bioContents(certificateOut.get()), bioContents(keyOut.get())};
 }

@@ -19,9 +19,9 @@ QString hostKey(const QUrl &serverUrl, const QByteArray &certificateFingerprint)
 
 QString derive(const QString &identitySecret, const QString &hostKey)
 {
-    const QByteArray mac = QMessageAuthenticationCode::hash(
-        "hearth-host-secret-v2|" + hostKey.toUtf8(), identitySecret.toUtf8(),
-        QCryptographicHash::Sha256);
+    const QByteArray mac =
+        QMessageAuthenticationCode::hash("hearth-host-secret-v2|" + hostKey.toUtf8(),
+                                         identitySecret.toUtf8(), QCryptographicHash::Sha256);
     return QString::fromLatin1(
         mac.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }

@@ -59,8 +59,7 @@ void tst_Security::wordsAreStableAndSpreadOut()
 {
     // The first 44 bits pick the words: all zero bits are word 0 ("abandon") four times, all
     // one bits word 2047 ("zoo").
-    QCOMPARE(Fingerprint::words(QByteArray(32, '\0')),
-             QStringList(4, QStringLiteral("abandon")));
+    QCOMPARE(Fingerprint::words(QByteArray(32, '\0')), QStringList(4, QStringLiteral("abandon")));
     QCOMPARE(Fingerprint::words(QByteArray(32, '\xff')), QStringList(4, QStringLiteral("zoo")));
     // Bit 10 (from the left, from 0) is the low bit of the first word: index 1, "ability".
     QByteArray first(32, '\0');
