@@ -93,8 +93,8 @@ void AppController::onCodeFound(const QUrl &serverUrl, const QString &code)
 {
     if (m_phase != Phase::Connecting || m_intent != Intent::Join || code != m_joinArgs.code)
         return;
-    m_joinUrl = serverUrl;
-    openClient(serverUrl);
+    // TODO(merge): the discovery answer's fingerprint (CodeFinder::found gains one).
+    joinFoundHost(serverUrl, {});
 }
 
 void AppController::onCodeNotFound(const QString &code, const QString &message)
@@ -124,18 +124,23 @@ QString AppController::inviteLink() const
 {
     if (!m_session)
         return {};
+    // The certificate of this connection: while hosting, the host's own (its window is a client
+    // of its own server), so that a friend's first join is pinned from the link.
+    const QByteArray fingerprint = m_client->peerFingerprint();
     if (isHosting())
-        return RoomInvite::link(lanAddress(), quint16(serverPort()), m_session->code());
+        return RoomInvite::link(lanAddress(), quint16(serverPort()), m_session->code(),
+                                fingerprint);
     return RoomInvite::link(m_client->url().host(),
-                            quint16(m_client->url().port(Protocol::DefaultPort)),
-                            m_session->code());
+                            quint16(m_client->url().port(Protocol::DefaultPort)), m_session->code(),
+                            fingerprint);
 }
 
 QVariantMap AppController::networkCheck() const
 {
     const QStringList addresses = lanAddresses();
     const QStringList links =
-        m_session ? RoomInvite::links(addresses, quint16(serverPort()), m_session->code())
+        m_session ? RoomInvite::links(addresses, quint16(serverPort()), m_session->code(),
+                                      m_client->peerFingerprint())
                   : QStringList();
     return {{u"addresses"_s, addresses},
             {u"port"_s, serverPort()},
