@@ -293,6 +293,29 @@ private Q_SLOTS:
         again.pin(QUrl(u"wss://192.168.1.5:47800/"_s), {});
         QVERIFY(again.pinned(QUrl(u"wss://192.168.1.5:47800/"_s)).isEmpty());
     }
+
+    void docsWorkedExampleIsExact()
+    {
+        // docs/protocol.md, "Trust": the secret derived for a host, computed by the real code.
+        const QString secret = u"Zt3N1mHq8v0aWc5yR2kLx9Pd4sFe7GbU"_s;
+        const QByteArray fingerprint = Fingerprint::fromHex(
+            u"3f9a0c1b2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"_s);
+        QCOMPARE(fingerprint.size(), 32);
+        const QString tlsKey =
+            HostSecret::hostKey(QUrl(u"wss://192.168.1.5:47800/"_s), fingerprint);
+        const QString plainKey = HostSecret::hostKey(QUrl(u"ws://192.168.1.5:47800/"_s), {});
+        qInfo().noquote() << "tls key" << tlsKey << "->" << HostSecret::derive(secret, tlsKey);
+        qInfo().noquote() << "plain key" << plainKey << "->"
+                          << HostSecret::derive(secret, plainKey);
+        qInfo().noquote() << "words" << Fingerprint::wordsText(fingerprint);
+        QCOMPARE(tlsKey, u"3f9a0c1b2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"_s);
+        QCOMPARE(plainKey, u"ws://192.168.1.5:47800"_s);
+        QCOMPARE(HostSecret::derive(secret, tlsKey),
+                 u"pDLHJgNnmxcEowvbGb5s9wqJD-iG209zW00skS8-nMA"_s);
+        QCOMPARE(HostSecret::derive(secret, plainKey),
+                 u"TsvBu8mJZR-GAMXJOIgcg_3IoH8wCX4pDLeN4y6aeI4"_s);
+        QCOMPARE(Fingerprint::wordsText(fingerprint), u"display · spare · almost · fold"_s);
+    }
 };
 
 QTEST_MAIN(tst_Trust)
