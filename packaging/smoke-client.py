@@ -133,10 +133,9 @@ def main():
     connection = Connection(url)
     events = []
     # Protocol 2: hello carries the secret derived for this host, never the identity's own
-    # (docs/protocol.md, "Identity across hosts"; over ws:// the host key is the address).
+    # (docs/protocol.md, "Identity across hosts"; over ws:// the host key is the host's name).
     identity_secret = secrets.token_urlsafe(32)[:40]
-    parsed = urllib.parse.urlsplit(url)
-    host_key = f"ws://{parsed.hostname.lower()}:{parsed.port or 47800}"
+    host_key = f"ws://{urllib.parse.urlsplit(url).hostname.lower()}"
     derived = base64.urlsafe_b64encode(
         hmac.new(identity_secret.encode(), b"hearth-host-secret-v2|" + host_key.encode(),
                  hashlib.sha256).digest()).rstrip(b"=").decode()
