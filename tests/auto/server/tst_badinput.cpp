@@ -1009,8 +1009,7 @@ private Q_SLOTS:
             return o;
         };
         // A version 1 client (it would send its identity's own secret) is told what is spoken.
-        QTest::newRow("version 1")
-            << hello(Protocol::Version, identity) << str("unsupported_version");
+        QTest::newRow("version 1") << hello(1, identity) << str("unsupported_version");
         QTest::newRow("version 3") << hello(3, identity) << str("unsupported_version");
         QTest::newRow("version 0") << hello(0, identity) << str("unsupported_version");
         QTest::newRow("version 1.5") << hello(1.5, identity) << str("unsupported_version");
