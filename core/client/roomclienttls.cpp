@@ -52,7 +52,8 @@ bool RoomClient::checkPeerFingerprint(const QByteArray &fingerprint)
             << "certificate of" << m_url.authority() << "is" << Fingerprint::toHex(fingerprint)
             << "(" << Fingerprint::wordsText(fingerprint) << "), expected"
             << Fingerprint::toHex(expected) << "(" << Fingerprint::wordsText(expected) << ")";
-        setPeerFingerprint(fingerprint);
+        // Not peerFingerprint(): no connection was made with it (a room view must not show an
+        // impostor's words).
         m_errorString = certificateMismatchText(m_url.authority(), expected, fingerprint);
         const QPointer<QWebSocket> socket(m_socket);
         Q_EMIT certificateMismatch(expected, fingerprint);

@@ -116,6 +116,7 @@ private Q_SLOTS:
         QVERIFY2(message.contains(Fingerprint::wordsText(expected)), qPrintable(message));
         QVERIFY2(message.contains(Fingerprint::wordsText(actual)), qPrintable(message));
         QCOMPARE(client.errorString(), message);
+        QVERIFY(client.peerFingerprint().isEmpty()); // no connection was made with it
         // Nothing — no hello, no secret — reached the impostor.
         QTest::qWait(100);
         QVERIFY(tls.received().isEmpty());
@@ -146,6 +147,8 @@ private Q_SLOTS:
         QCOMPARE(mismatch.at(0).at(0).toByteArray(), Fingerprint::of(m_certA.certificate()));
         QCOMPARE(mismatch.at(0).at(1).toByteArray(), Fingerprint::of(m_certB.certificate()));
         QVERIFY(impostor->received().isEmpty());
+        // The words of the connection stay the real host's.
+        QCOMPARE(client.peerFingerprint(), Fingerprint::of(m_certA.certificate()));
 
         // The real host back on that port: the reconnect goes on and resumes the room.
         impostor.reset();
