@@ -184,8 +184,10 @@ int runHost(int argc, char **argv)
         } else if (positional.size() == 1 && InviteLink::looksLikeLink(positional.first())) {
             // `hearth hearth://HOST:PORT/CODE`, as the desktop entry's URL handler calls it.
             if (!InviteLink::parse(positional.first()))
-                return usageError(u"not a valid invite link: %1 (expected "
-                                  "hearth://HOST:PORT/CODE)"_s.arg(positional.first()));
+                return usageError(
+                    u"not a valid invite link: %1 (expected "
+                    "hearth://HOST:PORT/CODE or hearth://HOST:PORT/CODE?fp=FINGERPRINT)"_s.arg(
+                        positional.first()));
             run.join = true;
             run.host = positional.first(); // the code rides in the link
         } else {

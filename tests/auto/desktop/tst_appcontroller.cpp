@@ -298,6 +298,17 @@ private Q_SLOTS:
         QVERIFY(ben->pendingCode().isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
         QCOMPARE(ben->session()->code(), code);
+
+        // A link with a fingerprint is kept whole, so that the join after the name still
+        // expects that certificate.
+        auto cleo = makeController(*m_home, u"Cleo"_s);
+        cleo->setDisplayName(QString());
+        QTRY_COMPARE(cleo->phase(), AppController::Phase::Lobby);
+        const InviteLink pinned{u"127.0.0.1"_s, quint16(ana->serverPort()), code,
+                                QByteArray(32, '\x5a')};
+        cleo->openJoin(pinned.toString(), {});
+        QCOMPARE(cleo->pendingCode(), code);
+        QCOMPARE(cleo->pendingHost(), pinned.toString());
     }
 
     void joinCommandWithoutANameKeepsTheCode()
