@@ -62,8 +62,8 @@ void RoomClient::attachSocket()
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError error) {
                 qCInfo(lcClient) << "socket error" << error << m_socket->errorString();
-                if (!m_errorString.isEmpty())
-                    return; // already said why (a certificate that does not match, …)
+                if (m_certificateRefused)
+                    return; // errorString() already says why
                 if (error == QAbstractSocket::SslHandshakeFailedError ||
                     error == QAbstractSocket::SslInternalError ||
                     error == QAbstractSocket::SslInvalidUserDataError)
@@ -151,6 +151,7 @@ void RoomClient::connectSocket()
     m_helloDone = false;
     m_connectionEnded = false;
     m_certificateChecked = false;
+    m_certificateRefused = false;
     m_socket->open(m_url);
     // Something that accepts TCP but never answers the handshake (or hello) must not leave the
     // lobby spinning forever, nor stall a reconnect.

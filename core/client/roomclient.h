@@ -318,6 +318,7 @@ private:
     // must meet it again.
     QByteArray m_sessionFingerprint;
     bool m_certificateChecked = false; // for the current socket
+    bool m_certificateRefused = false; // the current socket was aborted for its certificate
     State m_state = State::Disconnected;
     QString m_participantId;
     QString m_serverName;

@@ -31,6 +31,7 @@ void RoomClient::onSslErrors(const QList<QSslError> &errors)
         if (fingerprint.isEmpty() || (!shown.isEmpty() && fingerprint != shown)) {
             qCWarning(lcClient) << "TLS error not about the host's certificate:"
                                 << error.errorString();
+            m_certificateRefused = true;
             m_errorString = tr("The host at %1 did not show a usable certificate (%2).")
                                 .arg(m_url.authority(), error.errorString());
             abortSocket();
@@ -54,6 +55,7 @@ bool RoomClient::checkPeerFingerprint(const QByteArray &fingerprint)
             << Fingerprint::toHex(expected) << "(" << Fingerprint::wordsText(expected) << ")";
         // Not peerFingerprint(): no connection was made with it (a room view must not show an
         // impostor's words).
+        m_certificateRefused = true;
         m_errorString = certificateMismatchText(m_url.authority(), expected, fingerprint);
         const QPointer<QWebSocket> socket(m_socket);
         Q_EMIT certificateMismatch(expected, fingerprint);
@@ -83,6 +85,7 @@ bool RoomClient::verifyEstablishedCertificate()
     const QByteArray fingerprint = Fingerprint::of(m_socket->sslConfiguration().peerCertificate());
     if (fingerprint.isEmpty()) {
         qCWarning(lcClient) << "wss connection without a peer certificate";
+        m_certificateRefused = true;
         m_errorString = tr("The host at %1 did not show a certificate.").arg(m_url.authority());
         abortSocket();
         return false;
