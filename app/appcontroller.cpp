@@ -11,6 +11,7 @@
 #include "quitsequence.h"
 #include "roominvite.h"
 #include "security/fingerprint.h"
+#include "settingspath.h"
 
 using namespace Qt::StringLiterals;
 using namespace Client;
@@ -23,6 +24,7 @@ AppController::AppController(const Options &options, RoomHost *host, QObject *pa
     , m_client(new RoomClient(this))
     , m_settings(options.profile)
     , m_attention(new Attention(this))
+    , m_knownHosts(hearthSettingsPath())
     , m_lobby(m_settings.loadLobby())
 {
     m_settings.loadAttention(m_attention);
@@ -47,6 +49,11 @@ AppController::AppController(const Options &options, RoomHost *host, QObject *pa
 
     connect(m_client, &RoomClient::ready, this, &AppController::onClientReady);
     connect(m_client, &RoomClient::connectionFailed, this, &AppController::onConnectionFailed);
+    connect(m_client, &RoomClient::certificateMismatch, this,
+            &AppController::onCertificateMismatch);
+    connect(m_client, &RoomClient::peerFingerprintChanged, this,
+            &AppController::certificateChanged);
+    connect(m_client, &RoomClient::peerFingerprintChanged, this, &AppController::inviteChanged);
     connect(m_client, &RoomClient::stateChanged, this, &AppController::connectionChanged);
     // A lost connection comes back by itself: the client reconnects with backoff and resumes
     // the room (docs/protocol.md, "Reconnect and resume"); the banner counts the attempts.
@@ -236,7 +243,6 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
     setPendingJoin({}, {});
     m_intent = Intent::Host;
     ++m_attempt;
-
     if (m_localHost->isReady()) {
         openOwnServer();
         return;
@@ -247,9 +253,9 @@ void AppController::hostRoom(const QString &roomName, int capacity, const QVaria
 
 void AppController::openOwnServer()
 {
-    // This app's own server: its certificate is known, so the connection expects exactly it.
-    m_vouchedFingerprint = m_localHost->fingerprint();
-    m_announcedFingerprint.clear();
+    // This app's own server: its certificate is known, so the connection expects exactly it
+    // and nothing is trusted on first use.
+    m_trust = {TrustSource::OwnHost, m_localHost->fingerprint()};
     openClient(m_localHost->loopbackUrl());
 }
 
@@ -263,7 +269,8 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
     if (host.trimmed().isEmpty())
         return joinByCode(code, spectator, password);
     QString codeFromLink;
-    const auto url = parseHostAddress(host, &codeFromLink);
+    QByteArray linkFingerprint;
+    const auto url = NetworkAddresses::parseHostAddress(host, &codeFromLink, &linkFingerprint);
     if (!url)
         return setErrorText(tr("“%1” is not an address Hearth can use.").arg(host));
     const auto args =
@@ -274,10 +281,12 @@ void AppController::joinRoom(const QString &host, const QString &code, bool spec
     m_joinArgs = *args;
     m_joinHostText = host.trimmed();
     m_joinUrl = *url;
-    // Nothing vouches for a typed address or a link (the link's own fingerprint is the invite
-    // links' part); a room picked from the public list comes with its announced fingerprint.
-    m_vouchedFingerprint.clear();
-    m_announcedFingerprint = m_lanRooms->publicRooms()->announcedFingerprint(*url, args->code);
+    m_trust = trustFor(*url, linkFingerprint);
+    // A room picked from the LAN list comes with the fingerprint its host announced: not
+    // vouched for (announcements carry no proof), so it stands in for a first use only.
+    if (m_trust.source == TrustSource::Pin && m_trust.expected.isEmpty())
+        m_trust.expected = m_lanRooms->publicRooms()->announcedFingerprint(*url, args->code);
+    setCertificateWarning({});
     setPendingJoin({}, {});
     m_intent = Intent::Join;
     ++m_attempt;
@@ -294,6 +303,7 @@ void AppController::openClient(const QUrl &url)
         return;
     }
     m_client->setIdentity(m_identity->identity());
+    m_client->setExpectedFingerprint(m_trust.expected);
     m_client->open(url);
 }
 
@@ -301,6 +311,7 @@ void AppController::onClientReady()
 {
     if (m_phase != Phase::Connecting)
         return;
+    pinIfNeeded();
     const quint64 attempt = m_attempt;
     auto handle = [this, attempt](const Result<RoomSnapshot> &result) {
         if (attempt != m_attempt) {
@@ -324,7 +335,9 @@ void AppController::onConnectionFailed(const QString &message)
 {
     if (m_phase != Phase::Connecting)
         return;
-    if (m_intent == Intent::Join)
+    if (!m_certificateWarning.text.isEmpty()) // the lobby asks what to do about it
+        fail(tr("The join was stopped: the host's certificate changed."));
+    else if (m_intent == Intent::Join)
         fail(tr("Cannot reach the host at %1. Check the address, and that Hearth is hosting "
                 "there. (%2)")
                  .arg(m_joinUrl.authority(), message));
@@ -507,6 +520,9 @@ void AppController::reconnect()
     if (m_joinArgs.role == Role::Host)
         m_joinArgs.role = Role::Member;
     m_joinUrl = m_client->url();
+    // The certificate this session met: the same host, the same certificate.
+    if (m_trust.expected.isEmpty())
+        m_trust.expected = m_client->peerFingerprint();
     m_joinHostText = m_lobby.lastHost;
     m_intent = Intent::Join;
     ++m_attempt;

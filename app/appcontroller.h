@@ -1,5 +1,6 @@
 #pragma once
 
+#include "client/knownhosts.h"
 #include "client/roomclient.h"
 #include "desktopidentity.h"
 #include "desktopsettings.h"
@@ -92,6 +93,22 @@ class AppController : public QObject
     Q_PROPERTY(PublicRoomsModel *publicRooms READ publicRooms CONSTANT)
     // The last code-only join found no host: the lobby offers address entry and a firewall hint.
     Q_PROPERTY(bool discoveryFailed READ hasDiscoveryFailed NOTIFY discoveryFailedChanged)
+    // --- Trust (docs/protocol.md, "Trust") ---
+    // The four words of the certificate the current connection was made with ("mango · silent ·
+    // orbit · twelve"): while hosting, the host's own certificate (its window is a client of its
+    // own server); for a joiner, the certificate it actually connected to. Empty over ws://.
+    Q_PROPERTY(QString certificateWords READ certificateWords NOTIFY certificateChanged)
+    // A join stopped because the host's certificate is not the one pinned for it: the warning
+    // in plain words (naming both sets of words), the host ("192.168.1.5:47800") and both sets.
+    // trustNewCertificate() replaces the pin and joins again; dismissCertificateWarning()
+    // keeps the old pin. Empty when there is nothing to decide.
+    Q_PROPERTY(QString certificateWarning READ certificateWarning NOTIFY certificateWarningChanged)
+    Q_PROPERTY(
+        QString certificateWarningHost READ certificateWarningHost NOTIFY certificateWarningChanged)
+    Q_PROPERTY(
+        QString newCertificateWords READ newCertificateWords NOTIFY certificateWarningChanged)
+    Q_PROPERTY(
+        QString pinnedCertificateWords READ pinnedCertificateWords NOTIFY certificateWarningChanged)
     // Calling for attention while the window is behind others (unread count, alert,
     // notification, sound, tray); follows the current session, its settings are remembered.
     Q_PROPERTY(Attention *attention READ attention CONSTANT)
@@ -145,7 +162,14 @@ public:
     QString hostFingerprintWords() const;
     QString hostCertificateWarning() const;
     // The certificate fingerprint the current join expects at m_joinUrl (see the member).
-    QByteArray vouchedFingerprint() const { return m_vouchedFingerprint; }
+    // The certificate the current join expects because something vouched for it: the room
+    // code's discovery answer, or this app's own server (tests read it).
+    QByteArray vouchedFingerprint() const
+    {
+        const bool vouched = m_trust.source == TrustSource::Vouched ||
+                             m_trust.source == TrustSource::OwnHost;
+        return vouched ? m_trust.expected : QByteArray();
+    }
     RoomSession *session() const { return m_session; }
     RoomClient *client() const { return m_client; }
     Attention *attention() const { return m_attention; }
@@ -209,6 +233,19 @@ public:
     // or 127.0.0.1.
     static QString lanAddress();
 
+    // --- Trust ---
+    QString certificateWords() const;
+    QString certificateWarning() const { return m_certificateWarning.text; }
+    QString certificateWarningHost() const { return m_certificateWarning.host; }
+    QString newCertificateWords() const;
+    QString pinnedCertificateWords() const;
+    // After a changed certificate (certificateWarning): pin the new one and join again.
+    Q_INVOKABLE void trustNewCertificate();
+    // Keep the old pin; nothing is joined.
+    Q_INVOKABLE void dismissCertificateWarning();
+    // The hosts met over wss:// and their pinned certificates (the app's settings file).
+    KnownHosts &knownHosts() { return m_knownHosts; }
+
 Q_SIGNALS:
     void phaseChanged();
     void busyChanged();
@@ -224,9 +261,31 @@ Q_SIGNALS:
     void discoveryFailedChanged();
     void pendingJoinChanged();
     void shutdownFinished();
+    void certificateChanged();
+    void certificateWarningChanged();
 
 private:
     enum class Intent { None, Host, Join };
+
+    // Why a join trusts the certificate it expects (docs/protocol.md, "Trust").
+    enum class TrustSource {
+        None,    // plain ws://: nothing to check
+        Pin,     // by address: the pinned fingerprint, or any on first use (then pinned)
+        Link,    // a hearth:// link's fingerprint (pinned once the join succeeds)
+        Vouched, // the room code's LAN discovery answer vouched for it; not pinned
+        OwnHost, // this app's own embedded host
+    };
+    struct Trust {
+        TrustSource source = TrustSource::None;
+        QByteArray expected = {}; // empty: any (first use)
+    };
+    struct CertificateWarning {
+        QString text;
+        QString host; // "192.168.1.5:47800"
+        QUrl url;
+        QByteArray pinned;
+        QByteArray shown;
+    };
 
     void setPhase(Phase phase, const QString &busyText = {});
     // Back to the lobby with an error: its text, the server's code when it refused, whether it
@@ -241,9 +300,14 @@ private:
     void readIdentityThen(std::function<void()> then);
     // The lobby shows the file fallback's note now: later launches need not show it again.
     void rememberIdentityNote();
+    // Connects (unless already connected there) expecting m_trust's fingerprint.
     void openClient(const QUrl &url);
-    // Hosting: connects to this app's own server, expecting its certificate.
-    void openOwnServer();
+    // The trust of a join by address or link to `url`: the link's fingerprint, else the pin.
+    Trust trustFor(const QUrl &url, const QByteArray &linkFingerprint) const;
+    void onCertificateMismatch(const QByteArray &expected, const QByteArray &actual);
+    // After a successful hello: pin what a join by address or link met.
+    void pinIfNeeded();
+    void setCertificateWarning(const CertificateWarning &warning);
     void onClientReady();
     void onConnectionFailed(const QString &message);
     void onSnapshot(const Client::Result<RoomSnapshot> &result);
@@ -258,6 +322,9 @@ private:
                                                     const QString &password);
     void joinByCode(const QString &code, bool spectator, const QString &password);
     void onCodeFound(const QUrl &serverUrl, const QString &code, const QByteArray &fingerprint);
+    // The host that has the code was found: join it, expecting the certificate the discovery
+    // answer vouched for (empty: a host that serves plain ws://). No pin is involved.
+    void joinFoundHost(const QUrl &serverUrl, const QByteArray &vouchedFingerprint);
     void onCodeNotFound(const QString &code, const QString &message);
 
     Options m_options;
@@ -290,14 +357,9 @@ private:
     Client::JoinRoomArgs m_joinArgs;
     QString m_joinHostText; // as typed, remembered as lastHost on success
     QUrl m_joinUrl;
-    // The certificate fingerprint the connection to m_joinUrl is to present, set with it:
-    // what the room code vouched for (a code-only join, LAN discovery's answer proof), or this
-    // app's own server's (hosting). Empty: nothing vouched (a join by address or link, or a
-    // host without TLS) — first-use pinning applies then.
-    QByteArray m_vouchedFingerprint;
-    // A public room picked from the LAN list: the fingerprint its host announced. Not vouched
-    // (announcements carry no proof), so a first-use pin at most.
-    QByteArray m_announcedFingerprint;
+    Trust m_trust; // of the current (or last) connection attempt
+    KnownHosts m_knownHosts;
+    CertificateWarning m_certificateWarning;
     quint64 m_attempt = 0; // bumps on cancel: late answers of an old attempt are ignored
 
     LanRooms *m_lanRooms = nullptr;

@@ -83,8 +83,7 @@ void AppController::joinByCode(const QString &code, bool spectator, const QStrin
 
     m_joinArgs = *args;
     m_joinHostText.clear();
-    m_vouchedFingerprint.clear();
-    m_announcedFingerprint.clear();
+    m_trust = {};
     setPendingJoin({}, {});
     m_intent = Intent::Join;
     ++m_attempt;
@@ -99,10 +98,7 @@ void AppController::onCodeFound(const QUrl &serverUrl, const QString &code,
         return;
     // The answer's proof (made with the code) covers this fingerprint: the connection must
     // present exactly this certificate. Empty when the host serves plain ws://.
-    m_joinUrl = serverUrl;
-    m_vouchedFingerprint = fingerprint;
-    m_announcedFingerprint.clear();
-    openClient(serverUrl);
+    joinFoundHost(serverUrl, fingerprint);
 }
 
 void AppController::onCodeNotFound(const QString &code, const QString &message)
@@ -132,18 +128,23 @@ QString AppController::inviteLink() const
 {
     if (!m_session)
         return {};
+    // The certificate of this connection: while hosting, the host's own (its window is a client
+    // of its own server), so that a friend's first join is pinned from the link.
+    const QByteArray fingerprint = m_client->peerFingerprint();
     if (isHosting())
-        return RoomInvite::link(lanAddress(), quint16(serverPort()), m_session->code());
+        return RoomInvite::link(lanAddress(), quint16(serverPort()), m_session->code(),
+                                fingerprint);
     return RoomInvite::link(m_client->url().host(),
-                            quint16(m_client->url().port(Protocol::DefaultPort)),
-                            m_session->code());
+                            quint16(m_client->url().port(Protocol::DefaultPort)), m_session->code(),
+                            fingerprint);
 }
 
 QVariantMap AppController::networkCheck() const
 {
     const QStringList addresses = lanAddresses();
     const QStringList links =
-        m_session ? RoomInvite::links(addresses, quint16(serverPort()), m_session->code())
+        m_session ? RoomInvite::links(addresses, quint16(serverPort()), m_session->code(),
+                                      m_client->peerFingerprint())
                   : QStringList();
     return {{u"addresses"_s, addresses},
             {u"port"_s, serverPort()},

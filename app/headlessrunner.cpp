@@ -91,6 +91,21 @@ void HeadlessRunner::onPhaseChanged()
         return;
     switch (m_app->phase()) {
     case AppController::Phase::Lobby:
+        if (!m_app->certificateWarning().isEmpty()) {
+            writeErr(u"hearth: warning: "_s + m_app->certificateWarning());
+            if (m_options.trustNewCertificate) {
+                writeOut(u"hearth: trusting the new certificate (%1) as asked"_s.arg(
+                    m_app->newCertificateWords()));
+                // Not from inside the failure being reported: it closes the connection last.
+                QTimer::singleShot(0, m_app, &AppController::trustNewCertificate);
+                break;
+            }
+            writeErr(u"hearth: not joined. If the host did reinstall Hearth, join again with "
+                     "--trust-new-certificate."_s);
+            m_exitCode = 1;
+            m_app->shutdown();
+            break;
+        }
         // Back in the lobby without being asked: the attempt failed.
         writeErr(u"hearth: "_s + m_app->errorText());
         m_exitCode = 1;
@@ -218,6 +233,11 @@ void HeadlessRunner::printRoomBanner()
         writeOut(u"hearth: joined room \"%1\" with code %2"_s.arg(room->name(), room->code()));
         writeOut(u"hearth: address %1"_s.arg(address));
     }
+    // The host's and the joiner's lines are compared aloud: the same four words, or someone
+    // is in between.
+    const QString words = m_app->certificateWords();
+    writeOut(words.isEmpty() ? u"hearth: certificate words: none (plain ws://, not encrypted)"_s
+                             : u"hearth: certificate words: "_s + words);
     QStringList names;
     ParticipantsModel *people = session->participants();
     for (int row = 0; row < people->rowCount(); ++row) {

@@ -29,6 +29,9 @@ public:
         QString code;
         bool spectator = false;
         QString password;
+        // A host whose pinned certificate changed is joined anyway (and pinned anew), rather
+        // than the run failing with the warning.
+        bool trustNewCertificate = false;
     };
 
     HeadlessRunner(AppController *app, Options options, QObject *parent = nullptr);

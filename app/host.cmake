@@ -10,7 +10,7 @@ set_target_properties(qt6keychain PROPERTIES IMPORTED_GLOBAL TRUE)
 # room server is reached through RoomHost only: this library, and the QML module above it, link
 # the client and never the server.
 add_library(hearth_desktop STATIC
-    appcontroller.h appcontroller.cpp appcontrollerlobby.cpp
+    appcontroller.h appcontroller.cpp appcontrollerlobby.cpp appcontrollertrust.cpp
     roomhost.h
     localhosting.h localhosting.cpp
     lanrooms.h lanrooms.cpp

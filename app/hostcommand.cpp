@@ -84,10 +84,10 @@ int runHost(int argc, char **argv)
     parser.addHelpOption();
     parser.addPositionalArgument(u"join"_s,
                                  u"join ADDRESS CODE: join a room (ADDRESS is "
-                                 "host, host:port, ws://host:port/ or a "
-                                 "hearth://host:port/CODE link); join CODE: find the "
+                                 "host, host:port, ws://host:port/, wss://host:port/ or a "
+                                 "hearth://host:port/CODE?fp=… link); join CODE: find the "
                                  "room's host on the LAN by its code."_s,
-                                 u"[join [ADDRESS] CODE | hearth://HOST:PORT/CODE]"_s);
+                                 u"[join [ADDRESS] CODE | hearth://HOST:PORT/CODE?fp=…]"_s);
     const QCommandLineOption headlessOption(u"headless"_s,
                                             u"No window: host or join on the terminal."_s);
     const QCommandLineOption nameOption(u"name"_s, u"Your display name."_s, u"NAME"_s);
@@ -109,6 +109,11 @@ int runHost(int argc, char **argv)
     const QCommandLineOption passwordOption(u"password"_s, u"Room password (host or join)."_s,
                                             u"PW"_s);
     const QCommandLineOption spectatorOption(u"spectator"_s, u"Join as a spectator."_s);
+    const QCommandLineOption trustNewCertificateOption(
+        u"trust-new-certificate"_s,
+        u"Join even though the host's certificate changed since the last join (pin the new "
+        "one). Only when the host did reinstall Hearth: otherwise someone may be pretending "
+        "to be it."_s);
     const QCommandLineOption profileOption(
         u"profile"_s, u"Use a separate identity and settings (several on one machine)."_s,
         u"NAME"_s);
@@ -130,8 +135,9 @@ int runHost(int argc, char **argv)
         u"DIR"_s);
     parser.addOptions({headlessOption, nameOption, roomNameOption, capacityOption, portOption,
                        bindOption, dbOption, approvalOption, noSpectatorsOption, passwordOption,
-                       spectatorOption, profileOption, identityFileOption, resetIdentityOption,
-                       printStartupOption, quitAfterStartupOption, themeOption, screenshotOption});
+                       spectatorOption, trustNewCertificateOption, profileOption,
+                       identityFileOption, resetIdentityOption, printStartupOption,
+                       quitAfterStartupOption, themeOption, screenshotOption});
     parser.process(*app);
 
     AppController::Options options;
@@ -179,8 +185,10 @@ int runHost(int argc, char **argv)
         } else if (positional.size() == 1 && InviteLink::looksLikeLink(positional.first())) {
             // `hearth hearth://HOST:PORT/CODE`, as the desktop entry's URL handler calls it.
             if (!InviteLink::parse(positional.first()))
-                return usageError(u"not a valid invite link: %1 (expected "
-                                  "hearth://HOST:PORT/CODE)"_s.arg(positional.first()));
+                return usageError(
+                    u"not a valid invite link: %1 (expected "
+                    "hearth://HOST:PORT/CODE or hearth://HOST:PORT/CODE?fp=FINGERPRINT)"_s.arg(
+                        positional.first()));
             run.join = true;
             run.host = positional.first(); // the code rides in the link
         } else {
@@ -189,6 +197,7 @@ int runHost(int argc, char **argv)
         }
     }
     run.spectator = parser.isSet(spectatorOption);
+    run.trustNewCertificate = parser.isSet(trustNewCertificateOption);
     run.password = parser.value(passwordOption);
     run.capacity = capacity;
     run.roomOptions = {{u"approval"_s, parser.isSet(approvalOption)},

@@ -65,7 +65,12 @@ JoinFields joinFields(const QString &host, const QString &code)
     if (InviteLink::looksLikeLink(address)) {
         if (const auto link = InviteLink::parse(address)) {
             codeFromLink = link->code;
-            address = link->serverUrl().authority(); // "10.0.0.2:5000", "[::1]:5000"
+            // A link with a fingerprint stays whole: the join must expect that certificate
+            // (and go over wss://), which "host:port" alone would forget.
+            if (link->fingerprint.isEmpty())
+                address = link->serverUrl().authority(); // "10.0.0.2:5000", "[::1]:5000"
+            else
+                address = link->toString();
         }
     }
     const QString typed = code.trimmed().isEmpty() ? codeFromLink : code.trimmed();

@@ -19,7 +19,8 @@ QString checkDisplayName(const QString &name, const Limits &limits);
 QString checkRoomName(const QString &name, const Limits &limits);
 
 // The lobby's address and code fields for a join from outside it (a hearth:// link, `hearth
-// join [ADDRESS] CODE`): the address as typed, or the link's; the code canonical when valid.
+// join [ADDRESS] CODE`): the address as typed, or the link's ("host:port"; the whole link when it
+// carries a certificate fingerprint); the code canonical when valid.
 struct JoinFields {
     QString address;
     QString code;

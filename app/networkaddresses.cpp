@@ -57,7 +57,7 @@ QString lanAddress()
     return u"127.0.0.1"_s;
 }
 
-std::optional<QUrl> parseHostAddress(const QString &typed, QString *code)
+std::optional<QUrl> parseHostAddress(const QString &typed, QString *code, QByteArray *fingerprint)
 {
     const QString text = typed.trimmed();
     if (text.isEmpty())
@@ -69,6 +69,8 @@ std::optional<QUrl> parseHostAddress(const QString &typed, QString *code)
             return std::nullopt;
         if (code)
             *code = link->code;
+        if (fingerprint)
+            *fingerprint = link->fingerprint;
         url = link->serverUrl();
     } else if (text.startsWith("ws://"_L1, Qt::CaseInsensitive) ||
                text.startsWith("wss://"_L1, Qt::CaseInsensitive)) {
@@ -76,7 +78,7 @@ std::optional<QUrl> parseHostAddress(const QString &typed, QString *code)
         if (url.port() < 0)
             url.setPort(Protocol::DefaultPort);
     } else {
-        url = QUrl(u"ws://"_s + text, QUrl::StrictMode);
+        url = QUrl(QLatin1StringView(DefaultScheme) + u"://"_s + text, QUrl::StrictMode);
         if (url.port() < 0)
             url.setPort(Protocol::DefaultPort);
         if (!url.path().isEmpty() && url.path() != "/"_L1)

@@ -6,16 +6,17 @@
 
 namespace RoomInvite {
 
-QString link(const QString &host, quint16 port, const QString &code)
+QString link(const QString &host, quint16 port, const QString &code, const QByteArray &fingerprint)
 {
-    return InviteLink{host, port, code}.toString();
+    return InviteLink{host, port, code, fingerprint}.toString();
 }
 
-QStringList links(const QStringList &hosts, quint16 port, const QString &code)
+QStringList links(const QStringList &hosts, quint16 port, const QString &code,
+                  const QByteArray &fingerprint)
 {
     QStringList all;
     for (const QString &host : hosts)
-        all.append(link(host, port, code));
+        all.append(link(host, port, code, fingerprint));
     return all;
 }
 

@@ -10,6 +10,7 @@ deviation.
 """
 import base64
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -148,12 +149,19 @@ def main():
     url, version = sys.argv[1], sys.argv[2]
     connection = Connection(url)
     events = []
-    identity = {"id": secrets.token_hex(16), "secret": secrets.token_urlsafe(32)[:40]}
+    # Protocol 2: hello carries the secret derived for this host, never the identity's own
+    # (docs/protocol.md, "Identity across hosts"; over ws:// the host key is the host's name).
+    identity_secret = secrets.token_urlsafe(32)[:40]
+    host_key = f"ws://{urllib.parse.urlsplit(url).hostname.lower()}"
+    derived = base64.urlsafe_b64encode(
+        hmac.new(identity_secret.encode(), b"hearth-host-secret-v2|" + host_key.encode(),
+                 hashlib.sha256).digest()).rstrip(b"=").decode()
+    identity = {"id": secrets.token_hex(16), "secret": derived}
     hello = connection.request(
-        {"id": 1, "type": "hello", "version": 1, "client": "hearth-package-test/1",
+        {"id": 1, "type": "hello", "version": 2, "client": "hearth-package-test/1",
          "identity": identity}, events)
-    if hello.get("server") != f"hearth/{version}" or hello.get("version") != 1:
-        fail(f"hello: expected server hearth/{version}, protocol 1; got {hello}")
+    if hello.get("server") != f"hearth/{version}" or hello.get("version") != 2:
+        fail(f"hello: expected server hearth/{version}, protocol 2; got {hello}")
     created = connection.request(
         {"id": 2, "type": "create_room", "name": "Package smoke test", "displayName": "Smoke",
          "capacity": 2}, events)

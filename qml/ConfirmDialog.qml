@@ -12,6 +12,9 @@ Dialog {
     property string rejectText: qsTr("Cancel")
     // The accepting action cannot be undone (close, kick, ban): shown in the danger colour.
     property bool destructive: false
+    // Accepting is the risky answer (a security warning): the focus starts on the rejecting
+    // button, so that Enter does not accept without a look.
+    property bool rejectByDefault: false
 
     parent: Overlay.overlay
     anchors.centerIn: parent
@@ -51,8 +54,11 @@ Dialog {
             Layout.fillWidth: true
         }
         Button {
+            id: rejectButton
             text: root.rejectText
             onClicked: root.reject()
+            Keys.onReturnPressed: root.reject()
+            Keys.onEnterPressed: root.reject()
             Layout.bottomMargin: Theme.padding * 1.5
         }
         PrimaryButton {
@@ -67,5 +73,5 @@ Dialog {
         }
     }
 
-    onOpened: acceptButton.forceActiveFocus()
+    onOpened: (root.rejectByDefault ? rejectButton : acceptButton).forceActiveFocus()
 }

@@ -528,6 +528,22 @@ Item {
         }
     }
 
+    // A pinned host now shows another certificate: the join stopped until the person decides.
+    ConfirmDialog {
+        id: certificateDialog
+        objectName: "certificateDialog"
+        title: qsTr("The host's certificate changed")
+        message: root.app.certificateWarning
+        acceptText: qsTr("Trust the new one")
+        rejectText: qsTr("Cancel")
+        destructive: true
+        rejectByDefault: true
+        onAccepted: root.app.trustNewCertificate()
+        // Cancel, Esc or a click outside: the old pin stays, nothing is joined.
+        onClosed: if (root.app.certificateWarning.length > 0)
+                      root.app.dismissCertificateWarning()
+    }
+
     Keys.onEscapePressed: if (root.busy)
                               root.app.cancel()
     Connections {
@@ -541,6 +557,12 @@ Item {
         }
         function onPendingJoinChanged() {
             root.takePendingJoin();
+        }
+        function onCertificateWarningChanged() {
+            if (root.app.certificateWarning.length > 0)
+                certificateDialog.open();
+            else
+                certificateDialog.close();
         }
     }
 

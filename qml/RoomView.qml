@@ -153,6 +153,37 @@ Item {
                                                               : qsTr("Hosted at %1").arg(text)
                         }
                     }
+
+                    // The four words of the certificate this connection was made with: the
+                    // host's own, or the one a joiner actually reached. Compared aloud, they
+                    // show that nobody is in between. Nothing to compare over plain ws://.
+                    Column {
+                        objectName: "certificateWordsColumn"
+                        visible: root.app.certificateWords !== ""
+                        spacing: 2
+                        Label {
+                            text: root.app.hosting ? qsTr("Words to compare")
+                                                   : qsTr("Check with the host")
+                            color: Theme.textMuted
+                            font.pixelSize: Theme.metrics.font.pixelSize * 0.85
+                        }
+                        Label {
+                            objectName: "certificateWordsLabel"
+                            text: root.app.certificateWords
+                            textFormat: Text.PlainText
+                            color: Theme.text
+                            font.weight: Font.DemiBold
+                            Accessible.role: Accessible.StaticText
+                            Accessible.name: root.app.hosting
+                                ? qsTr("Words joiners should see: %1").arg(text)
+                                : qsTr("Check with the host: %1").arg(text)
+                            ToolTip.visible: wordsHover.hovered
+                            ToolTip.text: root.app.hosting
+                                ? qsTr("Everyone who joins sees these words. If a joiner sees others, someone is in between.")
+                                : qsTr("The host sees four words too. If they are not these, someone is in between.")
+                            HoverHandler { id: wordsHover }
+                        }
+                    }
                 }
             }
         }

@@ -10,7 +10,7 @@
 
 class RoomServerPrivate;
 
-// The room server: accepts WebSocket connections, speaks protocol v1 (docs/protocol.md), keeps
+// The room server: accepts WebSocket connections, speaks protocol v2 (docs/protocol.md), keeps
 // rooms and their rules, and persists through a Storage on its own thread.
 //
 // Lives on the thread that creates it (the main thread for `hearth serve`, a worker thread in

@@ -1,6 +1,7 @@
 #include "loadworker.h"
 
 #include "jsonscan.h"
+#include "protocol/protocol.h"
 #include "protocol/replies.h"
 #include "protocol/requests.h"
 #include "tlsclient.h"
@@ -461,7 +462,7 @@ void Worker::processBytes(Client *c, const char *data, std::size_t size, std::in
         c->state = Client::State::Hello;
         // Only now, after the 101, may the first frame go out.
         Requests::Hello hello;
-        hello.version = 1;
+        hello.version = Protocol::Version;
         hello.client = QStringLiteral("hearth-bench/1");
         hello.identityId = qs("bench-" + config_.runId + '-' + std::to_string(c->index));
         hello.identitySecret =

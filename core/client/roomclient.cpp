@@ -1,9 +1,11 @@
 #include "roomclient.h"
 
 #include "protocol/protocol.h"
+#include "security/hostsecret.h"
 
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
+#include <QtNetwork/QSslError>
 #include <QtWebSockets/QWebSocket>
 
 using namespace Qt::StringLiterals;
@@ -15,7 +17,7 @@ namespace {
 // long messages), so the incoming limit is generous; it only guards against a broken peer.
 constexpr qint64 MaxIncomingBytes = 16 * 1024 * 1024;
 
-// How long the WebSocket handshake and hello may take.
+// How long the TCP connect, the TLS and WebSocket handshakes and hello may take.
 constexpr int ConnectTimeoutMs = 10000;
 
 } // namespace
@@ -55,11 +57,22 @@ void RoomClient::attachSocket()
     connect(m_socket, &QWebSocket::binaryMessageReceived, this,
             [] { qCWarning(lcClient) << "binary frame from the server ignored"; });
     connect(m_socket, &QWebSocket::pong, this, [this] { m_lastHeard = m_clock.elapsed(); });
+    connect(m_socket, &QWebSocket::sslErrors, this, &RoomClient::onSslErrors);
     // Qt 6.4 names the signal error() (errorOccurred() arrives in 6.5).
     connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
             [this](QAbstractSocket::SocketError error) {
                 qCInfo(lcClient) << "socket error" << error << m_socket->errorString();
-                m_errorString = m_socket->errorString();
+                if (m_certificateRefused)
+                    return; // errorString() already says why
+                if (error == QAbstractSocket::SslHandshakeFailedError ||
+                    error == QAbstractSocket::SslInternalError ||
+                    error == QAbstractSocket::SslInvalidUserDataError)
+                    m_errorString =
+                        tr("No secure connection with the host at %1: it does not speak TLS "
+                           "(an older Hearth, or not Hearth at all?). (%2)")
+                            .arg(m_url.authority(), m_socket->errorString());
+                else
+                    m_errorString = m_socket->errorString();
             });
 }
 
@@ -106,6 +119,8 @@ void RoomClient::open(const QUrl &url)
     m_helloDone = false;
     m_participantId.clear();
     m_stayConnected = false;
+    m_sessionFingerprint.clear();
+    setPeerFingerprint({});
     if (!m_identity.isWellFormed()) {
         m_errorString = tr("No valid identity to connect with.");
         qCWarning(lcClient) << "open() without a well-formed identity";
@@ -135,6 +150,8 @@ void RoomClient::connectSocket()
     attachSocket();
     m_helloDone = false;
     m_connectionEnded = false;
+    m_certificateChecked = false;
+    m_certificateRefused = false;
     m_socket->open(m_url);
     // Something that accepts TCP but never answers the handshake (or hello) must not leave the
     // lobby spinning forever, nor stall a reconnect.
@@ -142,7 +159,13 @@ void RoomClient::connectSocket()
         if (socket != m_socket || m_helloDone || m_connectionEnded)
             return;
         qCWarning(lcClient) << "no answer from" << m_url.toDisplayString() << "in time";
-        m_errorString = tr("The host did not answer.");
+        if (m_url.scheme() == "wss"_L1 && m_peerFingerprint.isEmpty())
+            m_errorString = tr("The host at %1 did not set up a secure connection in time: it "
+                               "may be an older Hearth that does not speak TLS, or not Hearth "
+                               "at all.")
+                                .arg(m_url.authority());
+        else
+            m_errorString = tr("The host did not answer.");
         abortSocket();
     });
 }
@@ -242,8 +265,15 @@ void RoomClient::onConnected()
 {
     // Only now may anything be sent: bytes that ride with the upgrade request are lost.
     m_lastHeard = m_clock.elapsed();
+    if (!verifyEstablishedCertificate())
+        return;
+    // Never the identity's own secret: one derived for this host (its certificate, or its
+    // address over ws://), so that what this host receives is worth nothing at another.
+    const QString secret = HostSecret::derive(
+        m_identity.secret,
+        HostSecret::hostKey(m_url, m_url.scheme() == "wss"_L1 ? m_peerFingerprint : QByteArray()));
     const Requests::Hello hello{Protocol::Version, QStringLiteral("hearth/" HEARTH_VERSION),
-                                m_identity.id, m_identity.secret};
+                                m_identity.id, secret};
     request<HelloResult>(hello, this,
                          [this](const Result<HelloResult> &result) { onHelloReply(result); });
 }
@@ -269,6 +299,9 @@ void RoomClient::onHelloReply(const Result<HelloResult> &result)
     m_participantId = result.value->participant;
     m_limits = result.value->limits;
     m_helloDone = true;
+    m_errorString.clear(); // a failed attempt before this one is over
+    if (m_sessionFingerprint.isEmpty())
+        m_sessionFingerprint = m_peerFingerprint;
     // Our own heartbeat: a host that vanished without a FIN (cable, sleep) is noticed within
     // idleTimeoutSeconds rather than when TCP gives up minutes later.
     m_heartbeatTimer->start(qMax(1, m_limits.heartbeatSeconds) * 1000);

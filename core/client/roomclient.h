@@ -19,6 +19,7 @@
 
 #include <functional>
 
+class QSslError;
 class QTimer;
 class QWebSocket;
 
@@ -43,7 +44,14 @@ struct JoinRoomArgs {
 
 } // namespace Client
 
-// A client of one room server over one WebSocket, speaking protocol v1 (docs/protocol.md).
+// A client of one room server over one WebSocket, speaking protocol v2 (docs/protocol.md).
+//
+// Over wss:// the host's certificate is self-signed: nobody vouches for it but the fingerprint
+// the caller expects (setExpectedFingerprint(): from the room code's discovery answer, a
+// hearth:// link or a pin). A certificate with another fingerprint ends the attempt with
+// certificateMismatch(); with no expectation, any certificate is accepted and reported
+// (peerFingerprint()) for the caller to pin: trust on first use. hello then proves the identity
+// with a secret derived for this host (HostSecret), never the identity's own secret.
 //
 // open() connects and says hello; every operation then takes a callback that runs exactly once
 // with a typed result or a Client::RequestError (the server's code, or a lost connection, or a
@@ -75,6 +83,9 @@ class RoomClient : public QObject
     Q_PROPERTY(int reconnectAttempt READ reconnectAttempt NOTIFY reconnectAttemptChanged)
     // Chat messages sent but not acknowledged yet (kept and resent after a reconnect).
     Q_PROPERTY(int unsentMessages READ unsentMessages NOTIFY unsentMessagesChanged)
+    // The SHA-256 fingerprint of the certificate this connection (wss://) was made with; empty
+    // over ws:// and before the TLS handshake. Kept after the connection ends.
+    Q_PROPERTY(QByteArray peerFingerprint READ peerFingerprint NOTIFY peerFingerprintChanged)
 
 public:
     // Reconnecting: an established connection was lost and the client is getting it back
@@ -101,7 +112,21 @@ public:
     void setReconnectPolicy(const ReconnectPolicy &policy) { m_policy = policy; }
     const ReconnectPolicy &reconnectPolicy() const { return m_policy; }
 
-    // Connects to ws://host:port/ and says hello. ready() follows on success,
+    // The fingerprint (Fingerprint::of) a wss:// host's certificate must have; empty: accept
+    // any and report it (peerFingerprint()), the caller pins it. Applies to the next open()
+    // and to every reconnect after it. Ignored over ws://.
+    void setExpectedFingerprint(const QByteArray &fingerprint)
+    {
+        m_expectedFingerprint = fingerprint;
+    }
+    QByteArray expectedFingerprint() const { return m_expectedFingerprint; }
+    QByteArray peerFingerprint() const { return m_peerFingerprint; }
+    // "The host at HOST:PORT shows the certificate words … but … were expected …": what
+    // errorString() says after certificateMismatch().
+    static QString certificateMismatchText(const QString &where, const QByteArray &expected,
+                                           const QByteArray &actual);
+
+    // Connects to ws://host:port/ or wss://host:port/ and says hello. ready() follows on success,
     // connectionFailed() otherwise. Closes any previous connection first (and forgets its
     // rooms and unsent messages).
     void open(const QUrl &url);
@@ -206,6 +231,12 @@ Q_SIGNALS:
     // Every room is resumed after a reconnect.
     void resumed();
     void unsentMessagesChanged();
+    // The TLS handshake showed the host's certificate (wss:// only).
+    void peerFingerprintChanged();
+    // The host's certificate is not the one expected: the connection was aborted before
+    // anything was sent, and connectionFailed() (or connectionClosed() while reconnecting)
+    // follows; errorString() names both sets of words.
+    void certificateMismatch(const QByteArray &expected, const QByteArray &actual);
 
 private:
     // A room we hold a seat in, and what it takes to take it back.
@@ -246,6 +277,15 @@ private:
     void resendOutbox(const QString &room);
     void failOutbox(const QString &room, const Client::RequestError &error); // room empty: all
     void abortSocket();
+    // TLS (roomclienttls.cpp): the self-signed certificate is accepted only if its
+    // fingerprint is the expected one (any, when none is expected).
+    void onSslErrors(const QList<QSslError> &errors);
+    // False (and the connection aborted) when `certificate`'s fingerprint is not acceptable.
+    bool checkPeerFingerprint(const QByteArray &fingerprint);
+    // At `connected`: a wss connection whose certificate raised no TLS error is checked too.
+    bool verifyEstablishedCertificate();
+    QByteArray effectiveExpectation() const;
+    void setPeerFingerprint(const QByteArray &fingerprint);
     void setState(State state);
     void onConnected();
     void onHelloReply(const Client::Result<HelloResult> &result);
@@ -272,6 +312,13 @@ private:
 
     Identity m_identity;
     QUrl m_url;
+    QByteArray m_expectedFingerprint;
+    QByteArray m_peerFingerprint;
+    // The certificate the first connection since open() met with no expectation: reconnects
+    // must meet it again.
+    QByteArray m_sessionFingerprint;
+    bool m_certificateChecked = false; // for the current socket
+    bool m_certificateRefused = false; // the current socket was aborted for its certificate
     State m_state = State::Disconnected;
     QString m_participantId;
     QString m_serverName;

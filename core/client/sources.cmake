@@ -1,4 +1,4 @@
-# The room client: one WebSocket connection to a room server, speaking protocol v1.
+# The room client: one WebSocket connection (ws:// or wss://) to a room server, protocol v2.
 target_sources(hearth_client PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/roomtypes.h ${CMAKE_CURRENT_LIST_DIR}/roomtypes.cpp
     ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.h ${CMAKE_CURRENT_LIST_DIR}/reconnectpolicy.cpp
@@ -8,4 +8,6 @@ target_sources(hearth_client PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/roomclient.h ${CMAKE_CURRENT_LIST_DIR}/roomclient.cpp
     ${CMAKE_CURRENT_LIST_DIR}/roomclientoperations.cpp
     ${CMAKE_CURRENT_LIST_DIR}/roomclientresume.cpp ${CMAKE_CURRENT_LIST_DIR}/roomclientchat.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/roomclienttls.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/knownhosts.h ${CMAKE_CURRENT_LIST_DIR}/knownhosts.cpp
 )

@@ -2,15 +2,18 @@
 
 #include "protocol/protocol.h"
 #include "protocol/roomcode.h"
+#include "security/fingerprint.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QUrlQuery>
 #include <QtNetwork/QHostAddress>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 constexpr auto Scheme = "hearth://"_L1;
-}
+constexpr auto FingerprintKey = "fp"_L1;
+} // namespace
 
 bool InviteLink::looksLikeLink(QStringView text)
 {
@@ -23,9 +26,21 @@ std::optional<InviteLink> InviteLink::parse(QStringView text)
     if (!looksLikeLink(trimmed))
         return std::nullopt;
     const QUrl url(trimmed, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery() ||
-        url.hasFragment())
+    if (!url.isValid() || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasFragment())
         return std::nullopt;
+    // The only query a link may have is one fingerprint: anything else is not a link this
+    // build understands, and a link whose fingerprint is damaged must not lead anywhere (it
+    // would silently lose its pin).
+    QByteArray fingerprint;
+    if (url.hasQuery()) {
+        const QUrlQuery query(url);
+        const auto items = query.queryItems(QUrl::FullyDecoded);
+        if (items.size() != 1 || items.first().first != FingerprintKey)
+            return std::nullopt;
+        fingerprint = Fingerprint::fromHex(items.first().second);
+        if (fingerprint.isEmpty())
+            return std::nullopt;
+    }
     // QUrl accepts "hearth://host:0/…" and an empty port ("host:/"); neither reaches a server.
     const int port = url.port(Protocol::DefaultPort);
     if (port <= 0 || port > 65535)
@@ -45,19 +60,24 @@ std::optional<InviteLink> InviteLink::parse(QStringView text)
     link.host = url.host();
     link.port = quint16(port);
     link.code = *code;
+    link.fingerprint = fingerprint;
     return link;
 }
 
 QString InviteLink::toString() const
 {
     const bool ipv6 = host.contains(u':');
-    return Scheme + (ipv6 ? u'[' + host + u']' : host) + u':' + QString::number(port) + u'/' + code;
+    QString text =
+        Scheme + (ipv6 ? u'[' + host + u']' : host) + u':' + QString::number(port) + u'/' + code;
+    if (!fingerprint.isEmpty())
+        text += u"?fp="_s + Fingerprint::toHex(fingerprint);
+    return text;
 }
 
 QUrl InviteLink::serverUrl() const
 {
     QUrl url;
-    url.setScheme(u"ws"_s);
+    url.setScheme(fingerprint.isEmpty() ? u"ws"_s : u"wss"_s);
     url.setHost(host);
     url.setPort(port);
     url.setPath(u"/"_s);

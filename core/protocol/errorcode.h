@@ -6,7 +6,7 @@
 
 #include <optional>
 
-// The stable error codes of protocol v1. Codes are only ever added, never renamed: clients
+// The stable error codes of protocol v2. Codes are only ever added, never renamed: clients
 // switch on them. The wire form is the snake_case string returned by errorCodeName().
 enum class ErrorCode {
     BadJson,

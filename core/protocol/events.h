@@ -7,7 +7,7 @@
 
 #include <variant>
 
-// Room events and notices of protocol v1 (docs/protocol.md, "Room events", "Notices"): one type
+// Room events and notices of protocol v2 (docs/protocol.md, "Room events", "Notices"): one type
 // per event, one reader and one writer for all.
 
 namespace Events {

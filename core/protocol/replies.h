@@ -7,7 +7,7 @@
 
 #include <QtCore/QList>
 
-// Replies of protocol v1 (docs/protocol.md, "Replies" and each operation's result): one type
+// Replies of protocol v2 (docs/protocol.md, "Replies" and each operation's result): one type
 // per result, read by the client and the tests, written by the server. The results the server
 // writes most (join snapshots, history pages) are written by hand from bytes it keeps.
 

@@ -10,7 +10,7 @@
 
 #include <variant>
 
-// The requests of protocol v1 (docs/protocol.md, "Operations"): one type each, one decoder
+// The requests of protocol v2 (docs/protocol.md, "Operations"): one type each, one decoder
 // (the server's) and one encoder (the client's and the tests'). The decoder decides the shape:
 // a missing or mistyped field is a bad_request here. What depends on the server's limits or
 // state (name lengths, capacity bounds, membership) is the server's to check.

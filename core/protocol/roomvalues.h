@@ -7,7 +7,7 @@
 #include <iterator>
 #include <optional>
 
-// Values of protocol v1 (docs/protocol.md, "Values") that the server and the client share, with
+// Values of protocol v2 (docs/protocol.md, "Values") that the server and the client share, with
 // their wire names: defined once, here. Each enum's names are one table (WireNames, next to the
 // enum, in the enum's order); wireName() and fromWireName() read any of them.
 

@@ -7,7 +7,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
 
-// The objects of protocol v1 (docs/protocol.md, "Values"), one type each for both ends. Each has
+// The objects of protocol v2 (docs/protocol.md, "Values"), one type each for both ends. Each has
 // one reader, fromJson(), strict about types (JsonFields), and one writer, writeJson(), the
 // hand-written compact JSON that QJsonDocument would write for the same object (the server
 // writes these thousands of times a second; tst_protocolcodec compares the two).

@@ -10,10 +10,11 @@ QString hostKey(const QUrl &serverUrl, const QByteArray &certificateFingerprint)
 {
     if (!certificateFingerprint.isEmpty())
         return Fingerprint::toHex(certificateFingerprint);
+    // Not the port: a host's port may change between runs (the desktop takes any free port
+    // when 47800 is busy), and its database would then refuse every returning identity.
     QUrl authority;
     authority.setScheme(QStringLiteral("ws"));
     authority.setHost(serverUrl.host().toLower());
-    authority.setPort(serverUrl.port());
     return authority.toString();
 }
 

@@ -11,6 +11,10 @@ set(HEARTH_DESKTOP_TEST_DIR ${CMAKE_CURRENT_SOURCE_DIR}/desktop)
 hearth_add_test(tst_roomclient
     SOURCES desktop/tst_roomclient.cpp desktop/desktoptest.h
     LIBS hearth_client LABELS desktop TIMEOUT 120)
+# wss://, the expected fingerprint, pins and per-host identity secrets (real TLS on loopback).
+hearth_add_test(tst_trust
+    SOURCES desktop/tst_trust.cpp desktop/desktoptest.h
+    LIBS hearth_client LABELS desktop TIMEOUT 120)
 hearth_add_test(tst_models
     SOURCES desktop/tst_models.cpp desktop/desktoptest.h
     LIBS hearth_client LABELS desktop TIMEOUT 120)

@@ -50,11 +50,65 @@ TestCase {
         return lobby;
     }
 
+    // With HEARTH_SCREENSHOT_DIR set, saves what `item` shows (docs/screenshots/).
+    function screenshot(item, name) {
+        const path = fixture.screenshotPath(name);
+        if (path.length === 0)
+            return;
+        let saved = false;
+        verify(item.grabToImage(result => { saved = result.saveToFile(path); }));
+        tryVerify(() => saved, 5000);
+    }
+
     function typeInto(item, text) {
         mouseClick(item);
         tryVerify(() => item.activeFocus);
         for (let i = 0; i < text.length; ++i)
             keyClick(text[i]);
+    }
+
+    function test_changedCertificateAsksBeforeJoining() {
+        const first = fixture.tlsFront(host);
+        const lobby = makeLobby("Ben");
+        const app = lobby.app;
+        app.joinRoom(first, host.session.code, false, "");
+        tryCompare(app, "phase", AppController.Room, 10000);
+        const firstWords = fixture.tlsFrontWords();
+        compare(fixture.pinnedWords(app, first), firstWords); // pinned on first use
+        app.leaveRoom();
+        tryCompare(app, "phase", AppController.Lobby, 5000);
+
+        // Same host and port, another certificate: the join stops and the lobby asks.
+        const again = fixture.tlsFront(host, true);
+        compare(again, first);
+        const secondWords = fixture.tlsFrontWords();
+        verify(secondWords !== firstWords);
+        app.joinRoom(again, host.session.code, false, "");
+        const dialog = findChild(lobby, "certificateDialog");
+        tryCompare(dialog, "opened", true, 10000);
+        compare(app.phase, AppController.Lobby);
+        const text = dialog.message;
+        verify(text.indexOf(firstWords) >= 0, text);
+        verify(text.indexOf(secondWords) >= 0, text);
+        verify(text.indexOf("127.0.0.1:") >= 0, text);
+        compare(dialog.acceptText, "Trust the new one");
+        waitForRendering(dialog.contentItem);
+        screenshot(testCase.Window.window.contentItem, "lobby-certificate-changed.png"); // with the dialog
+
+        // Enter does not accept: the focus starts on Cancel. Cancel keeps the old pin.
+        keyClick(Qt.Key_Return);
+        tryCompare(dialog, "opened", false);
+        compare(app.certificateWarning, "");
+        compare(fixture.pinnedWords(app, first), firstWords);
+        compare(app.phase, AppController.Lobby);
+
+        // Asked again, "Trust the new one" replaces the pin and joins again.
+        app.joinRoom(again, host.session.code, false, "");
+        tryCompare(dialog, "opened", true, 10000);
+        dialog.accept();
+        tryCompare(dialog, "opened", false);
+        compare(fixture.pinnedWords(app, first), secondWords);
+        tryVerify(() => app.phase !== AppController.Connecting, 10000);
     }
 
     function test_codeIsNormalizedAsOneTypes() {

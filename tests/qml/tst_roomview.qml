@@ -72,6 +72,16 @@ TestCase {
         tryVerify(() => fixture.guestJoined(name), 5000);
     }
 
+    // With HEARTH_SCREENSHOT_DIR set, saves what `item` shows (docs/screenshots/).
+    function screenshot(item, name) {
+        const path = fixture.screenshotPath(name);
+        if (path.length === 0)
+            return;
+        let saved = false;
+        verify(item.grabToImage(result => { saved = result.saveToFile(path); }));
+        tryVerify(() => saved, 5000);
+    }
+
     function lastDelivery(session) {
         const list = session.messages;
         return list.data(list.index(list.count - 1, 0), MessagesModel.DeliveryRole);
@@ -94,6 +104,35 @@ TestCase {
         verify(Clipboard.text.indexOf(code) >= 0);
         verify(Clipboard.text.indexOf("Game night") >= 0);
         verify(Clipboard.text.indexOf(":" + host.serverPort + "/") >= 0);
+    }
+
+    function test_certificateWordsBesideTheCode() {
+        // Over plain ws:// (the host's own connection on this branch) there is nothing to
+        // compare: no words.
+        const hostView = makeView(host);
+        verify(!findChild(hostView, "certificateWordsColumn").visible);
+        hostView.destroy();
+        view = null;
+        wait(0);
+
+        // A joiner over wss:// sees the words of the certificate it actually reached.
+        const address = fixture.tlsFront(host);
+        verify(address.indexOf("wss://") === 0);
+        const ben = fixture.newController("Ben");
+        tryCompare(ben, "phase", AppController.Lobby, 5000);
+        ben.joinRoom(address, host.session.code, false, "");
+        tryCompare(ben, "phase", AppController.Room, 10000);
+        const joinerView = makeView(ben);
+        const column = findChild(joinerView, "certificateWordsColumn");
+        verify(column.visible);
+        const words = findChild(joinerView, "certificateWordsLabel");
+        compare(words.text, fixture.tlsFrontWords());
+        compare(words.text.split(" · ").length, 4);
+        compare(words.textFormat, Text.PlainText);
+        verify(words.Accessible.name.indexOf("Check with the host") >= 0);
+        // The invite Ben copies carries the certificate too.
+        verify(ben.inviteLink.indexOf("?fp=") > 0);
+        screenshot(joinerView, "room-certificate-words.png");
     }
 
     function test_participantsFollowTheRoom() {

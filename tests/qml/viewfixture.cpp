@@ -1,7 +1,9 @@
 #include "viewfixture.h"
 
 #include "embeddedserver.h"
+#include "relayserver.h"
 #include "roomserver.h"
+#include "security/fingerprint.h"
 
 #include <QtCore/QEventLoop>
 #include <QtCore/QFile>
@@ -169,8 +171,40 @@ QString ViewFixture::readFile(const QString &path) const
     return QString::fromUtf8(file.readAll());
 }
 
+QString ViewFixture::tlsFront(AppController *host, bool samePort)
+{
+    if (!host)
+        return {};
+    const quint16 port = samePort && m_tlsFront ? m_tlsFront->port() : 0;
+    m_tlsFront.reset();
+    const HostCertificate certificate = HostCertificate::generate(u"view test"_s);
+    m_tlsFrontFingerprint = Fingerprint::of(certificate.certificate());
+    m_tlsFront = std::make_unique<RelayServer>(
+        QUrl(u"ws://127.0.0.1:%1/"_s.arg(host->serverPort())), certificate);
+    if (!m_tlsFront->listen(port))
+        return {};
+    return m_tlsFront->url().toString();
+}
+
+QString ViewFixture::screenshotPath(const QString &name) const
+{
+    const QString dir = qEnvironmentVariable("HEARTH_SCREENSHOT_DIR");
+    return dir.isEmpty() ? QString() : dir + u'/' + name;
+}
+
+QString ViewFixture::tlsFrontWords() const
+{
+    return Fingerprint::wordsText(m_tlsFrontFingerprint);
+}
+
+QString ViewFixture::pinnedWords(AppController *app, const QString &address) const
+{
+    return app ? Fingerprint::wordsText(app->knownHosts().pinned(QUrl(address))) : QString();
+}
+
 void ViewFixture::reset()
 {
+    m_tlsFront.reset();
     for (const Guest &g : std::as_const(m_guests))
         delete g.client;
     m_guests.clear();

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+class RelayServer;
 class RoomServer;
 
 // What the Qt Quick tests of the views need around them, all real: AppControllers (hosting
@@ -49,6 +50,19 @@ public:
     // The text of a file (an exported transcript).
     Q_INVOKABLE QString readFile(const QString &path) const;
 
+    // A TLS front (wss://, a fresh self-signed certificate) before `host`'s embedded server,
+    // as hosts will serve it themselves; returns "wss://127.0.0.1:PORT/". With `samePort`,
+    // the front before replaced by one with another certificate on its port (a reinstalled
+    // host, or someone in between).
+    Q_INVOKABLE QString tlsFront(AppController *host, bool samePort = false);
+    // The four words of the front's certificate.
+    Q_INVOKABLE QString tlsFrontWords() const;
+    // Where a test saves a screenshot named `name`: in $HEARTH_SCREENSHOT_DIR, or "" (none
+    // taken) when it is not set.
+    Q_INVOKABLE QString screenshotPath(const QString &name) const;
+    // The words of the certificate `app` has pinned for `address` ("" when none).
+    Q_INVOKABLE QString pinnedWords(AppController *app, const QString &address) const;
+
     // Everything back to nothing: guests gone, controllers shut down and deleted.
     Q_INVOKABLE void reset();
 
@@ -66,6 +80,8 @@ private:
     QHash<AppController *, QString> m_profiles;
     QList<Guest> m_guests;
     std::unique_ptr<RoomServer> m_bulkServer;
+    std::unique_ptr<RelayServer> m_tlsFront;
+    QByteArray m_tlsFrontFingerprint;
     RoomClient *m_bulkHost = nullptr;
     QString m_bulkCode;
     bool m_bulkReady = false;

@@ -12,9 +12,9 @@
 
 #include <functional>
 
-// A raw protocol v1 client for tests: a real QWebSocket, JSON in and out, replies matched by
-// id, and every event and notice kept in arrival order so a test can assert on exactly what
-// this connection saw.
+// A raw protocol client for tests (hello says Protocol::Version and sends the secret it is given):
+// a real QWebSocket, JSON in and out, replies matched by id, and every event and notice kept in
+// arrival order so a test can assert on exactly what this connection saw.
 class TestClient : public QObject
 {
     Q_OBJECT

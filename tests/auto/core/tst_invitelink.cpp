@@ -78,6 +78,14 @@ private Q_SLOTS:
         QTest::newRow("no host") << u"hearth:///XJ9K2M"_s;
         QTest::newRow("user info") << u"hearth://me@h:1/XJ9K2M"_s;
         QTest::newRow("query") << u"hearth://h:1/XJ9K2M?x=1"_s;
+        const QString fp = QString(64, u'a');
+        const QString base = u"hearth://h:1/XJ9K2M?fp="_s;
+        QTest::newRow("fp short") << QString(base + fp.left(63));
+        QTest::newRow("fp long") << QString(base + fp + u'0');
+        QTest::newRow("fp not hex") << QString(base + fp.left(63) + u'g');
+        QTest::newRow("fp empty") << base;
+        QTest::newRow("fp twice") << QString(base + fp + u"&fp="_s + fp);
+        QTest::newRow("fp and more") << QString(base + fp + u"&x=1"_s);
         QTest::newRow("unbracketed ipv6") << u"hearth://::1:47800/XJ9K2M"_s;
         QTest::newRow("long") << u"hearth://h:1/"_s + QString(5000, u'A');
     }
@@ -85,6 +93,34 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
         QVERIFY(!InviteLink::parse(text));
+    }
+
+    void carriesTheFingerprint()
+    {
+        const QByteArray fingerprint =
+            QByteArray::fromHex("3f9a0c1b2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8");
+        const InviteLink link{u"192.168.1.5"_s, 47800, u"XJ9K2M"_s, fingerprint};
+        const QString text = link.toString();
+        QCOMPARE(text,
+                 u"hearth://192.168.1.5:47800/XJ9K2M?fp=3f9a0c1b2d4e5f60718293a4b5c6d7e8f90a1b"
+                 "2c3d4e5f60718293a4b5c6d7e8"_s);
+        const auto parsed = InviteLink::parse(text);
+        QVERIFY(parsed);
+        QCOMPARE(*parsed, link);
+        QCOMPARE(parsed->fingerprint, fingerprint);
+        // A link with a fingerprint leads to TLS; upper-case hex reads the same.
+        QCOMPARE(parsed->serverUrl().toString(), u"wss://192.168.1.5:47800/"_s);
+        QCOMPARE(InviteLink::parse(QString(u"hearth://192.168.1.5:47800/XJ9K2M?fp="_s +
+                                           QString::fromLatin1(fingerprint.toHex().toUpper())))
+                     ->fingerprint,
+                 fingerprint);
+        const auto ipv6 = InviteLink::parse(QString(u"hearth://[fd00::7]:9/xj9-k2m?fp="_s +
+                                                    QString::fromLatin1(fingerprint.toHex())));
+        QVERIFY(ipv6);
+        QCOMPARE(ipv6->serverUrl().toString(), u"wss://[fd00::7]:9/"_s);
+        QCOMPARE(ipv6->code, u"XJ9K2M"_s);
+        // Without one (an older Hearth's link): plain ws://.
+        QCOMPARE(InviteLink::parse(u"hearth://h:1/XJ9K2M"_s)->fingerprint, QByteArray());
     }
 
     void formatsIPv6InBrackets()

@@ -6,7 +6,9 @@
 #include "desktoptest.h"
 #include "embeddedserver.h"
 #include "invite/invitelink.h"
+#include "relayserver.h"
 #include "security/fingerprint.h"
+#include "testserver.h"
 
 #include <QtCore/QFile>
 #include <QtNetwork/QTcpServer>
@@ -71,6 +73,11 @@ private Q_SLOTS:
                               << u"XJ9K2M"_s;
         QTest::newRow("ipv6 link")
             << u"hearth://[::1]:5000/XJ9K2M"_s << u"ws://[::1]:5000/"_s << u"XJ9K2M"_s;
+        QTest::newRow("wss url") << u"wss://10.0.0.2:5000/"_s << u"wss://10.0.0.2:5000/"_s
+                                 << QString();
+        QTest::newRow("link with fingerprint")
+            << u"hearth://10.0.0.2:5000/XJ9K2M?fp="_s + QString(64, u'e')
+            << u"wss://10.0.0.2:5000/"_s << u"XJ9K2M"_s;
         QTest::newRow("bad link") << u"hearth://10.0.0.2:0/XJ9K2M"_s << QString() << QString();
         QTest::newRow("link without code")
             << u"hearth://10.0.0.2:5000/"_s << QString() << QString();
@@ -291,6 +298,17 @@ private Q_SLOTS:
         QVERIFY(ben->pendingCode().isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
         QCOMPARE(ben->session()->code(), code);
+
+        // A link with a fingerprint is kept whole, so that the join after the name still
+        // expects that certificate.
+        auto cleo = makeController(*m_home, u"Cleo"_s);
+        cleo->setDisplayName(QString());
+        QTRY_COMPARE(cleo->phase(), AppController::Phase::Lobby);
+        const InviteLink pinned{u"127.0.0.1"_s, quint16(ana->serverPort()), code,
+                                QByteArray(32, '\x5a')};
+        cleo->openJoin(pinned.toString(), {});
+        QCOMPARE(cleo->pendingCode(), code);
+        QCOMPARE(cleo->pendingHost(), pinned.toString());
     }
 
     void joinCommandWithoutANameKeepsTheCode()
@@ -613,6 +631,141 @@ private Q_SLOTS:
         QVERIFY(!a->isTrayEnabled());
         QVERIFY(a->isTitleCountEnabled() && a->isAlertEnabled() && a->areNotificationsEnabled());
         QVERIFY(makeController(*m_home, u"Ben"_s)->attention()->isSoundEnabled());
+    }
+
+    // --- Trust: a TLS front (RelayServer with a HostCertificate) before the embedded host ---
+
+    void firstUseOfAHostPinsItsCertificate()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        const HostCertificate certificate = HostCertificate::generate(u"ana"_s);
+        RelayServer front(QUrl(u"ws://127.0.0.1:%1/"_s.arg(ana->serverPort())), certificate);
+        QVERIFY(front.listen());
+        const QByteArray fingerprint = Fingerprint::of(certificate.certificate());
+
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        QVERIFY(ben->knownHosts().pinned(front.url()).isEmpty());
+        QSignalSpy words(ben.get(), &AppController::certificateChanged);
+        ben->joinRoom(front.url().toString(), ana->session()->code(), false, {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QCOMPARE(ben->knownHosts().pinned(front.url()), fingerprint);
+        QCOMPARE(ben->certificateWords(), Fingerprint::wordsText(fingerprint));
+        QVERIFY(words.count() >= 1);
+        QVERIFY(ben->certificateWarning().isEmpty());
+        // The link Ben hands on carries the certificate he met, and leads to TLS.
+        const auto link = InviteLink::parse(ben->inviteLink());
+        QVERIFY(link);
+        QCOMPARE(link->fingerprint, fingerprint);
+        QCOMPARE(link->serverUrl().scheme(), u"wss"_s);
+        // The host's own connection is plain on this branch: no words, no fingerprint.
+        QVERIFY(ana->certificateWords().isEmpty());
+        QVERIFY(!ana->inviteLink().contains(u"fp="_s));
+    }
+
+    void aChangedCertificateStopsTheJoinUntilAccepted()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        const QUrl backend(u"ws://127.0.0.1:%1/"_s.arg(ana->serverPort()));
+        const HostCertificate first = HostCertificate::generate(u"first"_s);
+        const HostCertificate second = HostCertificate::generate(u"second"_s);
+        const QByteArray firstFp = Fingerprint::of(first.certificate());
+        const QByteArray secondFp = Fingerprint::of(second.certificate());
+        auto front = std::make_unique<RelayServer>(backend, first);
+        QVERIFY(front->listen());
+        const quint16 port = front->port();
+        const QString address = u"wss://127.0.0.1:%1/"_s.arg(port);
+
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->joinRoom(address, ana->session()->code(), false, {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        ben->leaveRoom();
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+
+        // The host now shows another certificate: reinstalled, so a new server with a new
+        // database (the identity secret is derived from the certificate: a server that kept
+        // its database would not know Ben's new one) and a new room.
+        TestServer reinstalled;
+        QVERIFY(reinstalled.start());
+        auto newHost = readyClient(reinstalled.url());
+        QVERIFY(newHost);
+        const auto newRoom = createRoom(newHost.get(), {u"Again"_s, {}, 4, {}, {}});
+        QVERIFY(newRoom);
+        const QString code = newRoom->room.code;
+        front.reset();
+        front = std::make_unique<RelayServer>(reinstalled.url(), second);
+        QVERIFY(front->listen(port));
+        QSignalSpy warnings(ben.get(), &AppController::certificateWarningChanged);
+        ben->joinRoom(address, code, false, {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        const QString warning = ben->certificateWarning();
+        QVERIFY2(warning.contains(Fingerprint::wordsText(firstFp)), qPrintable(warning));
+        QVERIFY2(warning.contains(Fingerprint::wordsText(secondFp)), qPrintable(warning));
+        QVERIFY(warning.contains(u"127.0.0.1:%1"_s.arg(port)));
+        QVERIFY(warning.contains(u"pretending"_s));
+        QCOMPARE(ben->certificateWarningHost(), u"127.0.0.1:%1"_s.arg(port));
+        QCOMPARE(ben->newCertificateWords(), Fingerprint::wordsText(secondFp));
+        QCOMPARE(ben->pinnedCertificateWords(), Fingerprint::wordsText(firstFp));
+        QVERIFY(!ben->errorText().isEmpty());
+        QVERIFY(warnings.count() >= 1);
+        QVERIFY(front->received().isEmpty()); // not even hello was sent
+        QCOMPARE(ben->knownHosts().pinned(QUrl(address)), firstFp);
+
+        // Cancel keeps the old pin and joins nothing.
+        ben->dismissCertificateWarning();
+        QVERIFY(ben->certificateWarning().isEmpty());
+        QCOMPARE(ben->phase(), AppController::Phase::Lobby);
+        QCOMPARE(ben->knownHosts().pinned(QUrl(address)), firstFp);
+
+        // Asked again, the person trusts the new one: the pin is replaced and the join retried.
+        ben->joinRoom(address, code, false, {});
+        QTRY_VERIFY(!ben->certificateWarning().isEmpty());
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        ben->trustNewCertificate();
+        QVERIFY(ben->certificateWarning().isEmpty());
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QCOMPARE(ben->knownHosts().pinned(QUrl(address)), secondFp);
+        QCOMPARE(ben->certificateWords(), Fingerprint::wordsText(secondFp));
+    }
+
+    void aLinkWithAFingerprintPinsFromTheFirstJoin()
+    {
+        auto ana = hosting();
+        QVERIFY(ana);
+        const QUrl backend(u"ws://127.0.0.1:%1/"_s.arg(ana->serverPort()));
+        const HostCertificate real = HostCertificate::generate(u"real"_s);
+        const HostCertificate other = HostCertificate::generate(u"other"_s);
+        RelayServer impostor(backend, other);
+        QVERIFY(impostor.listen());
+        RelayServer front(backend, real);
+        QVERIFY(front.listen());
+        const QByteArray realFp = Fingerprint::of(real.certificate());
+        const QString code = ana->session()->code();
+
+        // A link naming the real certificate, to a host that shows another: refused at once,
+        // nothing to trust on first use, nothing pinned.
+        auto ben = makeController(*m_home, u"Ben"_s);
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        const InviteLink toImpostor{u"127.0.0.1"_s, impostor.port(), code, realFp};
+        ben->openJoin(toImpostor.toString(), {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
+        QVERIFY2(ben->errorText().contains(Fingerprint::wordsText(realFp)),
+                 qPrintable(ben->errorText()));
+        QVERIFY(ben->errorText().contains(
+            Fingerprint::wordsText(Fingerprint::of(other.certificate()))));
+        QVERIFY(ben->certificateWarning().isEmpty());
+        QVERIFY(impostor.received().isEmpty());
+        QVERIFY(ben->knownHosts().pinned(toImpostor.serverUrl()).isEmpty());
+
+        // The same link to the real host: joined, and pinned from this first join.
+        const InviteLink toReal{u"127.0.0.1"_s, front.port(), code, realFp};
+        ben->openJoin(toReal.toString(), {});
+        QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
+        QCOMPARE(ben->knownHosts().pinned(toReal.serverUrl()), realFp);
+        QCOMPARE(ben->certificateWords(), Fingerprint::wordsText(realFp));
     }
 };
 

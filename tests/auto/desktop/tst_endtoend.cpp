@@ -6,6 +6,11 @@
 // the real keychain when a Secret Service runs (the entries are deleted afterwards), else to
 // the documented file fallback — the processes choose, exactly as installed copies would.
 
+#include "desktoptest.h"
+#include "relayserver.h"
+#include "security/fingerprint.h"
+#include "testserver.h"
+
 #include <QtCore/QProcess>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QRegularExpression>
@@ -82,10 +87,12 @@ public:
         return match;
     }
 
-    // True once the process has ended (waitForFinished() is false for one already gone).
+    // True once the process has ended. Events are processed meanwhile: a server or TLS front
+    // in this process must go on answering it.
     bool finished(int timeoutMs = 10000)
     {
-        return m_process.state() == QProcess::NotRunning || m_process.waitForFinished(timeoutMs);
+        return QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; },
+                               timeoutMs);
     }
 
     void type(const QString &line) { m_process.write(line.toUtf8() + '\n'); }
@@ -158,6 +165,70 @@ private Q_SLOTS:
                  qPrintable(joiner.transcript()));
         QVERIFY(joiner.finished());
         QCOMPARE(joiner.process().exitCode(), 0);
+    }
+
+    // `hearth join --headless` over wss:// (a TLS front before an in-process server): it prints
+    // the words of the certificate it reached, pins it, refuses another one later with the
+    // warning and status 1, and joins with --trust-new-certificate.
+    void headlessJoinerPinsAndStopsAtAChangedCertificate()
+    {
+        QString why;
+        if (TestServer::postgresMissing(&why))
+            QSKIP(qPrintable(why));
+        QTemporaryDir dir;
+        TestServer first;
+        QVERIFY(first.start());
+        auto firstHost = readyClient(first.url());
+        QVERIFY(firstHost);
+        const auto firstRoom = createRoom(firstHost.get(), {u"First"_s, {}, 4, {}, {}});
+        QVERIFY(firstRoom);
+        const HostCertificate certificate1 = HostCertificate::generate(u"one"_s);
+        const QString words1 = Fingerprint::wordsText(Fingerprint::of(certificate1.certificate()));
+        auto front = std::make_unique<RelayServer>(first.url(), certificate1);
+        QVERIFY(front->listen());
+        const QString address = front->url().toString();
+        const quint16 port = front->port();
+
+        Hearth ben(dir, u"Ben"_s);
+        ben.start({u"join"_s, address, firstRoom->room.code, u"--name"_s, u"Ben"_s});
+        QVERIFY2(ben.waitForLine(u"^hearth: certificate words: "_s +
+                                 QRegularExpression::escape(words1) + u'$')
+                     .hasMatch(),
+                 qPrintable(ben.transcript()));
+        ben.type(u"/quit"_s);
+        QVERIFY(ben.finished());
+        QCOMPARE(ben.process().exitCode(), 0);
+
+        // The same address now shows another certificate (here: another host behind it).
+        TestServer second;
+        QVERIFY(second.start());
+        auto secondHost = readyClient(second.url());
+        QVERIFY(secondHost);
+        const auto secondRoom = createRoom(secondHost.get(), {u"Second"_s, {}, 4, {}, {}});
+        QVERIFY(secondRoom);
+        const HostCertificate certificate2 = HostCertificate::generate(u"two"_s);
+        const QString words2 = Fingerprint::wordsText(Fingerprint::of(certificate2.certificate()));
+        front.reset();
+        front = std::make_unique<RelayServer>(second.url(), certificate2);
+        QVERIFY(front->listen(port));
+
+        ben.start({u"join"_s, address, secondRoom->room.code, u"--name"_s, u"Ben"_s});
+        QVERIFY(ben.finished(20000));
+        QCOMPARE(ben.process().exitCode(), 1);
+        const QString refused = ben.transcript();
+        QVERIFY2(refused.contains(words1) && refused.contains(words2), qPrintable(refused));
+        QVERIFY2(refused.contains(u"--trust-new-certificate"_s), qPrintable(refused));
+        QVERIFY(front->received().isEmpty()); // not even hello
+
+        ben.start({u"join"_s, address, secondRoom->room.code, u"--name"_s, u"Ben"_s,
+                   u"--trust-new-certificate"_s});
+        QVERIFY2(ben.waitForLine(u"^hearth: certificate words: "_s +
+                                 QRegularExpression::escape(words2) + u'$')
+                     .hasMatch(),
+                 qPrintable(ben.transcript()));
+        ben.type(u"/quit"_s);
+        QVERIFY(ben.finished());
+        QCOMPARE(ben.process().exitCode(), 0);
     }
 };
 

@@ -4,6 +4,7 @@
 // that its clients saw nothing of the attack.
 
 #include "protocol/identity.h"
+#include "protocol/protocol.h"
 #include "testclient.h"
 #include "testserver.h"
 
@@ -110,7 +111,7 @@ public:
         m_me = identity;
         const QJsonObject reply =
             request({{QStringLiteral("type"), QStringLiteral("hello")},
-                     {QStringLiteral("version"), 1},
+                     {QStringLiteral("version"), Protocol::Version},
                      {QStringLiteral("identity"),
                       QJsonObject{{QStringLiteral("id"), identity.id},
                                   {QStringLiteral("secret"), identity.secret}}}});
@@ -975,7 +976,7 @@ private Q_SLOTS:
         const Identity other = Identity::generate();
         for (const Identity &identity : {c->identity(), other}) {
             const QJsonObject reply = c->request(
-                req("hello", {{str("version"), 1},
+                req("hello", {{str("version"), Protocol::Version},
                               {str("identity"), QJsonObject{{str("id"), identity.id},
                                                             {str("secret"), identity.secret}}}}));
             QCOMPARE(errorCode(reply), str("bad_request"));
@@ -1007,29 +1008,36 @@ private Q_SLOTS:
                 o.insert(str("identity"), id);
             return o;
         };
-        QTest::newRow("version 2") << hello(2, identity) << str("unsupported_version");
+        // A version 1 client (it would send its identity's own secret) is told what is spoken.
+        QTest::newRow("version 1") << hello(1, identity) << str("unsupported_version");
+        QTest::newRow("version 3") << hello(3, identity) << str("unsupported_version");
         QTest::newRow("version 0") << hello(0, identity) << str("unsupported_version");
         QTest::newRow("version 1.5") << hello(1.5, identity) << str("unsupported_version");
         QTest::newRow("version as string") << hello(str("1"), identity) << str("bad_request");
         QTest::newRow("version missing")
             << hello(QJsonValue(QJsonValue::Undefined), identity) << str("bad_request");
         QTest::newRow("identity missing")
-            << hello(1, QJsonValue(QJsonValue::Undefined)) << str("bad_request");
-        QTest::newRow("identity as string") << hello(1, me.id) << str("bad_request");
+            << hello(Protocol::Version, QJsonValue(QJsonValue::Undefined)) << str("bad_request");
+        QTest::newRow("identity as string")
+            << hello(Protocol::Version, me.id) << str("bad_request");
         QTest::newRow("identity id too short")
-            << hello(1, QJsonObject{{str("id"), str("short")}, {str("secret"), me.secret}})
+            << hello(Protocol::Version,
+                     QJsonObject{{str("id"), str("short")}, {str("secret"), me.secret}})
             << str("bad_request");
         QTest::newRow("identity id with a slash")
-            << hello(1, QJsonObject{{str("id"), QString(me.id + u'/')}, {str("secret"), me.secret}})
+            << hello(Protocol::Version,
+                     QJsonObject{{str("id"), QString(me.id + u'/')}, {str("secret"), me.secret}})
             << str("bad_request");
         QTest::newRow("identity secret too short")
-            << hello(1, QJsonObject{{str("id"), me.id}, {str("secret"), str("0123456789")}})
+            << hello(Protocol::Version,
+                     QJsonObject{{str("id"), me.id}, {str("secret"), str("0123456789")}})
             << str("bad_request");
         QTest::newRow("identity secret as number")
-            << hello(1, QJsonObject{{str("id"), me.id}, {str("secret"), 12345}})
+            << hello(Protocol::Version, QJsonObject{{str("id"), me.id}, {str("secret"), 12345}})
             << str("bad_request");
         QTest::newRow("identity id of 65")
-            << hello(1, QJsonObject{{str("id"), QString(65, u'a')}, {str("secret"), me.secret}})
+            << hello(Protocol::Version,
+                     QJsonObject{{str("id"), QString(65, u'a')}, {str("secret"), me.secret}})
             << str("bad_request");
     }
 
@@ -1042,7 +1050,7 @@ private Q_SLOTS:
         const QJsonObject reply = c->request(hello);
         QCOMPARE(errorCode(reply), error);
         if (error == str("unsupported_version"))
-            QCOMPARE(errorOf(reply).supported, QList<qint64>{1});
+            QCOMPARE(errorOf(reply).supported, QList<qint64>{Protocol::Version});
         // Not half-registered: requests still need hello, and a proper hello works.
         QCOMPARE(errorCode(c->request(req("room_info", {{str("room"), m_bystanderCode}}))),
                  str("hello_required"));
@@ -1123,7 +1131,7 @@ private Q_SLOTS:
         QVERIFY(raw.sendJson(
             {{str("id"), 1},
              {str("type"), str("hello")},
-             {str("version"), 1},
+             {str("version"), Protocol::Version},
              {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
         QVERIFY(ok(raw.waitReply(1)));
         QVERIFY(raw.sendJson({{str("id"), 2},
@@ -1508,7 +1516,7 @@ private Q_SLOTS:
         QVERIFY(silent.sendJson(
             {{str("id"), 1},
              {str("type"), str("hello")},
-             {str("version"), 1},
+             {str("version"), Protocol::Version},
              {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
         QVERIFY(ok(silent.waitReply(1)));
         QVERIFY(silent.sendJson({{str("id"), 2},
@@ -1567,7 +1575,7 @@ private Q_SLOTS:
         QVERIFY(pinger.sendJson(
             {{str("id"), 1},
              {str("type"), str("hello")},
-             {str("version"), 1},
+             {str("version"), Protocol::Version},
              {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
         QVERIFY(ok(pinger.waitReply(1)));
         QVERIFY(pinger.sendJson({{str("id"), 2},
@@ -1753,7 +1761,7 @@ private Q_SLOTS:
         QVERIFY(slow.sendJson(
             {{str("id"), 1},
              {str("type"), str("hello")},
-             {str("version"), 1},
+             {str("version"), Protocol::Version},
              {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}));
         QVERIFY(ok(slow.waitReply(1)));
         QVERIFY(slow.sendJson({{str("id"), 2},

@@ -2,6 +2,7 @@
 // protocol v1, with a real SQLite file underneath.
 
 #include "protocol/identity.h"
+#include "protocol/protocol.h"
 #include "testclient.h"
 #include "testserver.h"
 
@@ -82,11 +83,11 @@ private Q_SLOTS:
         const Identity me = Identity::generate();
         const QJsonObject reply = c.request(
             {{str("type"), str("hello")},
-             {str("version"), 1},
+             {str("version"), Protocol::Version},
              {str("identity"), QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}});
         QVERIFY(ok(reply));
         const QJsonObject result = reply.value(str("result")).toObject();
-        QCOMPARE(result.value(str("version")).toInt(), 1);
+        QCOMPARE(result.value(str("version")).toInt(), Protocol::Version);
         QCOMPARE(result.value(str("participant")).toString(),
                  IdentityRules::participantIdFor(me.id));
         QCOMPARE(result.value(str("limits")).toObject().value(str("capacityMax")).toInt(), 50);

@@ -250,8 +250,9 @@ private Q_SLOTS:
                  appliedAt);
     }
 
-    // A database made by an earlier version is migrated in place and keeps its rows: here one
-    // at schema version 1, whose identities table still had a rowid.
+    // A database made by an earlier version is migrated in place: here one at schema version 1,
+    // whose identities table still had a rowid (migration 2), and whose identity hashes are of
+    // protocol v1's raw secrets (forgotten by migration 3).
     void migratesAVersion1Database()
     {
         QVERIFY(QDir().mkpath(QFileInfo(m_path).absolutePath()));
@@ -278,18 +279,17 @@ private Q_SLOTS:
         auto storage = openStorage();
         QVERIFY(storage);
         QCOMPARE(storage->schemaVersion(), storage->latestSchemaVersion());
-        QVERIFY(storage->latestSchemaVersion() >= 2);
+        QVERIFY(storage->latestSchemaVersion() >= 3);
+        // Migration 3 forgets the hashes of protocol v1's raw secrets: v2 clients send a secret
+        // derived per host, and would all be refused as impostors (identity_rejected).
         const auto state = storage->loadLiveState();
         QVERIFY(state);
-        QCOMPARE(state->identities.size(), 2);
-        QHash<QString, QByteArray> hashes;
-        for (const auto &identity : state->identities)
-            hashes.insert(identity.participantId, identity.secretHash);
-        QCOMPARE(hashes.value(str("p-one")), QByteArray("hash-one"));
-        QCOMPARE(hashes.value(str("p-two")), QByteArray("hash-two"));
-        // New identities still go in, and one id still cannot be stored twice.
+        QCOMPARE(state->identities.size(), 0);
+        // New identities go in (the same participant again, with its derived secret's hash),
+        // and one id still cannot be stored twice (the second is ignored).
         QVERIFY(batch(*storage, [&] {
-            return storage->saveIdentity({str("p-three"), "hash-three", 3}) &&
+            return storage->saveIdentity({str("p-one"), "derived-one", 3}) &&
+                   storage->saveIdentity({str("p-three"), "hash-three", 3}) &&
                    storage->saveIdentity({str("p-one"), "other", 4});
         }));
         storage.reset();
@@ -297,10 +297,10 @@ private Q_SLOTS:
         QVERIFY(db.value(str("SELECT sql FROM sqlite_master WHERE name = 'identities'"))
                     .toString()
                     .contains(str("WITHOUT ROWID")));
-        QCOMPARE(db.value(str("SELECT COUNT(*) FROM identities")).toInt(), 3);
+        QCOMPARE(db.value(str("SELECT COUNT(*) FROM identities")).toInt(), 2);
         QCOMPARE(db.value(str("SELECT secret_hash FROM identities WHERE participant_id = 'p-one'"))
                      .toString(),
-                 str("hash-one"));
+                 str("derived-one"));
     }
 
     void walModeIsOn()
