@@ -11,6 +11,8 @@
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 
+using namespace Qt::StringLiterals;
+
 Q_LOGGING_CATEGORY(lcEmbedded, "hearth.app.server")
 
 // Lives in the worker thread; owns the RoomServer there.
@@ -83,8 +85,8 @@ EmbeddedServer::EmbeddedServer(QObject *parent)
                         << "embedded server listening on port" << port << "(plain ws://)";
                 else
                     qCInfo(lcEmbedded).noquote()
-                        << "embedded server listening on port" << port << "(wss://, certificate"
-                        << Fingerprint::wordsText(fingerprint) << ")";
+                        << "embedded server listening on port" << port
+                        << u"(wss://, certificate %1)"_s.arg(Fingerprint::wordsText(fingerprint));
                 Q_EMIT started(port);
             });
     connect(m_worker, &EmbeddedServerWorker::discoveryStatus, this,

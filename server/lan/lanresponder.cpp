@@ -22,7 +22,7 @@ LanResponder::LanResponder(RoomServer *server, const DiscoveryConfig &config,
     , m_config(config)
     , m_options(options)
     , m_instance(LanWire::freshInstance())
-    , m_fingerprint(options.fingerprint.value_or(servedFingerprint(*server)))
+    , m_fingerprint(servedFingerprint(*server))
 {
     m_clock.start();
     m_budget = m_options.checkBurst;

@@ -9,8 +9,6 @@
 #include <QtCore/QObject>
 #include <QtCore/QTimer>
 
-#include <optional>
-
 class LanTransport;
 class RoomServer;
 
@@ -36,10 +34,6 @@ public:
         double checksPerSecond = 20000;
         double checkBurst = 40000;
         int maxPublicRooms = 200; // announced per server; more would flood a LAN
-        // What answers vouch for and announcements carry instead of servedFingerprint(): tests
-        // and benchmarks that stand in for a TLS server, or for a host with another
-        // certificate.
-        std::optional<QByteArray> fingerprint = {};
     };
 
     // Make it once `server` listens: what it vouches for is read from the running server.

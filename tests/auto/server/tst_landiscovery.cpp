@@ -70,9 +70,8 @@ class tst_LanDiscovery : public QObject
     DiscoveryConfig m_config;
     LanResponder::Options m_fast;
 
-    // A host; with `certificate`, its server is given it and its responder vouches for it
-    // (the transport of this tree may serve plain ws:// still, so the responder is told the
-    // fingerprint rather than asked to read it from the server).
+    // A host; with `certificate`, its server serves wss:// with it, and its responder vouches
+    // for what the server serves.
     std::unique_ptr<Host> startHost(const HostCertificate &certificate = {},
                                     const DiscoveryConfig *config = nullptr)
     {
@@ -83,15 +82,14 @@ class tst_LanDiscovery : public QObject
         });
         if (!host->server->start())
             return nullptr;
-        LanResponder::Options options = m_fast;
-        if (certificate.isValid())
-            options.fingerprint = Fingerprint::of(certificate.certificate());
         host->responder = std::make_unique<LanResponder>(host->server->server(),
-                                                         config ? *config : m_config, options);
+                                                         config ? *config : m_config, m_fast);
         host->fingerprint = host->responder->fingerprint();
         if (!host->responder->start())
             return nullptr;
         host->client = std::make_unique<TestClient>();
+        if (certificate.isValid())
+            host->client->trustCertificate(certificate.certificate());
         if (!host->client->connectTo(host->server->url()) || !host->client->hello())
             return nullptr;
         return host;
