@@ -80,8 +80,9 @@ QtListener::QtListener(const ServerConfig &config, QObject *parent)
     connect(m_upgrader, &QWebSocketServer::serverError, this,
             [this](QWebSocketProtocol::CloseCode code) {
                 qCInfo(lcQtTransport).noquote()
-                    << "WebSocket upgrade refused:" << m_upgrader->errorString() << "(" << code
-                    << ")";
+                    << QStringLiteral("WebSocket upgrade refused: %1 (%2)")
+                           .arg(m_upgrader->errorString())
+                           .arg(int(code));
             });
     // QWebSocketServer's own handshake timer covers only connections it accepts itself; ours
     // covers TLS and the upgrade alike.
