@@ -224,9 +224,6 @@ void HeadlessRunner::printRoomBanner()
         writeOut(u"hearth: others join with: hearth join %1 %2 --name NAME"_s.arg(address,
                                                                                   room->code()));
         writeOut(u"hearth: invite "_s + m_app->inviteLink());
-        // What joiners compare aloud (none while the server serves plain ws://).
-        if (!m_app->hostFingerprintWords().isEmpty())
-            writeOut(u"hearth: certificate words "_s + m_app->hostFingerprintWords());
         if (!m_app->hostCertificateWarning().isEmpty())
             writeErr(u"hearth: warning: "_s + m_app->hostCertificateWarning());
     } else {

@@ -7,8 +7,9 @@
 // A second layout puts a machine in the middle (Mallory) between the joiner and the host: it does
 // not know the code, but relays the joiner's queries to the host and the host's answers back —
 // once with its own certificate's fingerprint put in (the joiner drops every such answer and
-// finds nothing), once untouched (the joiner goes on with the real host's port and certificate,
-// which Mallory cannot serve). The relay is this test binary run with --relay in Mallory's
+// finds nothing), once untouched (the joiner goes on to Mallory's address with the real host's
+// port and certificate, meets the room server Mallory runs there with her own certificate, and
+// refuses it). The relay is this test binary run with --relay in Mallory's
 // namespace.
 //
 // Needs root and `ip netns` (iproute2); where the machine does not allow it, the test skips and
@@ -53,8 +54,11 @@ bool ip(const QStringList &args, QString *error = nullptr)
 class NsHearth
 {
 public:
+    enum class Kind { Person, Server };
+    // A Person runs headless with its own name and identity file; a Server is `hearth serve`
+    // with exactly `args`.
     NsHearth(const QString &ns, const QTemporaryDir &dir, const QString &name,
-             const QStringList &args)
+             const QStringList &args, Kind kind = Kind::Person)
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         // The automatic mode: every interface of the namespace.
@@ -65,10 +69,11 @@ public:
         env.remove(u"WAYLAND_DISPLAY"_s);
         env.remove(u"QT_QPA_PLATFORM"_s);
         m_process.setProcessEnvironment(env);
-        m_process.start(
-            u"ip"_s, QStringList{u"netns"_s, u"exec"_s, ns, QStringLiteral(HEARTH_BINARY)} + args +
-                         QStringList{u"--headless"_s, u"--name"_s, name, u"--identity-file"_s,
-                                     dir.filePath(name + u".json"_s)});
+        const QStringList person{u"--headless"_s, u"--name"_s, name, u"--identity-file"_s,
+                                 dir.filePath(name + u".json"_s)};
+        m_process.start(u"ip"_s,
+                        QStringList{u"netns"_s, u"exec"_s, ns, QStringLiteral(HEARTH_BINARY)} +
+                            args + (kind == Kind::Person ? person : QStringList()));
     }
     ~NsHearth()
     {
@@ -276,7 +281,16 @@ private Q_SLOTS:
         QVERIFY2(address.hasMatch(), qPrintable(host.transcript()));
         const QString hostPort = address.captured(2);
         // The certificate the host really serves: its words, when it serves TLS.
-        const auto words = host.waitForLine(u"^hearth: certificate words (.+)$"_s, 500);
+        const auto words = host.waitForLine(u"^hearth: certificate words: (.+)$"_s, 5000);
+        QVERIFY2(words.hasMatch(), qPrintable(host.transcript()));
+        // Mallory also runs a room server of her own (her own certificate) at the address and
+        // port the untouched answer leads to.
+        NsHearth mallory(malloryNs, dir, u"Mallory"_s,
+                         {u"serve"_s, u"--bind"_s, u"10.79.0.3"_s, u"--port"_s, hostPort, u"--db"_s,
+                          dir.filePath(u"mallory.sqlite"_s), u"--no-discovery"_s},
+                         NsHearth::Kind::Server);
+        QVERIFY2(mallory.waitForLine(u"listening on wss://10\\.79\\.0\\.3:"_s).hasMatch(),
+                 qPrintable(mallory.transcript()));
 
         for (const QString &mode : {u"forge"_s, u"pass"_s}) {
             QProcess relay;
@@ -294,9 +308,8 @@ private Q_SLOTS:
             relay.waitForFinished(5000);
             const QByteArray relayed = relay.readAllStandardOutput();
             QVERIFY2(relayed.contains("relayed"), qPrintable(transcript));
-            // Nothing joins: a forged answer is dropped, and an untouched one points at
-            // Mallory's address, where no room server runs (had Mallory one, it could not
-            // present the host's certificate).
+            // Nothing joins: a forged answer is dropped, and an untouched one leads to
+            // Mallory's address, where her server cannot present the host's certificate.
             QVERIFY2(joiner.process().exitCode() != 0, qPrintable(transcript));
             if (mode == "forge"_L1) {
                 QVERIFY2(transcript.contains(u"does not prove the code"_s), qPrintable(transcript));
@@ -311,13 +324,14 @@ private Q_SLOTS:
                         .arg(code, address.captured(1), hostPort));
                 const auto match = found.match(transcript);
                 QVERIFY2(match.hasMatch(), qPrintable(transcript));
-                if (words.hasMatch())
-                    QCOMPARE(
-                        Fingerprint::wordsText(QByteArray::fromHex(match.captured(1).toLatin1())),
-                        words.captured(1));
-                else
-                    QCOMPARE(match.captured(1), u"(none)"_s);
+                QCOMPARE(Fingerprint::wordsText(QByteArray::fromHex(match.captured(1).toLatin1())),
+                         words.captured(1));
                 QVERIFY(!transcript.contains(u"does not prove the code"_s));
+                // The joiner met Mallory's server and refused its certificate, naming the
+                // words it expected (the host's).
+                QVERIFY2(transcript.contains(u"but %1 were expected"_s.arg(words.captured(1))),
+                         qPrintable(transcript));
+                QVERIFY2(!transcript.contains(u"hearth: joined"_s), qPrintable(transcript));
             }
         }
     }
