@@ -9,7 +9,7 @@
 //
 // It serves plain ws:// (--no-tls) unless the extra arguments name TLS (--tls-cert) or say
 // "--tls-default" (removed before the call: `hearth serve`'s own certificate in its data
-// directory): the clients these tests run (RoomClient, `hearth join`) connect to ws:// URLs.
+// directory); RoomClient and `hearth join` then trust its certificate on first use.
 class ServerProcess
 {
 public:
@@ -23,7 +23,12 @@ public:
     void kill(); // SIGKILL: no chance to flush anything
     QUrl url() const { return m_url; }
     qint64 pid() const { return m_process.processId(); }
-    QString output() const { return m_output; }
+    // Everything it printed on stdout so far.
+    QString output()
+    {
+        m_output += QString::fromUtf8(m_process.readAllStandardOutput());
+        return m_output;
+    }
 
 private:
     QString m_databasePath;

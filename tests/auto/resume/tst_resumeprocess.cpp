@@ -201,10 +201,12 @@ private Q_SLOTS:
     void stoppedClientGoesOfflineAndComesBack()
     {
         QTemporaryDir dir;
+        // wss:// with `hearth serve`'s own certificate, as people run it.
         ServerProcess server(dir.filePath(u"serve.sqlite"_s),
                              {u"--idle-timeout"_s, QString::number(IdleTimeoutS), u"--grace"_s,
-                              QString::number(GraceS)});
+                              QString::number(GraceS), u"--tls-default"_s});
         QVERIFY(server.start());
+        QCOMPARE(server.url().scheme(), u"wss"_s);
         auto host = readyClient(server.url(), ReconnectPolicy(200, 1000));
         QVERIFY(host);
         std::optional<Result<RoomSnapshot>> created;
@@ -219,6 +221,15 @@ private Q_SLOTS:
         HeadlessJoiner ben(dir);
         ben.start(server.url(), code);
         QVERIFY2(ben.waitForLine(u"^hearth: joined room"_s, 20000), qPrintable(ben.output()));
+        // The joiner met the certificate the server printed: the same four words.
+        const QRegularExpression wordsLine(u"^hearth: certificate words: (.+)$"_s,
+                                           QRegularExpression::MultilineOption);
+        const auto served = wordsLine.match(server.output());
+        QVERIFY2(served.hasMatch(), qPrintable(server.output()));
+        QVERIFY2(ben.waitForLine(u"^hearth: certificate words: "_s +
+                                     QRegularExpression::escape(served.captured(1)) + u'$',
+                                 5000),
+                 qPrintable(ben.output()));
         QTRY_COMPARE_WITH_TIMEOUT(log.count<Events::ParticipantJoined>(), 1, 10000);
         const QString benId = log.events.last().as<Events::ParticipantJoined>()->participant.id;
         QVERIFY(!benId.isEmpty());
