@@ -166,8 +166,8 @@ public:
     // code's discovery answer, or this app's own server (tests read it).
     QByteArray vouchedFingerprint() const
     {
-        const bool vouched = m_trust.source == TrustSource::Vouched ||
-                             m_trust.source == TrustSource::OwnHost;
+        const bool vouched =
+            m_trust.source == TrustSource::Vouched || m_trust.source == TrustSource::OwnHost;
         return vouched ? m_trust.expected : QByteArray();
     }
     RoomSession *session() const { return m_session; }
