@@ -302,6 +302,8 @@ private:
     void rememberIdentityNote();
     // Connects (unless already connected there) expecting m_trust's fingerprint.
     void openClient(const QUrl &url);
+    // Hosting: connects to this app's own server, expecting its certificate.
+    void openOwnServer();
     // The trust of a join by address or link to `url`: the link's fingerprint, else the pin.
     Trust trustFor(const QUrl &url, const QByteArray &linkFingerprint) const;
     void onCertificateMismatch(const QByteArray &expected, const QByteArray &actual);

@@ -49,18 +49,4 @@ if(HEARTH_BUILD_TESTS)
             LABELS bench TIMEOUT 150 SKIP_RETURN_CODE 77)
     endif()
 
-    # The load generator's TLS client end to end whatever the server can do: a test-only TLS
-    # terminator (Qt's QSslServer) stands in for `hearth serve` and pipes to a plain one. Its
-    # figures are not Hearth's.
-    add_executable(hearth-bench-tls-forwarder server/tlsforwarder.cpp)
-    target_link_libraries(hearth-bench-tls-forwarder PRIVATE Qt6::Core Qt6::Network hearth_warnings)
-    set_target_properties(hearth-bench-tls-forwarder PROPERTIES AUTOMOC OFF AUTOUIC OFF AUTORCC OFF)
-    target_compile_definitions(hearth-bench-tls-forwarder PRIVATE
-        HEARTH_BENCH_HEARTH_BINARY="$<TARGET_FILE:hearth>")
-    add_dependencies(hearth-bench-tls-forwarder hearth)
-    add_dependencies(hearth-bench-server hearth-bench-tls-forwarder)
-    add_test(NAME bench_server_tiny_tls_forwarded
-        COMMAND hearth-bench-server --tiny --tls
-                --hearth $<TARGET_FILE:hearth-bench-tls-forwarder>)
-    set_tests_properties(bench_server_tiny_tls_forwarded PROPERTIES LABELS bench TIMEOUT 150)
 endif()

@@ -58,6 +58,10 @@ TestServer::TestServer(std::function<void(ServerConfig &)> adjust)
     m_config.transport = transportFromEnvironment();
     if (adjust)
         adjust(m_config);
+    // The native transport serves plain ws:// only: a test that asks for TLS gets the Qt one
+    // whatever the environment says.
+    if (!m_config.certificate.isNull())
+        m_config.transport = ServerConfig::Transport::Qt;
 }
 
 ServerConfig::Transport TestServer::transportFromEnvironment()

@@ -8,6 +8,7 @@
 // About the Qt transport only: the native one has no TLS (tst_badinput covers its bad input).
 
 #include "protocol/identity.h"
+#include "protocol/protocol.h"
 #include "protocolhelpers.h"
 #include "security/fingerprint.h"
 #include "security/hostcertificate.h"
@@ -333,7 +334,7 @@ private Q_SLOTS:
         QVERIFY(sleeper.write(maskedText(
                     compact({{str("id"), 1},
                              {str("type"), str("hello")},
-                             {str("version"), 1},
+                             {str("version"), Protocol::Version},
                              {str("identity"),
                               QJsonObject{{str("id"), me.id}, {str("secret"), me.secret}}}}))) > 0);
         QVERIFY(sleeper.write(maskedText(compact({{str("id"), 2},
