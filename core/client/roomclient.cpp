@@ -1,6 +1,7 @@
 #include "roomclient.h"
 
 #include "protocol/protocol.h"
+#include "security/fingerprint.h"
 #include "security/hostsecret.h"
 
 #include <QtCore/QRandomGenerator>
@@ -267,11 +268,15 @@ void RoomClient::onConnected()
     m_lastHeard = m_clock.elapsed();
     if (!verifyEstablishedCertificate())
         return;
-    // Never the identity's own secret: one derived for this host (its certificate, or its
-    // address over ws://), so that what this host receives is worth nothing at another.
-    const QString secret = HostSecret::derive(
-        m_identity.secret,
-        HostSecret::hostKey(m_url, m_url.scheme() == "wss"_L1 ? m_peerFingerprint : QByteArray()));
+    // Never the identity's own secret: one derived for this host (its certificate's public
+    // key, or its address over ws://), so that what this host receives is worth nothing at
+    // another.
+    const QByteArray hostPublicKey =
+        m_url.scheme() == "wss"_L1
+            ? Fingerprint::ofPublicKey(m_socket->sslConfiguration().peerCertificate())
+            : QByteArray();
+    const QString secret =
+        HostSecret::derive(m_identity.secret, HostSecret::hostKey(m_url, hostPublicKey));
     const Requests::Hello hello{Protocol::Version, QStringLiteral("hearth/" HEARTH_VERSION),
                                 m_identity.id, secret};
     request<HelloResult>(hello, this,

@@ -3,6 +3,7 @@
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QFile>
 #include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslKey>
 
 namespace {
 // The BIP-39 English word list (MIT licence, from the Debian package python3-mnemonic), a
@@ -24,6 +25,12 @@ namespace Fingerprint {
 QByteArray of(const QSslCertificate &certificate)
 {
     return certificate.isNull() ? QByteArray() : certificate.digest(QCryptographicHash::Sha256);
+}
+
+QByteArray ofPublicKey(const QSslCertificate &certificate)
+{
+    const QByteArray der = certificate.isNull() ? QByteArray() : certificate.publicKey().toDer();
+    return der.isEmpty() ? QByteArray() : QCryptographicHash::hash(der, QCryptographicHash::Sha256);
 }
 
 QString toHex(const QByteArray &fingerprint)

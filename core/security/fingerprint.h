@@ -14,6 +14,10 @@ inline constexpr int Size = 32; // bytes
 inline constexpr int WordCount = 4;
 
 QByteArray of(const QSslCertificate &certificate);
+// The SHA-256 of the certificate's public key (its SubjectPublicKeyInfo, DER): what stays the
+// same when a certificate is renewed with the same key. Per-host identity secrets follow it
+// (HostSecret), so that a renewal does not make every returning person a stranger.
+QByteArray ofPublicKey(const QSslCertificate &certificate);
 
 // Lower-case hex, 64 characters: how links, settings and the protocol write a fingerprint.
 QString toHex(const QByteArray &fingerprint);

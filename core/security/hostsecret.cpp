@@ -6,10 +6,10 @@
 
 namespace HostSecret {
 
-QString hostKey(const QUrl &serverUrl, const QByteArray &certificateFingerprint)
+QString hostKey(const QUrl &serverUrl, const QByteArray &publicKeyFingerprint)
 {
-    if (!certificateFingerprint.isEmpty())
-        return Fingerprint::toHex(certificateFingerprint);
+    if (!publicKeyFingerprint.isEmpty())
+        return Fingerprint::toHex(publicKeyFingerprint);
     // Not the port: a host's port may change between runs (the desktop takes any free port
     // when 47800 is busy), and its database would then refuse every returning identity.
     QUrl authority;

@@ -37,6 +37,14 @@ void tst_Security::generatesUsableCertificates()
     QVERIFY(Fingerprint::of(a.certificate()) != Fingerprint::of(b.certificate()));
     QCOMPARE(Fingerprint::of(a.certificate()).size(), Fingerprint::Size);
     QVERIFY(Fingerprint::of(QSslCertificate()).isEmpty());
+    // The public key's hash: the SubjectPublicKeyInfo's SHA-256, not the certificate's.
+    const QByteArray keyHash = Fingerprint::ofPublicKey(a.certificate());
+    QCOMPARE(keyHash.size(), Fingerprint::Size);
+    QVERIFY(keyHash != Fingerprint::of(a.certificate()));
+    QVERIFY(keyHash != Fingerprint::ofPublicKey(b.certificate()));
+    QCOMPARE(keyHash, QCryptographicHash::hash(a.certificate().publicKey().toDer(),
+                                               QCryptographicHash::Sha256));
+    QVERIFY(Fingerprint::ofPublicKey(QSslCertificate()).isEmpty());
 }
 
 void tst_Security::fingerprintHexRoundTrips()

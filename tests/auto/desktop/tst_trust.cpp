@@ -260,8 +260,8 @@ private Q_SLOTS:
         QVERIFY(!recordedSecret.isEmpty());
         QVERIFY(recordedSecret != identity.secret);
         QCOMPARE(recordedSecret,
-                 HostSecret::derive(identity.secret,
-                                    Fingerprint::toHex(Fingerprint::of(m_certA.certificate()))));
+                 HostSecret::derive(identity.secret, Fingerprint::toHex(Fingerprint::ofPublicKey(
+                                                         m_certA.certificate()))));
 
         // A presents it to B as that identity: refused. (Straight to B's server: the raw test
         // client does not check certificates; TLS changes nothing about what is refused.)
