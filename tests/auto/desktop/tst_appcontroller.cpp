@@ -705,7 +705,7 @@ private Q_SLOTS:
         QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
 
         // The host now shows another certificate: reinstalled, so a new server with a new
-        // database (the identity secret is derived from the certificate: a server that kept
+        // database (the identity secret is derived from the certificate's key: a server that kept
         // its database would not know Ben's new one) and a new room.
         TestServer reinstalled;
         QVERIFY(reinstalled.start());
