@@ -67,7 +67,7 @@ class AppController : public QObject
     Q_PROPERTY(bool identityReady READ isIdentityReady NOTIFY identityChanged)
     // This app runs the room's server (host mode).
     Q_PROPERTY(bool hosting READ isHosting NOTIFY hostingChanged)
-    // Where joiners reach the server: ws://<LAN address>:<port>/ while hosting, else the
+    // Where joiners reach the server: wss://<LAN address>:<port>/ while hosting, else the
     // address this app joined.
     Q_PROPERTY(QString serverAddress READ serverAddress NOTIFY hostingChanged)
     Q_PROPERTY(int serverPort READ serverPort NOTIFY hostingChanged)

@@ -182,9 +182,13 @@ TestCase {
         mouseClick(findChild(lobby, "joinButton"));
         tryCompare(lobby.app, "phase", AppController.Room, 10000);
         compare(lobby.app.session.room.code, host.session.code);
-        compare(lobby.app.client.url.toString(), "ws://127.0.0.1:" + host.serverPort + "/");
-        // A joiner's invite carries the address it found.
-        verify(lobby.app.inviteLink === "hearth://127.0.0.1:" + host.serverPort + "/" + host.session.code);
+        // Over TLS, to the certificate the code vouched for: the host's own.
+        compare(lobby.app.client.url.toString(), "wss://127.0.0.1:" + host.serverPort + "/");
+        verify(host.hostFingerprintWords.length > 0);
+        compare(lobby.app.certificateWords, host.hostFingerprintWords);
+        // A joiner's invite carries the address it found, and that certificate.
+        compare(lobby.app.inviteLink, "hearth://127.0.0.1:" + host.serverPort + "/" + host.session.code
+                + "?fp=" + fixture.fingerprintHex(host));
         // Give the seat back: other tests count the host's participants.
         lobby.app.leaveRoom();
         tryCompare(lobby.app, "phase", AppController.Lobby, 5000);
@@ -217,9 +221,16 @@ TestCase {
         tryVerify(() => !findChild(lobby, "publicRoomsEmpty").visible, 5000);
         // The private room of the test's host is not listed; the public one is.
         tryCompare(lobby.app.publicRooms, "count", 1, 5000);
-        lobby.app.joinRoom("ws://127.0.0.1:" + other.serverPort + "/", other.session.code, false, "");
+        // The entry leads to the host's wss:// address; joined as its Join button does.
+        const entry = list.itemAtIndex(0);
+        verify(entry);
+        compare(entry.address, "wss://127.0.0.1:" + other.serverPort + "/");
+        compare(entry.code, other.session.code);
+        lobby.app.joinRoom(entry.address, entry.code, false, "");
         tryCompare(lobby.app, "phase", AppController.Room, 10000);
         compare(lobby.app.session.room.name, "Open night");
+        // Reached with the certificate the host announced: its own.
+        compare(lobby.app.certificateWords, other.hostFingerprintWords);
         // Closing it removes it from the list.
         other.closeRoom();
         tryCompare(list, "count", 0, 5000);

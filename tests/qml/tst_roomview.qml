@@ -107,32 +107,47 @@ TestCase {
     }
 
     function test_certificateWordsBesideTheCode() {
-        // Over plain ws:// (the host's own connection on this branch) there is nothing to
-        // compare: no words.
+        // The host's own connection is wss:// to its own server: its view shows the words of
+        // the certificate it serves, for joiners to compare.
         const hostView = makeView(host);
-        verify(!findChild(hostView, "certificateWordsColumn").visible);
+        verify(host.hostFingerprintWords.length > 0);
+        verify(findChild(hostView, "certificateWordsColumn").visible);
+        const hostWords = findChild(hostView, "certificateWordsLabel");
+        compare(hostWords.text, host.hostFingerprintWords);
+        compare(hostWords.text.split(" · ").length, 4);
+        verify(hostWords.Accessible.name.indexOf("Words joiners should see") >= 0);
         hostView.destroy();
         view = null;
         wait(0);
 
-        // A joiner over wss:// sees the words of the certificate it actually reached.
+        // A joiner that reached the host itself sees the same four words.
+        const ben = join("Ben");
+        const benView = makeView(ben);
+        verify(findChild(benView, "certificateWordsColumn").visible);
+        const benWords = findChild(benView, "certificateWordsLabel");
+        compare(benWords.text, host.hostFingerprintWords);
+        compare(benWords.textFormat, Text.PlainText);
+        verify(benWords.Accessible.name.indexOf("Check with the host") >= 0);
+        // The invite Ben copies carries the certificate too.
+        verify(ben.inviteLink.indexOf("?fp=" + fixture.fingerprintHex(host)) > 0);
+        screenshot(benView, "room-certificate-words.png");
+        benView.destroy();
+        view = null;
+        wait(0);
+
+        // A joiner that reached it through another certificate (someone in between) sees the
+        // words of the certificate it actually connected to: not the host's.
         const address = fixture.tlsFront(host);
         verify(address.indexOf("wss://") === 0);
-        const ben = fixture.newController("Ben");
-        tryCompare(ben, "phase", AppController.Lobby, 5000);
-        ben.joinRoom(address, host.session.code, false, "");
-        tryCompare(ben, "phase", AppController.Room, 10000);
-        const joinerView = makeView(ben);
-        const column = findChild(joinerView, "certificateWordsColumn");
-        verify(column.visible);
-        const words = findChild(joinerView, "certificateWordsLabel");
-        compare(words.text, fixture.tlsFrontWords());
-        compare(words.text.split(" · ").length, 4);
-        compare(words.textFormat, Text.PlainText);
-        verify(words.Accessible.name.indexOf("Check with the host") >= 0);
-        // The invite Ben copies carries the certificate too.
-        verify(ben.inviteLink.indexOf("?fp=") > 0);
-        screenshot(joinerView, "room-certificate-words.png");
+        const cleo = fixture.newController("Cleo");
+        tryCompare(cleo, "phase", AppController.Lobby, 5000);
+        cleo.joinRoom(address, host.session.code, false, "");
+        tryCompare(cleo, "phase", AppController.Room, 10000);
+        const cleoView = makeView(cleo);
+        verify(findChild(cleoView, "certificateWordsColumn").visible);
+        const cleoWords = findChild(cleoView, "certificateWordsLabel");
+        compare(cleoWords.text, fixture.tlsFrontWords());
+        verify(cleoWords.text !== host.hostFingerprintWords);
     }
 
     function test_participantsFollowTheRoom() {

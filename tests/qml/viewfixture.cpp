@@ -53,7 +53,10 @@ void ViewFixture::addGuest(AppController *host, const QString &name, bool specta
     auto *client = new RoomClient(this);
     client->setIdentity(Identity::generate());
     const QString code = host->session()->code();
-    const QUrl url(u"ws://127.0.0.1:%1/"_s.arg(host->serverPort()));
+    // The embedded host serves wss:// with its installation's certificate: a guest expects
+    // exactly that one, as a joiner with the host's link would.
+    client->setExpectedFingerprint(host->hostFingerprint());
+    const QUrl url(u"wss://127.0.0.1:%1/"_s.arg(host->serverPort()));
     m_guests.append(Guest{name, client, code});
     connect(client, &RoomClient::ready, this, [this, client, code, name, spectator] {
         client->joinRoom(JoinRoomArgs{code, name, spectator ? Role::Spectator : Role::Member, {}},
@@ -180,7 +183,8 @@ QString ViewFixture::tlsFront(AppController *host, bool samePort)
     const HostCertificate certificate = HostCertificate::generate(u"view test"_s);
     m_tlsFrontFingerprint = Fingerprint::of(certificate.certificate());
     m_tlsFront = std::make_unique<RelayServer>(
-        QUrl(u"ws://127.0.0.1:%1/"_s.arg(host->serverPort())), certificate);
+        QUrl(u"wss://127.0.0.1:%1/"_s.arg(host->serverPort())), certificate);
+    m_tlsFront->expectBackendCertificate(host->hostFingerprint());
     if (!m_tlsFront->listen(port))
         return {};
     return m_tlsFront->url().toString();
@@ -195,6 +199,12 @@ QString ViewFixture::screenshotPath(const QString &name) const
 QString ViewFixture::tlsFrontWords() const
 {
     return Fingerprint::wordsText(m_tlsFrontFingerprint);
+}
+
+QString ViewFixture::fingerprintHex(AppController *host) const
+{
+    return host && !host->hostFingerprint().isEmpty() ? Fingerprint::toHex(host->hostFingerprint())
+                                                      : QString();
 }
 
 QString ViewFixture::pinnedWords(AppController *app, const QString &address) const

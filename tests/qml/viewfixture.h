@@ -50,13 +50,17 @@ public:
     // The text of a file (an exported transcript).
     Q_INVOKABLE QString readFile(const QString &path) const;
 
-    // A TLS front (wss://, a fresh self-signed certificate) before `host`'s embedded server,
-    // as hosts will serve it themselves; returns "wss://127.0.0.1:PORT/". With `samePort`,
-    // the front before replaced by one with another certificate on its port (a reinstalled
-    // host, or someone in between).
+    // A TLS front (wss://, a fresh self-signed certificate) before `host`'s embedded server
+    // (which it reaches over wss://, accepting only the host's own certificate): the host as
+    // seen through another certificate. Returns "wss://127.0.0.1:PORT/". With `samePort`, the
+    // front before replaced by one with another certificate on its port (a reinstalled host,
+    // or someone in between).
     Q_INVOKABLE QString tlsFront(AppController *host, bool samePort = false);
     // The four words of the front's certificate.
     Q_INVOKABLE QString tlsFrontWords() const;
+    // The fingerprint of the certificate `host`'s embedded server serves, as links write it
+    // (64 hex digits; "" when not hosting).
+    Q_INVOKABLE QString fingerprintHex(AppController *host) const;
     // Where a test saves a screenshot named `name`: in $HEARTH_SCREENSHOT_DIR, or "" (none
     // taken) when it is not set.
     Q_INVOKABLE QString screenshotPath(const QString &name) const;

@@ -1,6 +1,10 @@
 #include "relayserver.h"
 
+#include "security/fingerprint.h"
+
+#include <QtCore/QDebug>
 #include <QtNetwork/QSslConfiguration>
+#include <QtNetwork/QSslError>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
 
@@ -66,7 +70,19 @@ void RelayServer::onNewConnection()
                     else
                         pending->append(text);
                 });
-        connect(back, &QWebSocket::connected, back, [back, pending] {
+        connect(back, &QWebSocket::sslErrors, back, [this, back](const QList<QSslError> &errors) {
+            checkBackendCertificate(back, errors);
+        });
+        connect(back, &QWebSocket::connected, back, [this, back, pending] {
+            // Without any TLS error (a certificate some authority vouches for), still only the
+            // expected one will do.
+            if (m_backend.scheme() == QLatin1String("wss") &&
+                Fingerprint::of(back->sslConfiguration().peerCertificate()) !=
+                    m_backendFingerprint) {
+                qWarning() << "relay: backend" << m_backend << "showed an unexpected certificate";
+                back->abort();
+                return;
+            }
             for (const QString &text : std::as_const(*pending))
                 back->sendTextMessage(text);
             pending->clear();
@@ -82,4 +98,19 @@ void RelayServer::onNewConnection()
         });
         back->open(m_backend);
     }
+}
+
+void RelayServer::checkBackendCertificate(QWebSocket *back, const QList<QSslError> &errors)
+{
+    for (const QSslError &error : errors) {
+        const QByteArray shown = Fingerprint::of(error.certificate());
+        if (m_backendFingerprint.isEmpty() || shown != m_backendFingerprint) {
+            qWarning().noquote() << "relay: backend" << m_backend.toString()
+                                 << "refused:" << error.errorString() << "for certificate"
+                                 << Fingerprint::wordsText(shown) << "expected"
+                                 << Fingerprint::wordsText(m_backendFingerprint);
+            return; // not ignored: the handshake fails, and the client's connection closes
+        }
+    }
+    back->ignoreSslErrors(errors);
 }

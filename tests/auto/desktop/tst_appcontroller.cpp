@@ -64,11 +64,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("typed");
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("code");
-        QTest::newRow("address") << u"192.168.1.5"_s << u"ws://192.168.1.5:47800/"_s << QString();
-        QTest::newRow("host:port") << u" box.lan:47801 "_s << u"ws://box.lan:47801/"_s << QString();
+        // Typed without a scheme: wss://, as every Hearth host serves.
+        QTest::newRow("address") << u"192.168.1.5"_s << u"wss://192.168.1.5:47800/"_s << QString();
+        QTest::newRow("host:port")
+            << u" box.lan:47801 "_s << u"wss://box.lan:47801/"_s << QString();
         QTest::newRow("ws url") << u"ws://10.0.0.2:5000/anything"_s << u"ws://10.0.0.2:5000/"_s
                                 << QString();
-        QTest::newRow("ipv6") << u"[::1]:47802"_s << u"ws://[::1]:47802/"_s << QString();
+        QTest::newRow("ipv6") << u"[::1]:47802"_s << u"wss://[::1]:47802/"_s << QString();
+        // A link without a fingerprint (an older Hearth's): plain ws://.
         QTest::newRow("link") << u"hearth://10.0.0.2:5000/xj9-k2m"_s << u"ws://10.0.0.2:5000/"_s
                               << u"XJ9K2M"_s;
         QTest::newRow("ipv6 link")
@@ -330,10 +333,13 @@ private Q_SLOTS:
         QVERIFY(ana);
         auto ben = makeController(*m_home, u"Ben"_s);
         QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
-        ben->openJoin(
-            u"hearth://127.0.0.1:%1/%2"_s.arg(ana->serverPort()).arg(ana->session()->code()), {});
+        // The link as the host hands it on: with its certificate's fingerprint.
+        const InviteLink link{u"127.0.0.1"_s, quint16(ana->serverPort()), ana->session()->code(),
+                              ana->hostFingerprint()};
+        ben->openJoin(link.toString(), {});
         QVERIFY(ben->pendingCode().isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(ben->phase(), AppController::Phase::Room, 10000);
+        QCOMPARE(ben->certificateWords(), ana->hostFingerprintWords());
     }
 
     void waitingForApprovalCanBeCancelled()
@@ -410,6 +416,8 @@ private Q_SLOTS:
         QCOMPARE(link->code, ana->session()->code());
         QCOMPARE(int(link->port), ana->serverPort());
         QCOMPARE(link->host, AppController::lanAddress());
+        QVERIFY(!ana->hostFingerprint().isEmpty());
+        QCOMPARE(link->fingerprint, ana->hostFingerprint()); // a friend's join pins from it
         QVERIFY(ana->inviteText().contains(ana->inviteLink()));
         QVERIFY(ana->inviteText().contains(ana->session()->code()));
 
@@ -421,13 +429,14 @@ private Q_SLOTS:
         QVERIFY2(check.value(u"discoverable"_s).toBool(),
                  qPrintable(check.value(u"problem"_s).toString()));
 
-        // A joiner's invite points at the host it joined.
+        // A joiner's invite points at the host it joined, with the certificate it met there.
         auto ben = makeController(*m_home, u"Ben"_s);
         QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
         ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
         QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
         QCOMPARE(ben->inviteLink(),
-                 u"hearth://127.0.0.1:%1/%2"_s.arg(ana->serverPort()).arg(ana->session()->code()));
+                 u"hearth://127.0.0.1:%1/%2?fp=%3"_s.arg(ana->serverPort())
+                     .arg(ana->session()->code(), Fingerprint::toHex(ana->hostFingerprint())));
     }
 
     // The host's certificate is made the first time this installation hosts (not at start),
@@ -436,6 +445,7 @@ private Q_SLOTS:
     {
         const QString file = m_home->path(u"Ana.identity-host-certificate.json"_s);
         QByteArray firstPem;
+        QByteArray firstFingerprint;
         {
             auto ana = makeController(*m_home, u"Ana"_s);
             QTRY_COMPARE(ana->phase(), AppController::Phase::Lobby);
@@ -448,13 +458,16 @@ private Q_SLOTS:
             firstPem = stored.readAll();
             QVERIFY(firstPem.contains("BEGIN CERTIFICATE"));
             QVERIFY(!ana->hostCertificateWarning().isEmpty()); // in a file, as asked
-            // The words shown beside the code are those of the certificate served (none while
-            // the transport serves plain ws://), and the host pins its own server.
+            // The words shown beside the code are those of the certificate served (wss://),
+            // and the host's own connection expects exactly its server's certificate.
             const QByteArray fingerprint = ana->hostFingerprint();
+            QCOMPARE(fingerprint.size(), Fingerprint::Size);
             QCOMPARE(ana->vouchedFingerprint(), fingerprint);
-            QCOMPARE(ana->hostFingerprintWords(),
-                     fingerprint.isEmpty() ? QString() : Fingerprint::wordsText(fingerprint));
-            QCOMPARE(ana->serverAddress().startsWith(u"wss://"_s), !fingerprint.isEmpty());
+            QCOMPARE(ana->hostFingerprintWords(), Fingerprint::wordsText(fingerprint));
+            QCOMPARE(ana->certificateWords(), Fingerprint::wordsText(fingerprint));
+            QVERIFY2(ana->serverAddress().startsWith(u"wss://"_s),
+                     qPrintable(ana->serverAddress()));
+            firstFingerprint = fingerprint;
             QSignalSpy finished(ana.get(), &AppController::shutdownFinished);
             ana->shutdown();
             QVERIFY(finished.wait(10000));
@@ -466,6 +479,7 @@ private Q_SLOTS:
         QFile stored(file);
         QVERIFY(stored.open(QIODevice::ReadOnly));
         QCOMPARE(stored.readAll(), firstPem); // the same certificate, not a new one
+        QCOMPARE(again->hostFingerprint(), firstFingerprint);
     }
 
     void codeAloneJoinsThroughDiscovery()
@@ -481,11 +495,12 @@ private Q_SLOTS:
         QVERIFY(ben->busyText().contains(code));
         QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
         QCOMPARE(ben->client()->url().port(), ana->serverPort());
-        // The join goes on expecting the certificate the code vouched for: Ana's server's
-        // (empty while the transport serves plain ws://, and then the URL says ws://).
+        // The join goes on over wss://, expecting the certificate the code vouched for: Ana's
+        // server's, which is the one it met.
+        QVERIFY(!ana->hostFingerprint().isEmpty());
         QCOMPARE(ben->vouchedFingerprint(), ana->hostFingerprint());
-        QCOMPARE(ben->client()->url().scheme(),
-                 ana->hostFingerprint().isEmpty() ? u"ws"_s : u"wss"_s);
+        QCOMPARE(ben->client()->url().scheme(), u"wss"_s);
+        QCOMPARE(ben->client()->peerFingerprint(), ana->hostFingerprint());
         QVERIFY(!ben->hasDiscoveryFailed());
         // Found by discovery: the remembered address stays what the person typed last.
         QCOMPARE(ben->lastHost(), lastHostBefore);
@@ -633,24 +648,27 @@ private Q_SLOTS:
         QVERIFY(makeController(*m_home, u"Ben"_s)->attention()->isSoundEnabled());
     }
 
-    // --- Trust: a TLS front (RelayServer with a HostCertificate) before the embedded host ---
+    // --- Trust: the embedded host serves wss:// with its installation's certificate; a TLS
+    // front (RelayServer with another HostCertificate, reaching the host over wss://) stands
+    // for the host seen through another certificate (reinstalled, or someone in between) ---
 
     void firstUseOfAHostPinsItsCertificate()
     {
         auto ana = hosting();
         QVERIFY(ana);
-        const HostCertificate certificate = HostCertificate::generate(u"ana"_s);
-        RelayServer front(QUrl(u"ws://127.0.0.1:%1/"_s.arg(ana->serverPort())), certificate);
-        QVERIFY(front.listen());
-        const QByteArray fingerprint = Fingerprint::of(certificate.certificate());
+        const QByteArray fingerprint = ana->hostFingerprint();
+        QCOMPARE(fingerprint.size(), Fingerprint::Size);
+        const QUrl address(u"wss://127.0.0.1:%1/"_s.arg(ana->serverPort()));
 
         auto ben = makeController(*m_home, u"Ben"_s);
         QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
-        QVERIFY(ben->knownHosts().pinned(front.url()).isEmpty());
+        QVERIFY(ben->knownHosts().pinned(address).isEmpty());
         QSignalSpy words(ben.get(), &AppController::certificateChanged);
-        ben->joinRoom(front.url().toString(), ana->session()->code(), false, {});
+        // Typed as people do, without a scheme: wss://, trusted on first use.
+        ben->joinRoom(u"127.0.0.1:%1"_s.arg(ana->serverPort()), ana->session()->code(), false, {});
         QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
-        QCOMPARE(ben->knownHosts().pinned(front.url()), fingerprint);
+        QCOMPARE(ben->client()->url(), address);
+        QCOMPARE(ben->knownHosts().pinned(address), fingerprint);
         QCOMPARE(ben->certificateWords(), Fingerprint::wordsText(fingerprint));
         QVERIFY(words.count() >= 1);
         QVERIFY(ben->certificateWarning().isEmpty());
@@ -659,21 +677,22 @@ private Q_SLOTS:
         QVERIFY(link);
         QCOMPARE(link->fingerprint, fingerprint);
         QCOMPARE(link->serverUrl().scheme(), u"wss"_s);
-        // The host's own connection is plain on this branch: no words, no fingerprint.
-        QVERIFY(ana->certificateWords().isEmpty());
-        QVERIFY(!ana->inviteLink().contains(u"fp="_s));
+        // The host's own connection shows the same words, and its invite the same fingerprint.
+        QCOMPARE(ana->certificateWords(), Fingerprint::wordsText(fingerprint));
+        QVERIFY(ana->inviteLink().endsWith(u"?fp="_s + Fingerprint::toHex(fingerprint)));
     }
 
     void aChangedCertificateStopsTheJoinUntilAccepted()
     {
         auto ana = hosting();
         QVERIFY(ana);
-        const QUrl backend(u"ws://127.0.0.1:%1/"_s.arg(ana->serverPort()));
+        const QUrl backend(u"wss://127.0.0.1:%1/"_s.arg(ana->serverPort()));
         const HostCertificate first = HostCertificate::generate(u"first"_s);
         const HostCertificate second = HostCertificate::generate(u"second"_s);
         const QByteArray firstFp = Fingerprint::of(first.certificate());
         const QByteArray secondFp = Fingerprint::of(second.certificate());
         auto front = std::make_unique<RelayServer>(backend, first);
+        front->expectBackendCertificate(ana->hostFingerprint());
         QVERIFY(front->listen());
         const quint16 port = front->port();
         const QString address = u"wss://127.0.0.1:%1/"_s.arg(port);
@@ -686,7 +705,7 @@ private Q_SLOTS:
         QTRY_COMPARE(ben->phase(), AppController::Phase::Lobby);
 
         // The host now shows another certificate: reinstalled, so a new server with a new
-        // database (the identity secret is derived from the certificate: a server that kept
+        // database (the identity secret is derived from the certificate's key: a server that kept
         // its database would not know Ben's new one) and a new room.
         TestServer reinstalled;
         QVERIFY(reinstalled.start());
@@ -735,14 +754,13 @@ private Q_SLOTS:
     {
         auto ana = hosting();
         QVERIFY(ana);
-        const QUrl backend(u"ws://127.0.0.1:%1/"_s.arg(ana->serverPort()));
-        const HostCertificate real = HostCertificate::generate(u"real"_s);
+        const QByteArray realFp = ana->hostFingerprint();
+        QCOMPARE(realFp.size(), Fingerprint::Size);
+        // Someone in between: Ana's room, through another certificate.
         const HostCertificate other = HostCertificate::generate(u"other"_s);
-        RelayServer impostor(backend, other);
+        RelayServer impostor(QUrl(u"wss://127.0.0.1:%1/"_s.arg(ana->serverPort())), other);
+        impostor.expectBackendCertificate(realFp);
         QVERIFY(impostor.listen());
-        RelayServer front(backend, real);
-        QVERIFY(front.listen());
-        const QByteArray realFp = Fingerprint::of(real.certificate());
         const QString code = ana->session()->code();
 
         // A link naming the real certificate, to a host that shows another: refused at once,
@@ -761,7 +779,7 @@ private Q_SLOTS:
         QVERIFY(ben->knownHosts().pinned(toImpostor.serverUrl()).isEmpty());
 
         // The same link to the real host: joined, and pinned from this first join.
-        const InviteLink toReal{u"127.0.0.1"_s, front.port(), code, realFp};
+        const InviteLink toReal{u"127.0.0.1"_s, quint16(ana->serverPort()), code, realFp};
         ben->openJoin(toReal.toString(), {});
         QTRY_COMPARE(ben->phase(), AppController::Phase::Room);
         QCOMPARE(ben->knownHosts().pinned(toReal.serverUrl()), realFp);

@@ -126,16 +126,27 @@ private Q_SLOTS:
             host.waitForLine(uR"(^hearth: hosting room "End to end" with code ([A-Z2-9]{6})$)"_s);
         QVERIFY2(hosting.hasMatch(), qPrintable(host.transcript()));
         const QString code = hosting.captured(1);
-        const auto address = host.waitForLine(uR"(^hearth: address ws://[^:/]+:(\d+)/$)"_s);
+        // The host serves wss:// with its installation's certificate, and says its words.
+        const auto address = host.waitForLine(uR"(^hearth: address wss://[^:/]+:(\d+)/$)"_s);
         QVERIFY2(address.hasMatch(), qPrintable(host.transcript()));
         const QString port = address.captured(1);
+        const auto hostWords = host.waitForLine(u"^hearth: certificate words: (.+)$"_s);
+        QVERIFY2(hostWords.hasMatch(), qPrintable(host.transcript()));
+        QVERIFY2(!hostWords.captured(1).startsWith(u"none"_s), qPrintable(host.transcript()));
 
         Hearth joiner(dir, u"Ben"_s);
-        // Typed the way a person would: lower case with a dash.
-        joiner.start({u"join"_s, u"ws://127.0.0.1:%1/"_s.arg(port),
+        // Typed the way a person would: lower case with a dash; the address as the host printed
+        // it, on loopback (its first use: the certificate is pinned).
+        joiner.start({u"join"_s, u"wss://127.0.0.1:%1/"_s.arg(port),
                       code.left(3).toLower() + u'-' + code.mid(3).toLower(), u"--name"_s,
                       u"Ben"_s});
         QVERIFY2(joiner.waitForLine(uR"(^hearth: joined room "End to end" with code )"_s + code)
+                     .hasMatch(),
+                 qPrintable(joiner.transcript()));
+        // The joiner reached the host's own certificate: the same four words on both sides.
+        QVERIFY2(joiner
+                     .waitForLine(u"^hearth: certificate words: "_s +
+                                  QRegularExpression::escape(hostWords.captured(1)) + u'$')
                      .hasMatch(),
                  qPrintable(joiner.transcript()));
         QVERIFY2(joiner.waitForLine(u"^hearth: in the room \\(2/10\\): Ana \\(host\\), Ben$"_s)
