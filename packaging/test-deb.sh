@@ -145,8 +145,9 @@ code=$(sed -n 's/.*create_room (\([A-Z0-9]*\)).*/\1/p' <<<"$smoke")
 say "installed: a hearth:// link opened the way the desktop entry says, joins that room"
 grep -q "^x-scheme-handler/hearth=.*$app_id\.desktop" /usr/share/applications/mimeinfo.cache ||
   fail "hearth:// links are not registered to $app_id.desktop (mimeinfo.cache)"
+# The link carries the certificate's fingerprint, as the app's invites do: the join pins it.
 link="hearth://127.0.0.1:${url##*:}"
-link="${link%/}/$code"
+link="${link%/}/$code?fp=$fingerprint"
 exec_line=$(sed -n 's/^Exec=//p' "/usr/share/applications/$app_id.desktop")
 read -ra launch <<<"${exec_line//%u/$link}"
 echo "${launch[*]}" >&2
