@@ -17,6 +17,7 @@ QtClientConnection::QtClientConnection(QWebSocket *webSocket, QTcpSocket *socket
     : ClientConnection(parent)
     , m_webSocket(webSocket)
     , m_socket(socket)
+    , m_sslSocket(qobject_cast<QSslSocket *>(socket))
     , m_options(options)
     , m_peerAddress(webSocket->peerAddress())
 {
@@ -119,8 +120,8 @@ qint64 QtClientConnection::bytesToWrite() const
     qint64 queued = m_webSocket ? m_webSocket->bytesToWrite() : 0;
     // A QSslSocket counts what waits to be encrypted; what is encrypted and waits for the
     // kernel is counted apart.
-    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket.data()))
-        queued += ssl->encryptedBytesToWrite();
+    if (m_sslSocket)
+        queued += m_sslSocket->encryptedBytesToWrite();
     return queued;
 }
 

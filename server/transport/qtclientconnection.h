@@ -4,6 +4,7 @@
 
 #include <QtCore/QPointer>
 
+class QSslSocket;
 class QTcpSocket;
 class QWebSocket;
 
@@ -42,6 +43,9 @@ private:
 
     QPointer<QWebSocket> m_webSocket;
     QPointer<QTcpSocket> m_socket;
+    // The same socket when it is a QSslSocket (wss://), found once: bytesToWrite() runs for
+    // every message sent.
+    QPointer<QSslSocket> m_sslSocket;
     Options m_options;
     QHostAddress m_peerAddress;
     bool m_open = true;
